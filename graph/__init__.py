@@ -1,0 +1,1 @@
+"""Stores and the mapping between RDF and the property graph (issue: Stores)."""

@@ -1,0 +1,1 @@
+"""Loaders: documents → normalised text → structure → RDF, every node with its evidence."""

@@ -1,0 +1,26 @@
+"""Access to the data files under ``ontology/`` (lexicons, vocabularies, shapes).
+
+Rules that change more often than code — noise tokens, heading patterns, word
+lists — live in YAML files there, so adding one needs no code change.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+
+def ontology_dir() -> Path:
+    """The installed ``ontology`` folder (``policykg.ontology``)."""
+    return Path(str(resources.files("policykg.ontology")))
+
+
+@cache
+def load_lexicon(name: str) -> dict:
+    """``ontology/lexicon/NAME.yaml`` as a dict, read once per process."""
+    path = ontology_dir() / "lexicon" / f"{name}.yaml"
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}

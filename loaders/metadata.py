@@ -1,0 +1,121 @@
+"""Plan metadata from the text before the body: title, issuers, date, the plans it follows.
+
+The front matter of a plan is a notice of issue, a news report or site chrome,
+then the title line, the contents and an opening paragraph that names the plans
+it is based on (依据/根据《…》…制定本规划).  The sidecar file overrides what the
+text cannot give (a scrubbed city, a source URL).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .headings import is_toc_marker
+from .lexicon import load_lexicon
+from .model import Line, PlanMetadata, SourceDocument, Span
+
+_TITLE_WORDS = re.compile(r"(规划|纲要)$")
+_NOT_TITLE = re.compile(r"通知|关于|印发|新闻|发布会|《|》|附")
+_INLINE_TITLE = re.compile(r"^(?P<title>.{4,40}?(规划|纲要))目\s*录")
+_BASED_ON = re.compile(r"(依据|根据)(?P<cited>[^。]*?)(特?制定|编制|制订)(本规划|《)")
+_CITED = re.compile(r"《(?P<title>[^《》]{2,80})》")
+_SIGNED_DATE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
+_PUBLISHED_DATE = re.compile(r"发布时间[:：]\s*(?P<y>\d{4})[-年](?P<m>\d{1,2})[-月](?P<d>\d{1,2})")
+_BODY_NAME = re.compile(r"^[\u4e00-\u9fff]{2,24}?(部|厅|局|委员会|委|办公室|政府)$")
+_NOTICE = re.compile(r"^(?P<issuers>.+?)关于印发")
+_COMPILED_BY = re.compile(r"由(?P<name>[\u4e00-\u9fff]{2,24}?(部|厅|局|委员会))(负责)?(编制|制定|印发)")
+
+
+def extract_metadata(source: SourceDocument, lines: list[Line], body_start: int,
+                     has_structure: bool) -> PlanMetadata:
+    """Metadata from the front matter (``lines[:body_start]``) and the sidecar."""
+    front = [line for line in lines[:body_start] if not _is_chrome(line.text)]
+    meta = source.meta
+    title, title_span = _title(front, lines)
+    kind = meta.get("kind") or ("plan" if has_structure else "article")
+    return PlanMetadata(
+        title=meta.get("title") or title or source.doc_id,
+        title_span=title_span,
+        kind=kind,
+        issuers=_issuers(front),
+        **_date(front),
+        based_on=_based_on(lines[: body_start + 1]),
+        level=meta.get("level"),
+        jurisdiction=meta.get("jurisdiction"),
+        source_url=meta.get("source_url"),
+    )
+
+
+def _is_chrome(text: str) -> bool:
+    return any(re.match(p, text) for p in load_lexicon("noise")["chrome_lines"])
+
+
+def _title(front: list[Line], lines: list[Line]) -> tuple[str | None, Span | None]:
+    """The plan's own title line: the last short line ending in 规划/纲要 before the contents.
+
+    News reports and notices name the plan too, but inside longer sentences or
+    《》; the title line stands alone.  Run-together texts carry it just before 目录.
+    With no such line (an article), the first line is the title.
+    """
+    candidates = []
+    for line in front:
+        if is_toc_marker(line.text):
+            break
+        if len(line.text) <= 40 and _TITLE_WORDS.search(line.text) and not _NOT_TITLE.search(line.text):
+            candidates.append(line)
+    if candidates:
+        return candidates[-1].text, candidates[-1].span
+    for line in front or lines[:3]:
+        inline = _INLINE_TITLE.match(line.text)
+        if inline:
+            return inline.group("title"), Span(line.start, line.start + inline.end("title"))
+    first = (front or lines)[:1]
+    return (first[0].text, first[0].span) if first else (None, None)
+
+
+def _issuers(front: list[Line]) -> list[tuple[str, Span]]:
+    """Bodies named in the notice title (X关于印发…), signature lines (X  Y), or 由X编制."""
+    found: dict[str, Span] = {}
+    for line in front:
+        for match in _COMPILED_BY.finditer(line.text):
+            found.setdefault(match.group("name"), Span(line.start + match.start("name"),
+                                                       line.start + match.end("name")))
+        notice = _NOTICE.match(line.text)
+        parts = notice.group("issuers") if notice else line.text
+        offset = 0
+        for name in re.split(r"[\s、]+", parts):
+            position = line.text.find(name, offset)
+            offset = position + len(name)
+            if name and _BODY_NAME.match(name) and (notice or _all_bodies(line.text)):
+                found.setdefault(name, Span(line.start + position, line.start + offset))
+    return sorted(found.items(), key=lambda item: item[1].start)
+
+
+def _all_bodies(text: str) -> bool:
+    """A signature line: nothing but body names separated by spaces."""
+    names = [n for n in re.split(r"[\s、]+", text) if n]
+    return bool(names) and all(_BODY_NAME.match(n) for n in names)
+
+
+def _date(front: list[Line]) -> dict:
+    """The signature date (成文日期) if the front matter has one, else the notice's 发布时间."""
+    for pattern in (_SIGNED_DATE, _PUBLISHED_DATE):
+        for line in front:
+            match = pattern.search(line.text)
+            if match:
+                y, m, d = (int(match.group(k)) for k in "ymd")
+                return {"date": f"{y:04d}-{m:02d}-{d:02d}",
+                        "date_span": Span(line.start + match.start(), line.start + match.end())}
+    return {"date": None, "date_span": None}
+
+
+def _based_on(lines: list[Line]) -> list[tuple[str, Span]]:
+    """Every 《title》 in the first 依据/根据 … 制定 sentence, before the verb."""
+    for line in lines:
+        sentence = _BASED_ON.search(line.text)
+        if not sentence:
+            continue
+        start = line.start + sentence.start("cited")
+        return [(m.group("title"), Span(start + m.start(), start + m.end()))
+                for m in _CITED.finditer(sentence.group("cited"))]
+    return []

@@ -1,0 +1,169 @@
+"""The loaders' data model: plain dataclasses passed from stage to stage.
+
+Every stage works on the *normalised* text of a document and records spans
+(start, end offsets into it).  ``NormalisedText`` maps any such span back to the
+raw file, so the evidence quote written to the graph is always the verbatim
+source text, whatever normalisation did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Span:
+    """Half-open character range [start, end) in the normalised text."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class NormalisedText:
+    """Normalised text plus, for each of its characters, the raw offset it came from.
+
+    ``offsets`` has ``len(text) + 1`` entries: ``offsets[i]`` is the raw offset of
+    normalised character ``i`` and the last entry is ``len(raw)``.  Characters
+    inserted by normalisation share the offset of their neighbour.
+    """
+
+    raw: str
+    text: str
+    offsets: list[int]
+
+    def raw_span(self, span: Span) -> Span:
+        """The raw-file range that produced ``span`` of the normalised text."""
+        start = self.offsets[span.start]
+        end = self.offsets[span.end - 1] + 1 if span.end > span.start else start
+        return Span(start, max(start, end))
+
+    def quote(self, span: Span) -> str:
+        """The verbatim source text behind ``span``."""
+        raw = self.raw_span(span)
+        return self.raw[raw.start : raw.end]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of normalised text, stripped, with the offset of its first character."""
+
+    text: str
+    start: int
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.start + len(self.text))
+
+
+@dataclass
+class SourceDocument:
+    """A decoded corpus file and its sidecar metadata (``*.meta.yaml``)."""
+
+    path: Path
+    doc_id: str
+    raw: str
+    encoding: str
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class IndicatorValue:
+    """One value cell: the text as written and, where it is a number, the number."""
+
+    text: str
+    number: float | None = None
+    comparator: str | None = None  # '=', '>', '>=', '<', '<=' or None when not numeric
+    year: int | None = None
+    span: Span | None = None
+
+
+@dataclass
+class IndicatorRow:
+    name: str
+    span: Span
+    unit: str | None = None
+    attribute: str | None = None  # 约束性 / 预期性 as written
+    status: str | None = None  # 完成 / 未完成 / … (completion tables)
+    domain: str | None = None  # the table's 领域 column, where it has one
+    baseline: IndicatorValue | None = None
+    target: IndicatorValue | None = None
+    actual: IndicatorValue | None = None
+    notes: list[str] = field(default_factory=list)  # how a missing or run-together cell was read
+
+
+@dataclass
+class IndicatorTable:
+    kind: str  # 'target' (十四五) or 'completion' (十三五)
+    title: str
+    span: Span
+    rows: list[IndicatorRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BoxItem:
+    number: int
+    title: str
+    span: Span
+    body: Span | None = None
+
+
+@dataclass
+class Box:
+    number: int
+    title: str
+    span: Span
+    items: list[BoxItem] = field(default_factory=list)
+
+
+@dataclass
+class GlossaryEntry:
+    term: str
+    definition: str
+    span: Span
+
+
+@dataclass
+class Division:
+    """A chapter (level 1), section (level 2) or sub-section (level 3) of the body."""
+
+    level: int
+    number: int
+    marker: str  # the heading's number as written: 第二章, 二、, (三), 3.
+    title: str
+    span: Span  # the heading line
+    body: Span  # from the heading to the next heading of the same or a higher level
+    children: list["Division"] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+    tables: list[IndicatorTable] = field(default_factory=list)
+
+
+@dataclass
+class PlanMetadata:
+    title: str
+    title_span: Span | None
+    kind: str  # 'plan' or 'article'
+    issuers: list[tuple[str, Span | None]] = field(default_factory=list)
+    date: str | None = None
+    date_span: Span | None = None
+    based_on: list[tuple[str, Span]] = field(default_factory=list)
+    level: str | None = None
+    jurisdiction: str | None = None
+    source_url: str | None = None
+
+
+@dataclass
+class ParsedDocument:
+    """Everything the loaders know about one document, ready to become RDF."""
+
+    source: SourceDocument
+    text: NormalisedText
+    metadata: PlanMetadata
+    body_start: int
+    chapters: list[Division] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)
+    glossary_span: Span | None = None
+    preamble_tables: list[IndicatorTable] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,37 @@
+"""One document from file to ``ParsedDocument``: read → normalise → lines → structure → metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .lines import text_lines
+from .metadata import extract_metadata
+from .model import ParsedDocument
+from .normalise import normalise
+from .source import DocumentError, read_document
+from .structure import parse_structure
+
+
+def parse_document(path: Path) -> ParsedDocument:
+    """Parse one corpus file; raises ``DocumentError`` for a file that cannot be loaded."""
+    source = read_document(path)
+    text = normalise(source.raw)
+    lines = text_lines(text)
+    if not lines:
+        raise DocumentError(path, "the file has no text after normalisation")
+    structure = parse_structure(lines)
+    metadata = extract_metadata(source, lines, structure.body_start, bool(structure.chapters))
+    document = ParsedDocument(
+        source=source,
+        text=text,
+        metadata=metadata,
+        body_start=lines[structure.body_start].start if structure.body_start < len(lines) else 0,
+        chapters=structure.chapters,
+        glossary=structure.glossary,
+        glossary_span=structure.glossary_span,
+        preamble_tables=structure.loose_tables,
+        warnings=structure.warnings,
+    )
+    if metadata.kind == "plan" and not structure.chapters:
+        document.warnings.append("no chapter headings found: loaded as an article-like text")
+    return document

@@ -1,0 +1,1 @@
+"""Ontology, vocabularies, SHACL shapes and lexicons: data files, read by the loaders."""

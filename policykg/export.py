@@ -1,0 +1,50 @@
+"""Writing the dataset in service to a file in one of the standard RDF formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from policykg.build import DATASET_FILE
+from policykg.graph.datadir import DataDir
+
+# name on the command line → (rdflib format, keeps named graphs)
+FORMATS = {
+    "trig": ("trig", True),
+    "nq": ("nquads", True),
+    "jsonld": ("json-ld", True),
+    "ttl": ("turtle", False),
+    "nt": ("nt", False),
+}
+
+
+class ExportError(RuntimeError):
+    pass
+
+
+def load_dataset(data_dir: Path) -> Dataset:
+    """The dataset of the build in service."""
+    current = DataDir(data_dir).current()
+    if current is None:
+        raise ExportError(f"no graph has been built in {data_dir}: run `policykg build` first")
+    dataset = Dataset()
+    dataset.parse(current / DATASET_FILE, format="nquads")
+    return dataset
+
+
+def export(data_dir: Path, fmt: str, out: Path) -> int:
+    """Write the dataset to ``out``; formats without named graphs get the union of all graphs."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    rdflib_format, keeps_graphs = FORMATS[fmt]
+    dataset = load_dataset(data_dir)
+    if keeps_graphs:
+        target = dataset
+    else:
+        target = Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            target.add((s, p, o))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    target.serialize(destination=out, format=rdflib_format)
+    return sum(1 for _ in dataset.quads((None, None, None, None)))

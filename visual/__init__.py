@@ -1,0 +1,1 @@
+"""The graph-browsing web page (issue: web page)."""
