@@ -75,15 +75,33 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as utf8_error:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise DocumentError(
-                path, f"the file is neither UTF-8 nor GBK/GB18030 text "
-                f"(invalid byte at offset {utf8_error.start})") from None
+        text = _decode_damaged_utf8(path, data, utf8_error)
+        if text is not None:
+            return text, "utf-8 (truncated)"
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise DocumentError(path, f"the file is neither UTF-8 nor GBK/GB18030 text "
+                            f"(invalid byte at offset {error.start})") from None
     if _control_ratio(text) > 0.01:
         raise DocumentError(path, "the file is binary (too many control characters), not text")
     return text, "gb18030"
+
+
+def _decode_damaged_utf8(path: Path, data: bytes, error: UnicodeDecodeError) -> str | None:
+    """A UTF-8 file cut inside its last character is read without that character.
+
+    A UTF-8 file with a few corrupt bytes elsewhere is refused rather than read as
+    GB18030, which would decode it without error into nonsense.
+    """
+    if error.reason == "unexpected end of data" and error.start >= len(data) - 3:
+        return data[: error.start].decode("utf-8-sig")
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd")
+    if bad < 0.01 * len(replaced) and _CJK.search(replaced):
+        raise DocumentError(path, f"the file is UTF-8 with {bad} corrupt byte sequence(s), "
+                            f"the first at byte {error.start}; fix or re-save it as UTF-8")
+    return None
 
 
 def _control_ratio(text: str) -> float:

@@ -1,0 +1,34 @@
+"""Shared fixtures: the bundled corpus, parsed once, and one real build of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+
+
+def corpus_file(prefix: str) -> Path:
+    """The corpus file whose name starts with ``prefix`` (e.g. '000')."""
+    (path,) = CORPUS.glob(f"{prefix}_*.txt")
+    return path
+
+
+@pytest.fixture(scope="session")
+def parsed():
+    """Every corpus document parsed, by its three-digit prefix."""
+    from policykg.loaders.pipeline import parse_document
+
+    return {path.name[:3]: parse_document(path) for path in sorted(CORPUS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """One real build of the bundled corpus into a temporary data directory."""
+    from policykg.build import build
+
+    data_dir = tmp_path_factory.mktemp("data")
+    report = build(CORPUS, data_dir)
+    return report, data_dir
