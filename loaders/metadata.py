@@ -32,18 +32,33 @@ def extract_metadata(source: SourceDocument, lines: list[Line], body_start: int,
     front = [line for line in lines[:body_start] if not _is_chrome(line.text)]
     meta = source.meta
     title, title_span = _title(front, lines)
+    title = meta.get("title") or title or source.doc_id
+    issuers = _issuers(front)
     kind = meta.get("kind") or ("plan" if has_structure else "article")
     return PlanMetadata(
-        title=meta.get("title") or title or source.doc_id,
+        title=title,
         title_span=title_span,
         kind=kind,
-        issuers=_issuers(front),
+        issuers=issuers,
         **_date(front),
         based_on=_based_on(lines[: body_start + 1]),
-        level=meta.get("level"),
-        jurisdiction=meta.get("jurisdiction"),
+        **_level_and_jurisdiction(meta, title, [name for name, _ in issuers]),
         source_url=meta.get("source_url"),
     )
+
+
+def _level_and_jurisdiction(meta: dict, title: str, issuers: list[str]) -> dict:
+    """The sidecar's level and jurisdiction, else what the title's leading place name says."""
+    if meta.get("level") or meta.get("jurisdiction"):
+        return {"level": meta.get("level"), "jurisdiction": meta.get("jurisdiction")}
+    rules = load_lexicon("levels")
+    suffixes = "|".join(sorted(rules["area_suffixes"], key=len, reverse=True))
+    place = re.match(rf"^(?P<area>[\u4e00-\u9fff]{{1,12}}?(?P<suffix>{suffixes}))", title)
+    if place and len(place.group("area")) >= 2:
+        return {"level": rules["area_suffixes"][place.group("suffix")], "jurisdiction": place.group("area")}
+    if any(name in rules["national_issuers"] for name in issuers):
+        return {"level": "national", "jurisdiction": "全国"}
+    return {"level": None, "jurisdiction": None}
 
 
 def _is_chrome(text: str) -> bool:

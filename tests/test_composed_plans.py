@@ -79,6 +79,7 @@ def test_traditional_county_plan_in_a_site_menu_with_its_notice_first(tmp_path):
     assert meta.title == "某某县“十四五”民政事业发展规划"
     assert [name for name, _ in meta.issuers] == ["某某县民政局", "某某县发展和改革局"]
     assert meta.date == "2022-02-28"
+    assert (meta.level, meta.jurisdiction) == ("county", "某某县")  # no sidecar: from the title
     assert [t for t, _ in meta.based_on] == ["湖南省“十四五”民政事业发展规划", "邵阳市“十四五”民政事业发展规划"]
     assert _outline(document) == [
         ("规划背景", ["发展回顾", "面临形势"]),
