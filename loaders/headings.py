@@ -96,14 +96,15 @@ def heading_title(rest: str, strict: bool = False) -> str | None:
     lex = patterns()["lex"]
     limit = lex["max_title_chars"]
     rest = rest.strip()
-    if len(rest) <= limit:
-        return rest.rstrip("。") or None
-    for known in lex["common_titles"]:
-        if rest.startswith(known) and not strict:
-            return known
     cut = min((i for i, ch in enumerate(rest[: limit + 1]) if ch in lex["title_terminators"]), default=None)
     if cut:
         return rest[:cut]
+    if len(rest) <= limit:
+        return rest or None
+    if not strict:
+        for known in lex["common_titles"]:
+            if rest.startswith(known):
+                return known
     return None
 
 

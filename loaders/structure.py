@@ -189,10 +189,10 @@ class _Parser:
 
 
 def _item_title(text: str) -> str:
-    """A box item's title: the whole line when short, else its first sentence."""
+    """A box item's title: up to its first full stop when that comes early, else the line."""
     text = text.strip()
     limit = patterns()["lex"]["max_title_chars"]
-    if len(text) <= limit:
-        return text
     cut = text.find("。")
-    return text[:cut] if 0 < cut <= 2 * limit else text[:limit]
+    if 0 < cut <= 2 * limit:
+        return text[:cut]
+    return text if len(text) <= 2 * limit else text[: 2 * limit]

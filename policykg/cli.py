@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     if not args.corpus.is_dir():
-        console.print(f"[red]corpus folder not found: {args.corpus}[/red]")
+        console.print(f"[red]corpus folder not found: {args.corpus}[/red]", soft_wrap=True)
         return 2
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("building", total=None)
@@ -55,30 +55,43 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if not any(d.triples for d in report.documents) else 0
 
 
+MAX_DOCUMENT_COLUMNS = 12
+
+
 def _print_report(report: BuildReport) -> None:
-    classes = sorted({c for d in report.documents for c in d.counts})
-    table = Table(title=f"policykg build: {report.triples} triples in {report.seconds:.1f} s")
-    for column in ["document", "kind", *classes, "triples"]:
-        table.add_column(column, justify="left" if column in ("document", "kind") else "right")
-    for doc in report.documents:
-        if doc.error:
-            continue
-        table.add_row(f"{doc.file[:3]} {doc.title}", doc.kind,
-                      *[str(doc.counts.get(c, 0)) for c in classes], str(doc.triples))
-    Console().print(table)
+    """Two tables: the documents, then instances per class for each document (and the total)."""
+    out = Console()
+    loaded = [d for d in report.documents if not d.error]
+    documents = Table(title=f"policykg build: {len(loaded)} documents, {report.triples} triples "
+                            f"in {report.seconds:.1f} s")
+    for column in ("#", "file", "kind", "title", "triples"):
+        documents.add_column(column, justify="right" if column in ("#", "triples") else "left")
+    for number, doc in enumerate(loaded, start=1):
+        documents.add_row(str(number), doc.file, doc.kind, doc.title, str(doc.triples))
+    out.print(documents)
+    shown = loaded if len(loaded) <= MAX_DOCUMENT_COLUMNS else []
+    counts = Table(title="instances per class and document (#)")
+    counts.add_column("class")
+    for number in range(1, len(shown) + 1):
+        counts.add_column(str(number), justify="right")
+    counts.add_column("total", justify="right")
+    for cls in sorted({c for d in loaded for c in d.counts}):
+        row = [d.counts.get(cls, 0) for d in loaded]
+        counts.add_row(cls, *[str(n) for n in row[: len(shown)]], str(sum(row)))
+    out.print(counts)
     for doc in report.documents:
         for warning in doc.warnings:
-            console.print(f"[yellow]warning[/yellow] {doc.file}: {warning}")
+            console.print(f"[yellow]warning[/yellow] {doc.file}: {warning}", soft_wrap=True)
         if doc.error:
-            console.print(f"[red]skipped[/red] {doc.error}")
-    console.print(f"graph in service: {report.build_dir}")
+            console.print(f"[red]skipped[/red] {doc.error}", soft_wrap=True)
+    console.print(f"graph in service: {report.build_dir}", soft_wrap=True)
 
 
 def _export(args: argparse.Namespace) -> int:
     try:
         quads = export(resolve_data_dir(args.data_dir), args.format, args.out)
     except ExportError as error:
-        console.print(f"[red]{error}[/red]")
+        console.print(f"[red]{error}[/red]", soft_wrap=True)
         return 2
     console.print(f"wrote {quads} quads as {args.format} to {args.out}")
     return 0
