@@ -162,7 +162,7 @@ class ParsedDocument:
     text: NormalisedText
     metadata: PlanMetadata
     body_start: int
-    chapters: list[Division] = field(default_factory=list)
+    chapters: list[Division] = field(default_factory=list)  # top level: chapters, or an article's topic sections
     glossary: list[GlossaryEntry] = field(default_factory=list)
     glossary_span: Span | None = None
     preamble_tables: list[IndicatorTable] = field(default_factory=list)

@@ -20,7 +20,8 @@ def parse_document(path: Path) -> ParsedDocument:
     if not lines:
         raise DocumentError(path, "the file has no text after normalisation")
     structure = parse_structure(lines)
-    metadata = extract_metadata(source, lines, structure.body_start, bool(structure.chapters))
+    numbered = any(division.level == 1 for division in structure.chapters)
+    metadata = extract_metadata(source, lines, structure.body_start, numbered)
     document = ParsedDocument(
         source=source,
         text=text,
@@ -32,6 +33,6 @@ def parse_document(path: Path) -> ParsedDocument:
         preamble_tables=structure.loose_tables,
         warnings=structure.warnings,
     )
-    if metadata.kind == "plan" and not structure.chapters:
+    if metadata.kind == "plan" and not numbered:
         document.warnings.append("no chapter headings found: loaded as an article-like text")
     return document

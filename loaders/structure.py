@@ -8,6 +8,7 @@ headings.  Everything found keeps its span in the normalised text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .headings import Heading, detect_family, is_toc_marker, match_heading, patterns
@@ -34,7 +35,29 @@ def parse_structure(lines: list[Line]) -> Structure:
     tables = find_indicator_tables(lines)
     structure = Structure(family=family, body_start=start)
     _Parser(structure, lines, tables).run()
+    if not structure.chapters:
+        structure.chapters = topic_sections(lines)
     return structure
+
+
+def topic_sections(lines: list[Line]) -> list[Division]:
+    """An unnumbered text's topic lines as its sections (the first line is its title)."""
+    p = patterns()
+    topic = re.compile(p["lex"]["topic_line"])
+    sections: list[Division] = []
+    end = lines[-1].span.end if lines else 0
+    for line in lines[1:]:
+        if any(t.match(line.text) for t in p["trailers"]):
+            end = line.start
+            break
+        if topic.match(line.text):
+            sections.append(Division(2, len(sections) + 1, "", line.text, line.span, Span(line.start, end)))
+    for current, following in zip(sections, sections[1:]):
+        current.body = Span(current.span.start, following.span.start)
+    if sections:
+        last = sections[-1]
+        last.body = Span(last.span.start, end)
+    return sections
 
 
 def find_body_start(lines: list[Line], family: str) -> int:
@@ -78,6 +101,8 @@ class _Parser:
         while index < len(self.lines):
             line = self.lines[index]
             if index in self.tables:
+                if self.tables[index].table.span.start > line.start:
+                    self._line(line)  # a run-together line: a heading may precede its table
                 self._add_table(self.tables[index].table)
                 index = self.tables[index].last_line + 1
                 continue

@@ -65,7 +65,8 @@ def _print_report(report: BuildReport) -> None:
     documents = Table(title=f"policykg build: {len(loaded)} documents, {report.triples} triples "
                             f"in {report.seconds:.1f} s")
     for column in ("#", "file", "kind", "title", "triples"):
-        documents.add_column(column, justify="right" if column in ("#", "triples") else "left")
+        documents.add_column(column, justify="right" if column in ("#", "triples") else "left",
+                             overflow="fold")
     for number, doc in enumerate(loaded, start=1):
         documents.add_row(str(number), doc.file, doc.kind, doc.title, str(doc.triples))
     out.print(documents)
