@@ -96,16 +96,14 @@ def heading_title(rest: str, strict: bool = False) -> str | None:
     lex = patterns()["lex"]
     limit = lex["max_title_chars"]
     rest = rest.strip()
-    cut = min((i for i, ch in enumerate(rest[: limit + 1]) if ch in lex["title_terminators"]), default=None)
-    if cut:
-        return rest[:cut]
-    if len(rest) <= limit:
-        return rest or None
-    if not strict:
+    if not strict and len(rest) > limit:
         for known in lex["common_titles"]:
             if rest.startswith(known):
                 return known
-    return None
+    cut = min((i for i, ch in enumerate(rest[: limit + 1]) if ch in lex["title_terminators"]), default=None)
+    if cut:
+        return rest[:cut]
+    return (rest or None) if len(rest) <= limit else None
 
 
 def is_toc_marker(line: str) -> bool:

@@ -214,10 +214,7 @@ class _Parser:
 
 
 def _item_title(text: str) -> str:
-    """A box item's title: up to its first full stop when that comes early, else the line."""
+    """A box item's title: the line up to its first full stop (items in some plans have no title line)."""
     text = text.strip()
-    limit = patterns()["lex"]["max_title_chars"]
     cut = text.find("。")
-    if 0 < cut <= 2 * limit:
-        return text[:cut]
-    return text if len(text) <= 2 * limit else text[: 2 * limit]
+    return text[:cut] if cut > 0 else text

@@ -80,9 +80,23 @@ def _parse_all(corpus: Path, say: Progress) -> tuple[list[ParsedDocument], dict[
             report.error = str(error)
             continue
         report.slug, report.title = document_slug(document), document.metadata.title
+        duplicate = _duplicate_of(document, parsed)
+        if duplicate:
+            report.error = f"{path.name}: {duplicate}; it was left out"
+            continue
         report.kind, report.warnings = document.metadata.kind, list(document.warnings)
         parsed.append(document)
     return parsed, reports
+
+
+def _duplicate_of(document: ParsedDocument, earlier: list[ParsedDocument]) -> str | None:
+    """Why ``document`` cannot join the ``earlier`` ones: the same slug, or the same text."""
+    for other in earlier:
+        if document_slug(other) == document_slug(document):
+            return f"its slug {document_slug(document)!r} is already used by {other.source.path.name}"
+        if other.text.text == document.text.text:
+            return f"it is the same text as {other.source.path.name}"
+    return None
 
 
 def _to_dataset(parsed: list[ParsedDocument], reports: dict[str, DocumentReport], say: Progress) -> Dataset:

@@ -78,10 +78,12 @@ def test_a_bad_file_is_reported_and_the_others_still_build(tmp_path):
     shutil.copytree(CORPUS, corpus)
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    shutil.copy(corpus / "002_5366459dd2a9c16e.txt", corpus / "zz_national_again.txt")
     report = build(corpus, tmp_path / "data")
     errors = {d.file: d.error for d in report.failed}
-    assert set(errors) == {"empty.txt", "binary.txt"}
+    assert set(errors) == {"empty.txt", "binary.txt", "zz_national_again.txt"}
     assert "empty.txt: the file is empty" == errors["empty.txt"]
+    assert "same text as 002_5366459dd2a9c16e.txt" in errors["zz_national_again.txt"]
     assert sum(1 for d in report.documents if d.triples) == 5
 
 
