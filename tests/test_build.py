@@ -133,3 +133,16 @@ def test_cli_export_without_a_build_says_what_to_do(tmp_path, capsys):
     code = main(["export", "--data-dir", str(tmp_path), "--format", "ttl", "--out", str(tmp_path / "x.ttl")])
     assert code == 2
     assert "run `policykg build` first" in capsys.readouterr().err
+
+
+def test_a_citation_without_quotes_still_finds_the_loaded_plan(built):
+    """Weihai cites 《十四五民政事业发展规划》 (its quotes lost): that is the national plan."""
+    _, data_dir = built
+    dataset = _dataset(data_dir)
+    weihai = URIRef("https://w3id.org/policykg/id/plan/weihai-14th-minzheng-plan")
+    national = URIRef("https://w3id.org/policykg/id/plan/national-14th-minzheng-plan")
+    parents = set(dataset.objects(weihai, URIRef("http://data.europa.eu/eli/ontology#based_on")))
+    assert national in parents and len(parents) == 3
+    shandong = URIRef("https://w3id.org/policykg/id/plan/ref/山东省民政事业十四五发展规划")
+    assert shandong in parents
+    assert dataset.value(shandong, PKG.loaded) == Literal(False)
