@@ -1,0 +1,30 @@
+"""Indicator tables (主要发展指标) that lost their grid on the way to plain text.
+
+Plans print their targets as tables; the texts we get have flattened them in
+three ways, and this package reads all three into ``IndicatorTable`` objects:
+
+- one cell per line (000, 002, 004) and one row per line: ``per_line``;
+- everything run together inside a paragraph (001): ``run_together``, numbers
+  that touch (``95100``) being split by the scored rule in ``runs``.
+
+``finder`` finds titles and picks the layout; ``header`` reads the columns,
+``rows`` one row's cells, ``cells`` what a single cell is.  Whatever had to be
+guessed (a missing unit cell, a value column left empty, a run of digits split
+in two, a truncated attribute) is written to the row's notes, so nothing shifts
+silently.  Every word list lives in ``ontology/lexicon/tables.yaml``
+(``LEXICON_PATH``, loaded by ``lexicon``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .cells import parse_number as _parse_number  # noqa: F401  (tests check value cells directly)
+from .finder import TableMatch, find_indicator_tables
+from .lexicon import table_lexicon as _lex  # noqa: F401  (tests clear its cache after repointing the path)
+
+# Read by ``lexicon.table_lexicon`` when it loads: point it elsewhere (then
+# ``_lex.cache_clear()``) to parse with other words.
+LEXICON_PATH = Path(__file__).resolve().parents[2] / "ontology" / "lexicon" / "tables.yaml"
+
+__all__ = ["LEXICON_PATH", "TableMatch", "find_indicator_tables"]
