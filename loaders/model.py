@@ -108,6 +108,7 @@ class BoxItem:
     title: str
     span: Span
     body: Span | None = None
+    titled: bool = False  # the item's title stands on a line of its own
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Box:
     title: str
     span: Span
     items: list[BoxItem] = field(default_factory=list)
+    body: Span | None = None  # the title line through the box's last line
 
 
 @dataclass
@@ -167,3 +169,34 @@ class ParsedDocument:
     glossary_span: Span | None = None
     preamble_tables: list[IndicatorTable] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    programmes: list["Programme"] = field(default_factory=list)
+    relations: list["Relation"] = field(default_factory=list)
+
+
+@dataclass
+class Programme:
+    """A programme a plan names: a box, a titled box item, a name in prose or a glossary term.
+
+    ``texts`` is the programme's own text (the box, the item, the sentence that
+    names it, the glossary definition): the only text its relations are read from.
+    """
+
+    name: str
+    kind: str  # a key of the programme-kind scheme: project, action, scheme, model, item, pilot, platform, brand
+    origin: str  # 'box', 'box-item', 'prose' or 'glossary'
+    span: Span  # where the name is written
+    texts: list[Span] = field(default_factory=list)
+    division: Division | None = None  # the chapter or section it sits in
+    box: Box | None = None
+    item: BoxItem | None = None
+
+
+@dataclass
+class Relation:
+    """A programme's link to a concept, read from one sentence of its own text."""
+
+    programme: str  # the programme's name
+    predicate: str  # 'serves', 'inDomain', 'leadBody', 'cooperatingBody', 'responsibleBody'
+    target: str  # the concept's IRI
+    evidence: Span
+    matched: str  # the words of the text that named the concept

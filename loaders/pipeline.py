@@ -8,6 +8,8 @@ from .lines import text_lines
 from .metadata import extract_metadata
 from .model import ParsedDocument
 from .normalise import normalise
+from .programmes import find_programmes
+from .relations import find_relations
 from .source import DocumentError, read_document
 from .structure import parse_structure
 
@@ -33,6 +35,8 @@ def parse_document(path: Path) -> ParsedDocument:
         preamble_tables=structure.loose_tables,
         warnings=structure.warnings,
     )
+    document.programmes = find_programmes(document)
+    document.relations = find_relations(document, document.programmes)
     if metadata.kind == "plan" and not numbered:
         document.warnings.append("no chapter headings found: loaded as an article-like text")
     return document

@@ -15,6 +15,8 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from .iris import ELI, PKG, area_iri, body_iri, child_iri, cited_plan_iri, plan_iri, title_key
+from .rdf_programmes import write_programmes
+from .vocab import bodies
 from .model import (Box, Division, IndicatorRow, IndicatorTable, IndicatorValue, ParsedDocument,
                     Span)
 
@@ -39,6 +41,10 @@ class DocumentGraph:
         self.loaded_titles = loaded_titles
         self.graph = Graph()
         self.iri = plan_iri(document_slug(document))
+        self.nodes: dict[int, URIRef] = {}  # id() of a parsed division, box or item → its node
+        self.glossary_terms: dict[str, URIRef] = {}
+        self.glossary_node: URIRef | None = None
+        self.tables: list[IndicatorTable] = []  # every table written, for alignment
 
     def build(self) -> Graph:
         self._document()
@@ -47,6 +53,7 @@ class DocumentGraph:
         for index, table in enumerate(self.doc.preamble_tables, start=1):
             self._table(table, self.iri, index)
         self._glossary()
+        write_programmes(self, self.doc.programmes, self.doc.relations)
         return self.graph
 
     # -- helpers ---------------------------------------------------------------------------
@@ -57,13 +64,18 @@ class DocumentGraph:
     def label(self, node: URIRef, text: str) -> None:
         self.add(node, RDFS.label, Literal(text, lang="zh"))
 
-    def evidence(self, node: URIRef, span: Span, division: URIRef | None = None) -> None:
-        """Attach the verbatim source quote behind ``span`` to ``node``."""
+    def node_of(self, parsed: object) -> URIRef | None:
+        """The node written for a parsed division, box or item (None for None)."""
+        return self.nodes.get(id(parsed)) if parsed is not None else None
+
+    def evidence(self, node: URIRef, span: Span, division: URIRef | None = None,
+                 key: str | None = None) -> URIRef | None:
+        """Attach the verbatim source quote behind ``span`` to ``node``; ``key`` tells several apart."""
         raw = self.doc.text.raw_span(span)
         quote = self.doc.text.raw[raw.start : raw.end]
         if not quote.strip():
-            return
-        evidence = child_iri(node, "evidence")
+            return None
+        evidence = child_iri(node, "evidence", key) if key else child_iri(node, "evidence")
         self.add(node, PKG.evidence, evidence)
         self.add(evidence, RDF.type, PKG.Evidence)
         self.add(evidence, PKG.quote, Literal(quote))
@@ -73,6 +85,7 @@ class DocumentGraph:
         self.add(evidence, PKG.inDocument, self.iri)
         if division is not None:
             self.add(evidence, PKG.division, division)
+        return evidence
 
     def part_of(self, node: URIRef, parent: URIRef) -> None:
         self.add(node, ELI.is_part_of, parent)
@@ -100,7 +113,7 @@ class DocumentGraph:
             self._area(node, meta.jurisdiction, source.meta.get("jurisdiction_parent"))
         self.evidence(node, meta.title_span or Span(0, 1))
         for name, span in meta.issuers:
-            body = body_iri(name)
+            body = bodies().concept(name) or body_iri(name)
             self.add(node, PKG.issuer, body)
             self.add(body, RDF.type, PKG.Body)
             self.add(body, SKOS.prefLabel, Literal(name, lang="zh"))
@@ -137,6 +150,7 @@ class DocumentGraph:
 
     def _division(self, division: Division, parent: URIRef, chapter_path: URIRef) -> None:
         node = child_iri(chapter_path, DIVISION_PATH[division.level], division.number)
+        self.nodes[id(division)] = node
         self.add(node, RDF.type, DIVISION_CLASS[division.level])
         self.label(node, division.title)
         self.add(node, PKG.ordinal, Literal(division.number))
@@ -153,6 +167,7 @@ class DocumentGraph:
 
     def _box(self, box: Box, parent: URIRef) -> None:
         node = child_iri(parent, "box", box.number)
+        self.nodes[id(box)] = node
         self.add(node, RDF.type, PKG.Box)
         self.label(node, box.title or f"专栏{box.number}")
         self.add(node, PKG.ordinal, Literal(box.number))
@@ -160,6 +175,7 @@ class DocumentGraph:
         self.evidence(node, box.span, node)
         for item in box.items:
             item_node = child_iri(node, "item", item.number)
+            self.nodes[id(item)] = item_node
             self.add(item_node, RDF.type, PKG.BoxItem)
             self.label(item_node, item.title)
             self.add(item_node, PKG.ordinal, Literal(item.number))
@@ -168,6 +184,7 @@ class DocumentGraph:
 
     def _table(self, table: IndicatorTable, parent: URIRef, index: int) -> None:
         node = child_iri(parent, "table", f"{table.kind}-{index}" if index > 1 else table.kind)
+        self.tables.append(table)
         self.add(node, RDF.type, PKG.IndicatorTable)
         self.label(node, table.title)
         self.add(node, PKG.tableKind, TABLE_KINDS[table.kind])
@@ -179,6 +196,7 @@ class DocumentGraph:
             self._indicator(row, child_iri(node, "row", number), node)
 
     def _indicator(self, row: IndicatorRow, node: URIRef, table: URIRef) -> None:
+        self.nodes[id(row)] = node
         self.add(node, RDF.type, PKG.Indicator)
         self.label(node, row.name)
         self.add(node, PKG.inTable, table)
@@ -220,14 +238,14 @@ class DocumentGraph:
     def _glossary(self) -> None:
         if not self.doc.glossary_span:
             return
-        node = child_iri(self.iri, "glossary")
+        node = self.glossary_node = child_iri(self.iri, "glossary")
         self.add(node, RDF.type, PKG.Glossary)
         self.add(node, RDF.type, SKOS.ConceptScheme)
         self.label(node, "名词解释")
         self.part_of(node, self.iri)
         self.evidence(node, self.doc.glossary_span, node)
         for entry in self.doc.glossary:
-            term = child_iri(self.iri, "term", entry.term)
+            term = self.glossary_terms[entry.term] = child_iri(self.iri, "term", entry.term)
             self.add(term, RDF.type, PKG.GlossaryTerm)
             self.add(term, SKOS.prefLabel, Literal(entry.term, lang="zh"))
             self.label(term, entry.term)
@@ -235,8 +253,3 @@ class DocumentGraph:
             self.add(term, SKOS.inScheme, node)
             self.add(term, PKG.definedIn, self.iri)
             self.evidence(term, entry.span, node)
-
-
-def document_graph(document: ParsedDocument, loaded_titles: Mapping[str, URIRef]) -> Graph:
-    """The RDF of one parsed document (its named graph's content)."""
-    return DocumentGraph(document, loaded_titles).build()

@@ -132,7 +132,7 @@ class _Parser:
             return
         box = self.p["box"].match(line.text)
         if box and self.stack:
-            self.box = Box(int(box.group("num")), box.group("title").strip(), line.span)
+            self.box = Box(int(box.group("num")), box.group("title").strip(), line.span, body=line.span)
             self._deepest(max_level=2).boxes.append(self.box)
             return
         if self.box:
@@ -188,12 +188,14 @@ class _Parser:
     def _box_line(self, line: Line) -> None:
         """A numbered item opens; any other line continues the current item."""
         assert self.box is not None
+        self.box.body = Span(self.box.span.start, line.span.end)
         expected = len(self.box.items) + 1
         for pattern in self.p["box_items"]:
             match = pattern.match(line.text)
             if match and int(match.group("num")) == expected:
                 title = _item_title(match.group("title"))
-                self.box.items.append(BoxItem(expected, title, line.span, body=line.span))
+                titled = title == match.group("title").strip()
+                self.box.items.append(BoxItem(expected, title, line.span, body=line.span, titled=titled))
                 return
         if self.box.items:
             item = self.box.items[-1]

@@ -16,14 +16,17 @@ from typing import Callable
 from rdflib import RDF, Dataset, URIRef
 
 from policykg.graph.datadir import DataDir
-from policykg.loaders.iris import PKG, graph_iri, plan_iri, title_key
+from policykg.loaders.iris import ID, PKG, graph_iri, plan_iri, title_key
 from policykg.loaders.model import ParsedDocument
 from policykg.loaders.pipeline import parse_document
-from policykg.loaders.rdf import document_graph, document_slug
+from policykg.loaders.rdf import DocumentGraph, document_slug
+from policykg.loaders.rdf_alignments import alignment_graph, candidates
 from policykg.loaders.source import DocumentError, list_documents
-from policykg.loaders.validate import validate_graph
+from policykg.loaders.validate import ontology_graph, validate_graph
 
 DATASET_FILE = "dataset.nq"
+ONTOLOGY_GRAPH = ID["graph/ontology"]  # the ontology and its SKOS vocabularies
+ALIGNMENTS_GRAPH = ID["graph/alignments"]  # links between plans, read from no single document
 Progress = Callable[[str, str], None]  # (file name, stage)
 
 
@@ -100,25 +103,40 @@ def _duplicate_of(document: ParsedDocument, earlier: list[ParsedDocument]) -> st
 
 
 def _to_dataset(parsed: list[ParsedDocument], reports: dict[str, DocumentReport], say: Progress) -> Dataset:
-    """One named graph per document; documents whose graph fails SHACL are left out and reported."""
+    """One named graph per document, one for the ontology, one for the alignments across plans.
+
+    Documents whose graph fails SHACL are left out and reported.
+    """
     loaded = {title_key(d.metadata.title): plan_iri(document_slug(d)) for d in parsed
               if d.metadata.kind == "plan"}
     dataset = Dataset()
+    indicators, programmes = [], []
     for document in parsed:
         report = reports[document.source.path.name]
         say(report.file, "rdf")
-        graph = document_graph(document, loaded)
+        writer = DocumentGraph(document, loaded)
+        graph = writer.build()
         say(report.file, "validate")
         result = validate_graph(graph)
         if not result.conforms:
             report.error = f"{report.file}: its graph fails the SHACL shapes:\n{result.report}"
             continue
-        named = dataset.graph(graph_iri(report.slug))
-        for triple in graph:
-            named.add(triple)
+        _add(dataset, graph_iri(report.slug), graph)
         report.triples = len(graph)
         report.counts = class_counts(graph)
+        found = candidates(writer)
+        indicators += found[0]
+        programmes += found[1]
+    say("all documents", "align")
+    _add(dataset, ALIGNMENTS_GRAPH, alignment_graph(indicators, programmes))
+    _add(dataset, ONTOLOGY_GRAPH, ontology_graph())
     return dataset
+
+
+def _add(dataset: Dataset, name: URIRef, graph) -> None:
+    named = dataset.graph(name)
+    for triple in graph:
+        named.add(triple)
 
 
 def class_counts(graph) -> dict[str, int]:

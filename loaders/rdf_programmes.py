@@ -1,0 +1,71 @@
+"""Programmes and their relations → RDF, each relation with the sentence that says it.
+
+A relation is written twice: as a plain triple (``programme pkg:serves group``)
+for simple queries, and as an ``rdf:Statement`` about that triple carrying its
+evidence and the words that matched, so a query can ask *why* as well as *what*.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, Literal, URIRef
+
+from .iris import PKG, child_iri, segment
+from .model import Programme, Relation, Span
+from .programmes import division_at
+
+
+def write_programmes(writer, programmes: list[Programme], relations: list[Relation]) -> None:
+    """Add ``programmes`` and ``relations`` to ``writer`` (a ``DocumentGraph``)."""
+    iris = {p.name: child_iri(writer.iri, "programme", p.name) for p in programmes}
+    for programme in programmes:
+        writer.nodes[id(programme)] = iris[programme.name]
+        _programme(writer, programme, iris[programme.name])
+    for relation in relations:
+        _relation(writer, iris[relation.programme], relation)
+
+
+def _programme(writer, programme: Programme, node: URIRef) -> None:
+    writer.add(node, RDF.type, PKG.Programme)
+    writer.label(node, programme.name)
+    writer.add(node, PKG.programmeKind, PKG[f"kind-{programme.kind}"])
+    writer.add(node, PKG.origin, Literal(programme.origin))
+    writer.add(node, PKG.inDocument, writer.iri)
+    place = writer.node_of(programme.item or programme.box) or writer.node_of(programme.division)
+    writer.evidence(node, programme.span, place)
+    for text in programme.texts:
+        where = _place(writer, programme, text)
+        if where is not None:
+            writer.add(node, PKG.mentionedIn, where)
+    if programme.origin == "glossary" or programme.name in writer.glossary_terms:
+        term = writer.glossary_terms.get(programme.name)
+        if term is not None:
+            writer.add(term, PKG.definesProgramme, node)
+
+
+def _place(writer, programme: Programme, text: Span) -> URIRef | None:
+    """The node a piece of the programme's text sits in: its item, box, division or glossary."""
+    if programme.item is not None and text == (programme.item.body or programme.item.span):
+        return writer.node_of(programme.item)
+    if programme.box is not None and text == (programme.box.body or programme.box.span):
+        return writer.node_of(programme.box)
+    division = division_at(writer.doc.chapters, text.start)
+    if division is not None:
+        return writer.node_of(division)
+    return writer.glossary_node
+
+
+def _relation(writer, subject: URIRef, relation: Relation) -> None:
+    predicate, target = PKG[relation.predicate], URIRef(relation.target)
+    writer.add(subject, predicate, target)
+    statement = child_iri(subject, relation.predicate, segment(target.split("/")[-1]))
+    writer.add(statement, RDF.type, RDF.Statement)
+    writer.add(statement, RDF.subject, subject)
+    writer.add(statement, RDF.predicate, predicate)
+    writer.add(statement, RDF.object, target)
+    writer.add(statement, PKG.inDocument, writer.iri)
+    key = f"{relation.evidence.start}-{relation.evidence.end}"
+    division = division_at(writer.doc.chapters, relation.evidence.start)
+    evidence = writer.evidence(statement, relation.evidence, writer.node_of(division), key=key)
+    if evidence is not None:
+        writer.add(evidence, PKG.matchedLabel, Literal(relation.matched, lang="zh"))
+

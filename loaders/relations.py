@@ -1,0 +1,121 @@
+"""Relations read from a programme's own text, one sentence at a time.
+
+- serves: a target group named in the programme's text (an abbreviation such as
+  “三留守”人员 stands for each group it comprises);
+- inDomain: a domain keyword in the programme's name, else in its section's title;
+- leadBody / cooperatingBody / responsibleBody: a body named right before 牵头,
+  配合 or 负责 in the programme's text.
+Only the programme's own text is read, so every relation quotes the sentence
+that says it.  Precision over recall: nothing is inferred from a neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from rdflib import URIRef
+
+from .lexicon import load_lexicon
+from .model import ParsedDocument, Programme, Relation, Span
+from .sentences import sentences_in
+from .vocab import Vocabulary, bodies, target_groups
+
+ROLE_WORDS = {"牵头": "leadBody", "配合": "cooperatingBody", "负责": "responsibleBody"}
+ROLE_GAP = 4  # at most this many characters (等部门, 会同) between the body and its role word
+
+
+def find_relations(document: ParsedDocument, programmes: list[Programme]) -> list[Relation]:
+    """Every relation of every programme, without duplicates, in a stable order."""
+    found: dict[tuple, Relation] = {}
+    for programme in programmes:
+        for relation in [*_serves(document, programme), *_domains(document, programme),
+                         *_bodies(document, programme)]:
+            key = (relation.programme, relation.predicate, relation.target, relation.evidence)
+            found.setdefault(key, relation)
+    return list(found.values())
+
+
+def _sentences(document: ParsedDocument, programme: Programme) -> Iterator[Span]:
+    seen: set[Span] = set()
+    for span in programme.texts:
+        for sentence in sentences_in(document.text.text, span):
+            if sentence not in seen:
+                seen.add(sentence)
+                yield sentence
+
+
+def _serves(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
+    groups: Vocabulary = target_groups()
+    text = document.text.text
+    for sentence in _sentences(document, programme):
+        words = text[sentence.start : sentence.end]
+        for label, concept in [*_group_mentions(groups, words), *_coordinated(groups, words)]:
+            for group in groups.expand(concept):
+                yield Relation(programme.name, "serves", str(group), sentence, label)
+
+
+def _group_mentions(groups: Vocabulary, words: str) -> Iterator[tuple[str, URIRef]]:
+    """Labels of groups as recipients: not part of a facility's name, a count or their carers."""
+    cancel = tuple(load_lexicon("groups")["not_recipient_after"])
+    for match in groups.find(words):
+        if not words.startswith(cancel, match.end):
+            yield match.label, match.concept
+
+
+@cache
+def _coordination_pattern() -> re.Pattern | None:
+    """``M1、M2、…Mk HEAD`` where each Mi + HEAD is a group label (高龄、失能、残疾老年人)."""
+    heads = load_lexicon("groups")["coordination_heads"]
+    modifiers = {label[: -len(head)] for label in target_groups().labels for head in heads
+                 if label.endswith(head) and len(label) > len(head)}
+    if not modifiers:
+        return None
+    one = "|".join(map(re.escape, sorted(modifiers, key=len, reverse=True)))
+    head = "|".join(map(re.escape, heads))
+    return re.compile(rf"(?P<mods>(?:{one})(?:、(?:{one}))+)的?(?P<head>{head})")
+
+
+def _coordinated(groups: Vocabulary, words: str) -> Iterator[tuple[str, URIRef]]:
+    pattern = _coordination_pattern()
+    if pattern is None:
+        return
+    for match in pattern.finditer(words):
+        for modifier in match.group("mods").split("、"):
+            concept = groups.concept(modifier + match.group("head"))
+            if concept is not None:
+                yield match.group(), concept
+
+
+@cache
+def _domain_keywords() -> list[tuple[str, str]]:
+    """(keyword, domain IRI) pairs, longest keyword first."""
+    pairs = [(word, domain) for domain, words in load_lexicon("domains")["domains"].items() for word in words]
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def _domains(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
+    """Domains named by the programme's name; failing that, by its section's title."""
+    sources = [(programme.name, programme.span)]
+    if programme.division is not None:
+        sources.append((programme.division.title, programme.division.span))
+    for words, span in sources:
+        hits = {domain: word for word, domain in _domain_keywords() if word in words}
+        for domain, word in hits.items():
+            yield Relation(programme.name, "inDomain", domain, span, word)
+        if hits:
+            return
+
+
+def _bodies(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
+    text = document.text.text
+    for sentence in _sentences(document, programme):
+        words = text[sentence.start : sentence.end]
+        for match in bodies().find(words):
+            after = words[match.end : match.end + ROLE_GAP + 2]
+            for role_word, role in ROLE_WORDS.items():
+                position = after.find(role_word)
+                if 0 <= position <= ROLE_GAP:
+                    yield Relation(programme.name, role, str(match.concept), sentence, match.label)
+                    break
