@@ -60,7 +60,7 @@ def _group_mentions(groups: Vocabulary, words: str) -> Iterator[tuple[str, URIRe
     """Labels of groups as recipients: not part of a facility's name, a count or their carers."""
     cancel = tuple(load_lexicon("groups")["not_recipient_after"])
     for match in groups.find(words):
-        if not words.startswith(cancel, match.end):
+        if not words[match.end :].replace("\n", "").startswith(cancel):
             yield match.label, match.concept
 
 

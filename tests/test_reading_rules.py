@@ -1,0 +1,76 @@
+"""The reading rules behind relations: sentences, group mentions, programme names."""
+
+from __future__ import annotations
+
+from policykg.loaders.model import Span
+from policykg.loaders.pipeline import parse_document
+from policykg.loaders.sentences import sentence_at, sentences_in
+
+WRAPPED = "专栏1  示范工程\n 01 第一项\n提高未成年人救助保护机构服务能力和水平,加强设施建设和人员配备,提高未成年人救助\n保护机构的专业化水平。\n 02 第二项\n"
+
+
+def _texts(text: str, spans: list[Span]) -> list[str]:
+    return [text[s.start : s.end] for s in spans]
+
+
+def test_a_wrapped_line_does_not_end_its_sentence_but_a_short_title_line_does():
+    sentences = _texts(WRAPPED, sentences_in(WRAPPED, Span(0, len(WRAPPED))))
+    assert sentences == [
+        "专栏1  示范工程",
+        "01 第一项",
+        "提高未成年人救助保护机构服务能力和水平,加强设施建设和人员配备,提高未成年人救助\n保护机构的专业化水平。",
+        "02 第二项",
+    ]
+    middle = WRAPPED.index("保护机构的")
+    assert WRAPPED[sentence_at(WRAPPED, middle).start :].startswith("提高未成年人救助保护机构服务")
+
+
+PLAN = """某市“十四五”民政事业发展规划
+一、主要任务
+(一)健全社会救助体系
+实施困难群众帮扶工程,为特困人员、高龄、失能老年人提供上门服务。
+实施村级服务站建设工程,在困难群众较多的村建设服务站。
+实施儿童队伍建设工程,加强儿童督导员培训。
+实施特困人员供养服务设施改造工程,提升设施条件。
+开展孤儿康复明天计划和福彩圆梦助学工程,全省孤儿得到保障。
+(二)发展养老服务
+专栏1:“三留守”关爱工程
+1.关爱服务。为农村“三留守”人员提供关爱服务。
+"""
+
+
+def _served(tmp_path) -> dict[str, set[str]]:
+    path = tmp_path / "plan.txt"
+    path.write_text(PLAN, encoding="utf-8")
+    document = parse_document(path)
+    served: dict[str, set[str]] = {p.name: set() for p in document.programmes}
+    for relation in document.relations:
+        if relation.predicate == "serves":
+            served[relation.programme].add(relation.target.rsplit("/", 1)[-1])
+    return served
+
+
+def test_groups_named_as_recipients_are_served_and_coordinated_modifiers_count(tmp_path):
+    served = _served(tmp_path)
+    # the name itself names 困难群众; the sentence names 特困人员 and, sharing one head, 高龄 and 失能老年人
+    assert served["困难群众帮扶工程"] == {"people-in-need", "persons-in-extreme-poverty",
+                                          "advanced-age-elderly", "disabled-elderly"}
+
+
+def test_a_group_naming_a_place_a_facility_or_a_workforce_is_not_served(tmp_path):
+    served = _served(tmp_path)
+    assert served["村级服务站建设工程"] == set()  # 困难群众较多的村: a kind of village
+    assert served["儿童队伍建设工程"] == set()  # the child-welfare workforce, 儿童督导员
+    assert served["特困人员供养服务设施改造工程"] == set()  # a facility's name
+
+
+def test_programmes_sharing_a_sentence_each_own_their_part(tmp_path):
+    served = _served(tmp_path)
+    assert served["孤儿康复明天计划"] == {"orphans"}
+    assert served["福彩圆梦助学工程"] == {"orphans"}
+
+
+def test_an_abbreviation_serves_each_group_it_comprises(tmp_path):
+    served = _served(tmp_path)
+    assert served["“三留守”关爱工程"] >= {"rural-left-behind-children", "rural-left-behind-women",
+                                           "rural-left-behind-elderly"}
