@@ -135,7 +135,7 @@ class Division:
     number: int
     marker: str  # the heading's number as written: 第二章, 二、, (三), 3.
     title: str
-    span: Span  # the heading line
+    span: Span  # the heading: its number and title, without body text run on in the same line
     body: Span  # from the heading to the next heading of the same or a higher level
     children: list["Division"] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)

@@ -158,8 +158,10 @@ class _Parser:
     def _open(self, heading: Heading, line: Line) -> None:
         self._close_from(heading.level, line.start)
         self.box = None
+        title_end = line.text.find(heading.title, len(heading.marker)) + len(heading.title)
+        heading_span = Span(line.start, line.start + title_end) if title_end > len(heading.title) else line.span
         division = Division(heading.level, heading.number, heading.marker, heading.title,
-                            span=line.span, body=Span(line.start, line.start))
+                            span=heading_span, body=Span(line.start, line.start))
         if heading.level == 1:
             self.s.chapters.append(division)
         else:
