@@ -74,3 +74,18 @@ def test_an_abbreviation_serves_each_group_it_comprises(tmp_path):
     served = _served(tmp_path)
     assert served["“三留守”关爱工程"] >= {"rural-left-behind-children", "rural-left-behind-women",
                                            "rural-left-behind-elderly"}
+
+
+def test_lead_and_cooperating_bodies_are_kept_apart_and_only_where_the_text_says(tmp_path):
+    text = ("某省“十四五”民政事业发展规划\n一、主要任务\n(一)养老服务\n"
+            "实施养老服务设施建设工程,由民政部牵头,国家发展和改革委员会配合。\n"
+            "实施社区服务提升工程,民政部要加强指导。\n")
+    path = tmp_path / "bodies.txt"
+    path.write_text(text, encoding="utf-8")
+    document = parse_document(path)
+    roles = {(r.programme, r.predicate, r.target.rsplit("/", 1)[-1]) for r in document.relations
+             if r.predicate.endswith("Body")}
+    assert roles == {
+        ("养老服务设施建设工程", "leadBody", "民政部"),
+        ("养老服务设施建设工程", "cooperatingBody", "国家发展和改革委员会"),
+    }
