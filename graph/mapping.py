@@ -1,0 +1,242 @@
+"""The RDF dataset → the ``PropertyGraph`` every Cypher store loads (rules in ``mapping_rules.py``).
+
+- **Nodes**: every IRI typed with a ``pkg:`` class, or a plain ``skos:Concept`` of
+  the vocabularies (label ``Concept``); one label each (the most specific class),
+  key ``iri``.  ``pkg:Evidence`` and ``rdf:Statement`` are not nodes.
+- **Properties**: literals, named by ``ontology/lexicon/property-graph.yaml``
+  (``name_zh``, ``alt_labels``, ``value_text``…); the node's evidence is folded
+  on (``quote``, ``char_start``, ``char_end``, ``document``, ``source_file``,
+  ``division``, ``evidence``); an Indicator also carries its values flat
+  (``target_text``, ``target_value``, ``target_year``…).
+- **Relationships**: object properties between two nodes, UPPER_SNAKE, one per
+  (start, type, end); inverses dropped (``eli:has_part``), symmetric ones kept in
+  one direction; an ``rdf:Statement`` about one gives it ``quotes``, ``matched``,
+  ``evidence`` (and ``method``, ``score`` for alignments).
+- ``graphs``: the named graphs whose triples produced the node or relationship.
+
+The output is sorted (nodes by iri, relationships by start, type, end), so the
+same dataset always maps to the same graph.  ``docs/property-graph.md`` is the
+reader's guide.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import PROV, RDF
+
+from .mapping_rules import (Rules, label_of, literal_value, load_rules, property_name,
+                            relationship_type, sort_key)
+from .model import Node, PropertyGraph, Relationship, Value
+
+Quad = tuple  # (predicate, object, graph)
+
+
+@dataclass
+class Evidence:
+    """One ``pkg:Evidence``: the quote and where it is in which source file."""
+
+    iri: str
+    quote: str | None = None
+    char_start: int | None = None
+    char_end: int | None = None
+    document: str | None = None
+    source_file: str | None = None
+    division: str | None = None
+    matched: list[str] = field(default_factory=list)
+    graphs: set[str] = field(default_factory=set)
+
+    def order(self) -> tuple:
+        return (self.document or "", self.char_start or 0, self.char_end or 0, self.iri)
+
+
+class _Mapper:
+    """One run of the mapping over one dataset."""
+
+    def __init__(self, dataset: Dataset, rules: Rules) -> None:
+        self.rules = rules
+        self.about: dict[URIRef, list[Quad]] = defaultdict(list)
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            if isinstance(s, URIRef):
+                self.about[s].append((p, o, str(getattr(g, "identifier", g))))
+        self.labels = {s: label for s in self.about
+                       if (label := label_of(self.objects(s, RDF.type), rules)) is not None}
+        self.evidence = {e: self._evidence(e) for e in self._typed(rules.term("Evidence"))}
+
+    # -- reading -------------------------------------------------------------------
+    def objects(self, subject: URIRef, predicate: URIRef) -> set:
+        return {o for p, o, _ in self.about.get(subject, ()) if p == predicate}
+
+    def value(self, subject: URIRef, predicate: URIRef):
+        values = sorted(self.objects(subject, predicate), key=str)
+        return values[0] if values else None
+
+    def _typed(self, cls: URIRef) -> list[URIRef]:
+        return sorted(s for s in self.about if cls in self.objects(s, RDF.type))
+
+    def _evidence(self, iri: URIRef) -> Evidence:
+        term, value = self.rules.term, self.value
+        document = value(iri, PROV.wasQuotedFrom)
+        source = value(document, term("sourceFile")) if document is not None else None
+        optional = lambda v, kind: kind(v) if v is not None else None  # noqa: E731
+        return Evidence(
+            iri=str(iri), quote=optional(value(iri, term("quote")), str),
+            char_start=optional(value(iri, term("charStart")), int),
+            char_end=optional(value(iri, term("charEnd")), int),
+            document=optional(document, str), source_file=optional(source, str),
+            division=optional(value(iri, term("division")), str),
+            matched=sorted(str(m) for m in self.objects(iri, term("matchedLabel"))),
+            graphs={g for _, _, g in self.about[iri]})
+
+    # -- nodes ---------------------------------------------------------------------
+    def node(self, iri: URIRef) -> Node:
+        values: dict[str, list[Value]] = defaultdict(list)
+        graphs: set[str] = set()
+        for p, o, g in self.about[iri]:
+            if p == RDF.type or isinstance(o, Literal):
+                graphs.add(g)
+        self._literals(iri, values)
+        self._fold_evidence(iri, values, graphs)
+        if self.labels[iri] == "Indicator":
+            self._flatten_values(iri, values, graphs)
+        props = {name: vals if name in self.rules.list_properties or len(vals) > 1 else vals[0]
+                 for name, vals in sorted(values.items())}
+        return Node(iri=str(iri), label=self.labels[iri], props=props, graphs=tuple(sorted(graphs)))
+
+    def _literals(self, iri: URIRef, values: dict[str, list[Value]]) -> None:
+        """Literal properties; names from several predicates: the first of name_priority wins."""
+        names: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        priority = {p: i for i, p in enumerate(self.rules.name_priority)}
+        for p, o, _ in self.about[iri]:
+            if not isinstance(o, Literal):
+                continue
+            name = property_name(p, o, self.rules)
+            if p in priority:
+                names[name].append((priority[p], str(o)))
+            elif (v := literal_value(o)) not in values[name]:
+                values[name].append(v)
+        for name, ranked in sorted(names.items()):
+            distinct = list(dict.fromkeys(text for _, text in sorted(ranked)))
+            values[name].append(distinct[0])
+            values["alt_labels"].extend(t for t in distinct[1:] if t not in values["alt_labels"])
+        for name in list(values):
+            values[name].sort(key=sort_key)
+            if not values[name]:
+                del values[name]
+
+    def _fold_evidence(self, iri: URIRef, values: dict[str, list[Value]], graphs: set[str]) -> None:
+        """The node's evidence: the first (by document and offset) as scalars, all as lists."""
+        records = sorted((self.evidence[e] for e in self.objects(iri, self.rules.term("evidence"))
+                          if e in self.evidence), key=Evidence.order)
+        if not records:
+            return
+        first = records[0]
+        for name in ("quote", "char_start", "char_end", "document", "source_file", "division"):
+            if getattr(first, name) is not None:
+                values[name] = [getattr(first, name)]
+        values["evidence"] = [r.iri for r in records]
+        if len(records) > 1:
+            values["quotes"] = [r.quote or "" for r in records]
+        for record in records:
+            graphs |= record.graphs
+
+    def _flatten_values(self, iri: URIRef, values: dict[str, list[Value]], graphs: set[str]) -> None:
+        """``pkg:target`` → ``target_text``, ``target_value``, ``target_comparator``, ``target_year``."""
+        for role, prefix in self.rules.indicator_roles.items():
+            target = self.value(iri, role)
+            if target is None:
+                continue
+            for predicate, suffix in self.rules.indicator_value_fields.items():
+                literal = self.value(target, predicate)
+                if literal is not None:
+                    values[f"{prefix}_{suffix}"] = [literal_value(literal)]
+            graphs |= {g for p, o, g in self.about[target] if isinstance(o, Literal)}
+
+    # -- relationships -------------------------------------------------------------
+    def orient(self, s: URIRef, p: URIRef, o: URIRef) -> tuple[URIRef, URIRef, URIRef]:
+        """The kept direction: inverses turned round, symmetric pairs from the higher level."""
+        if p in self.rules.inverse_of:
+            s, p, o = o, self.rules.inverse_of[p], s
+        if p in self.rules.symmetric and self._rank(o) < self._rank(s):
+            s, o = o, s
+        return s, p, o
+
+    def _rank(self, iri: URIRef) -> tuple[int, str]:
+        """(plan level of the node's document, iri): national first, then the smaller iri."""
+        document = self.value(iri, self.rules.term("inDocument")) or iri
+        level = self.value(document, self.rules.term("level"))
+        return (self.rules.level_rank.get(level, len(self.rules.level_rank)), str(iri))
+
+    def is_link(self, p: URIRef, o) -> bool:
+        if p in self.rules.keep_when_node_object:
+            return o in self.labels
+        return p not in self.rules.skip_predicates and o in self.labels
+
+    def relationships(self) -> dict[tuple, dict]:
+        found: dict[tuple, dict] = {}
+        for s in sorted(self.labels):
+            for p, o, g in self.about[s]:
+                if self.is_link(p, o):
+                    self._add(found, self.orient(s, p, o))["graphs"].add(g)
+        for statement in self._typed(RDF.Statement):
+            self._attach(found, statement)
+        return found
+
+    def _add(self, found: dict, spo: tuple) -> dict:
+        return found.setdefault(spo, {"graphs": set(), "evidence": set(), "props": {}})
+
+    def _attach(self, found: dict, statement: URIRef) -> None:
+        """An rdf:Statement's evidence and properties onto the relationship it is about."""
+        s, p, o = (self.value(statement, RDF[x]) for x in ("subject", "predicate", "object"))
+        if s not in self.labels or not self.is_link(p, o):
+            return
+        entry = self._add(found, self.orient(s, p, o))
+        entry["graphs"] |= {g for _, _, g in self.about[statement]}
+        entry["evidence"] |= {e for e in self.objects(statement, self.rules.term("evidence")) if e in self.evidence}
+        for predicate, name in sorted(self.rules.statement_properties.items()):
+            literal = self.value(statement, predicate)
+            if literal is not None:
+                entry["props"].setdefault(name, literal_value(literal))
+
+    def relationship(self, spo: tuple, entry: dict) -> Relationship:
+        s, p, o = spo
+        own = {str(e) for e in self.objects(s, self.rules.term("evidence"))}
+        end = {str(e) for e in self.objects(o, self.rules.term("evidence"))}
+        records = sorted((self.evidence[e] for e in entry["evidence"]),
+                         key=lambda r: (0 if r.iri in own else 1 if r.iri in end else 2, r.order()))
+        props = dict(entry["props"])
+        graphs = set(entry["graphs"])
+        if records:
+            props["evidence"] = [r.iri for r in records]
+            props["quotes"] = [r.quote or "" for r in records]
+            matched = list(dict.fromkeys(m for r in records for m in r.matched))
+            if matched:
+                props["matched"] = matched
+            for record in records:
+                graphs |= record.graphs
+        return Relationship(start=str(s), type=relationship_type(p), end=str(o),
+                            props=dict(sorted(props.items())), graphs=tuple(sorted(graphs)))
+
+
+def _uniform_lists(nodes: list[Node]) -> list[Node]:
+    """A property that is a list on one node of a label is a list (of strings) on every node of it."""
+    listed: dict[str, set[str]] = defaultdict(set)
+    for node in nodes:
+        listed[node.label] |= {k for k, v in node.props.items() if isinstance(v, list)}
+    for node in nodes:
+        for name in listed[node.label] & node.props.keys():
+            value = node.props[name]
+            node.props[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
+    return nodes
+
+
+def map_dataset(dataset: Dataset, rules: Rules | None = None) -> PropertyGraph:
+    """The property graph of an RDF dataset (all named graphs), sorted and deterministic."""
+    mapper = _Mapper(dataset, rules or load_rules())
+    nodes = _uniform_lists([mapper.node(iri) for iri in sorted(mapper.labels)])
+    found = mapper.relationships()
+    relationships = [mapper.relationship(spo, found[spo])
+                     for spo in sorted(found, key=lambda k: (str(k[0]), relationship_type(k[1]), str(k[2])))]
+    return PropertyGraph(nodes=nodes, relationships=relationships)

@@ -1,0 +1,156 @@
+"""The RDF → property-graph mapping (graph/mapping.py) on the real built corpus."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from rdflib import Dataset, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from policykg.build import DATASET_FILE, build
+from policykg.graph.datadir import DataDir
+from policykg.graph.mapping import map_dataset
+from policykg.graph.mapping_rules import load_rules
+from policykg.loaders.iris import PKG
+
+from .conftest import CORPUS
+
+ID = "https://w3id.org/policykg/id/"
+HAINAN = ID + "plan/hainan-14th-minzheng-plan"
+
+
+def _dataset(data_dir, union: bool = True) -> Dataset:
+    dataset = Dataset(default_union=union)
+    dataset.parse(DataDir(data_dir).current() / DATASET_FILE, format="nquads")
+    return dataset
+
+
+def _dump(graph):
+    """Everything a store receives, props and graphs included (Node equality ignores props)."""
+    return ([(n.iri, n.label, n.props, n.graphs) for n in graph.nodes],
+            [(r.start, r.type, r.end, r.props, r.graphs) for r in graph.relationships])
+
+
+@pytest.fixture(scope="module")
+def dataset(built):
+    return _dataset(built[1])
+
+
+@pytest.fixture(scope="module")
+def graph(dataset):
+    return map_dataset(dataset)
+
+
+@pytest.fixture(scope="module")
+def nodes(graph):
+    return {node.iri: node for node in graph.nodes}
+
+
+def test_the_mapping_is_deterministic_and_a_rebuild_maps_the_same(dataset, graph, tmp_path):
+    assert _dump(map_dataset(dataset)) == _dump(graph)
+    build(CORPUS, tmp_path)
+    assert _dump(map_dataset(_dataset(tmp_path, union=False))) == _dump(graph)  # reads every named graph
+    assert [n.iri for n in graph.nodes] == sorted(n.iri for n in graph.nodes)
+    keys = [(r.start, r.type, r.end) for r in graph.relationships]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+
+
+def test_every_node_has_one_label_and_a_unique_iri(graph):
+    iris = [node.iri for node in graph.nodes]
+    assert len(iris) == len(set(iris))
+    labels = {node.label for node in graph.nodes}
+    assert all(isinstance(label, str) and re.fullmatch(r"[A-Z][A-Za-z]+", label) for label in labels)
+    assert not labels & {"Evidence", "Statement", "Document", "Division"}
+    assert all(node.graphs and list(node.graphs) == sorted(node.graphs) for node in graph.nodes)
+
+
+def test_every_relationship_joins_two_nodes_and_is_upper_snake(graph, nodes):
+    for rel in graph.relationships:
+        assert rel.start in nodes and rel.end in nodes, rel
+        assert re.fullmatch(r"[A-Z][A-Z_]*", rel.type)
+        assert rel.graphs and list(rel.graphs) == sorted(rel.graphs)
+    types = {rel.type for rel in graph.relationships}
+    assert {"IS_PART_OF", "BASED_ON", "SERVES", "BROADER", "IN_DOCUMENT", "ALIGNED_WITH", "TARGET"} <= types
+    assert not types & {"HAS_PART", "TYPE", "EVIDENCE", "SUBJECT", "IN_SCHEME_OF", "NARROWER"}
+
+
+def test_node_counts_per_label_equal_the_rdf_instance_counts(dataset, graph):
+    counts = Counter(node.label for node in graph.nodes)
+    typed: dict[URIRef, set[URIRef]] = {}
+    for s, _, cls, _ in dataset.quads((None, RDF.type, None, None)):
+        typed.setdefault(s, set()).add(cls)
+    for cls, label in load_rules().label_priority:
+        assert counts[label] == sum(1 for types in typed.values() if cls in types), label
+    plain_concepts = sum(1 for types in typed.values()
+                         if SKOS.Concept in types and not any(str(t).startswith(str(PKG)) for t in types))
+    assert counts["Concept"] == plain_concepts == 19
+    assert counts["Programme"] == len(set(dataset.subjects(RDF.type, PKG.Programme))) > 100
+
+
+def test_every_quote_of_the_dataset_lands_on_a_node_or_relationship(dataset, graph):
+    landed_quotes, landed_evidence = set(), set()
+    for item in [*graph.nodes, *graph.relationships]:
+        landed_quotes |= {item.props.get("quote"), *item.props.get("quotes", [])}
+        landed_evidence |= set(item.props.get("evidence", []))
+    evidence = set(dataset.subjects(RDF.type, PKG.Evidence))
+    assert len(evidence) > 400
+    assert {str(e) for e in evidence} <= landed_evidence
+    assert {str(q) for q in dataset.objects(None, PKG.quote)} <= landed_quotes
+
+
+def test_node_evidence_gives_the_span_in_the_source_file(graph):
+    for node in graph.nodes:
+        if "quote" in node.props:
+            raw = (CORPUS / node.props["source_file"]).read_text(encoding="utf-8")
+            assert raw[node.props["char_start"]:node.props["char_end"]] == node.props["quote"], node.iri
+
+
+def test_a_programme_serves_left_behind_elderly_through_the_abbreviation(graph, nodes):
+    (serves,) = [r for r in graph.relationships if r.type == "SERVES"
+                 and nodes[r.start].props.get("name_zh") == "乡镇(街道)社工站建设工程"
+                 and nodes[r.start].props.get("document") == HAINAN
+                 and nodes[r.end].props.get("name_zh") == "农村留守老年人"]
+    assert nodes[serves.start].label == "Programme" and nodes[serves.end].label == "TargetGroup"
+    assert any("“三留守”人员" in quote for quote in serves.props["quotes"])
+    assert "“三留守”人员" in serves.props["matched"]
+    assert len(serves.props["evidence"]) == len(serves.props["quotes"])
+
+
+def test_indicator_values_are_nodes_and_flat_properties(graph, nodes):
+    (row,) = [n for n in graph.nodes if n.label == "Indicator" and n.props.get("document") == HAINAN
+              and n.props.get("name_zh") == "农村低保标准占城市低保标准比例"]
+    assert row.props["target_text"] == "80" and row.props["target_value"] == 80.0
+    assert row.props["target_year"] == "2025" and row.props["baseline_text"] == "77"
+    for rel in graph.relationships:
+        if rel.type in {"BASELINE", "TARGET", "ACTUAL"}:
+            value = nodes[rel.end]
+            assert value.label == "IndicatorValue"
+            assert nodes[rel.start].props[rel.type.lower() + "_text"] == value.props["value_text"]
+
+
+def test_alignments_are_kept_once_from_the_higher_level(graph, nodes):
+    aligned = [r for r in graph.relationships if r.type == "ALIGNED_WITH"]
+    assert len(aligned) > 50
+    pairs = {(r.start, r.end) for r in aligned}
+    assert not any((end, start) in pairs for start, end in pairs)
+    for rel in aligned:
+        assert rel.props["method"] and 0 < rel.props["score"] <= 1 and len(rel.props["quotes"]) == 2
+        if "national" in nodes[rel.end].props["document"]:
+            assert "national" in nodes[rel.start].props["document"]
+        assert "https://w3id.org/policykg/id/graph/alignments" in rel.graphs
+
+
+def test_the_schema_gives_every_label_a_table_and_based_on_joins_plans(graph):
+    schema = graph.schema()
+    assert set(schema.labels) == {node.label for node in graph.nodes}
+    assert all(table.properties for table in schema.labels.values())
+    assert ("Plan", "Plan") in schema.relationships["BASED_ON"].pairs
+    assert schema.labels["Indicator"].properties["target_value"] == "DOUBLE"
+    assert schema.labels["Plan"].properties["loaded"] == "BOOLEAN"
+    assert schema.labels["Chapter"].properties["ordinal"] == "INT64"
+    assert schema.labels["Plan"].properties["issued"] == "STRING"
+    assert schema.relationships["SERVES"].properties["quotes"] == "STRING[]"
+    for table in [*schema.labels.values(), *schema.relationships.values()]:
+        assert all(isinstance(v, str) for v in table.properties.values())
