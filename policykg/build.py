@@ -1,5 +1,8 @@
 """The build: corpus folder → one RDF dataset (a named graph per document) → data directory.
 
+The build folder holds the dataset (N-Quads) and the embedded stores made from
+it: LadybugDB for Cypher, Oxigraph for SPARQL.
+
 Each file is parsed and validated on its own: a bad file is reported and left
 out, the others still build.  The dataset is written into a fresh build folder
 and put in service only when complete.
@@ -16,6 +19,8 @@ from typing import Callable
 from rdflib import RDF, Dataset, URIRef
 
 from policykg.graph.datadir import DataDir
+from policykg.graph.embedded import write_embedded
+from policykg.graph.mapping import map_dataset
 from policykg.loaders.iris import ID, PKG, graph_iri, plan_iri, title_key
 from policykg.loaders.model import ParsedDocument
 from policykg.loaders.pipeline import parse_document
@@ -48,6 +53,7 @@ class BuildReport:
     build_dir: Path | None
     seconds: float
     triples: int
+    stores: dict[str, float | int] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[DocumentReport]:
@@ -64,12 +70,14 @@ def build(corpus: Path, data_dir: Path, progress: Progress | None = None) -> Bui
     folder = store.new_build()
     try:
         dataset.serialize(destination=folder / DATASET_FILE, format="nquads")
+        say("embedded stores", "load")
+        stores = write_embedded(map_dataset(dataset), folder / DATASET_FILE, folder)
         final = store.publish(folder)
     except BaseException:
         store.discard(folder)
         raise
     triples = sum(r.triples for r in reports.values())
-    return BuildReport(list(reports.values()), final, time.perf_counter() - started, triples)
+    return BuildReport(list(reports.values()), final, time.perf_counter() - started, triples, stores)
 
 
 def _parse_all(corpus: Path, say: Progress) -> tuple[list[ParsedDocument], dict[str, DocumentReport]]:

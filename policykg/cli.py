@@ -85,6 +85,11 @@ def _print_report(report: BuildReport) -> None:
             console.print(f"[yellow]warning[/yellow] {doc.file}: {warning}", soft_wrap=True)
         if doc.error:
             console.print(f"[red]skipped[/red] {doc.error}", soft_wrap=True)
+    if report.stores:
+        stores = report.stores
+        console.print(f"stores: LadybugDB {stores['cypher_nodes']} nodes + {stores['cypher_relationships']} "
+                      f"relationships in {stores['cypher_seconds']:.2f} s; Oxigraph {stores['sparql_quads']} quads "
+                      f"in {stores['sparql_seconds']:.2f} s", soft_wrap=True)
     console.print(f"graph in service: {report.build_dir}", soft_wrap=True)
 
 
