@@ -213,6 +213,19 @@ class TestFalkorDB(BoltContract):
         assert counts(target) == expected(pg)
 
 
+    def test_cli_load_fills_the_server_and_a_second_run_changes_nothing(self, target, built, capsys):
+        from policykg.cli import main
+
+        uri = target.uri
+        args = ["load", "--data-dir", str(built[1]), "--neo4j-uri", uri, "--neo4j-user", target.user]
+        assert main(args) == 0
+        first = counts(target)
+        assert first[0]["Programme"] == 118
+        assert main(args) == 0
+        assert counts(target) == first
+        assert "(falkordb)" in capsys.readouterr().err
+
+
 class TestNeo4j(BoltContract):
     dialect = "neo4j"
     @pytest.fixture
