@@ -1,4 +1,4 @@
-"""The ``policykg`` command line: ``build``, ``load`` and ``export`` (other tools rely on these forms)."""
+"""The ``policykg`` command line: ``build``, ``load``, ``push`` and ``export`` (other tools rely on these forms)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from policykg.build import BuildReport, build
-from policykg.export import FORMATS, PROPERTY_GRAPH_FORMATS, ExportError, export, export_property_graph
+from policykg.export import (FORMATS, PROPERTY_GRAPH_FORMATS, ExportError, export, export_property_graph,
+                             load_dataset)
 from policykg.graph.datadir import DataDir, resolve_data_dir
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -43,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     load_cmd.add_argument("--neo4j-database")
     load_cmd.add_argument("--dialect", choices=["neo4j", "falkordb"], help="default: detected from the server")
     load_cmd.set_defaults(run=_load)
+
+    push_cmd = commands.add_parser("push", help="PUT every named graph to a SPARQL 1.1 Graph Store Protocol endpoint")
+    push_cmd.add_argument("--data-dir", help=data_dir_help)
+    push_cmd.add_argument("--sparql-store", required=True, metavar="URL",
+                          help="e.g. http://localhost:7878/store (Oxigraph), http://localhost:3030/ds/data (Fuseki)")
+    push_cmd.add_argument("--body", choices=["nt", "ttl"], default="nt")
+    push_cmd.add_argument("--user")
+    push_cmd.add_argument("--password")
+    push_cmd.set_defaults(run=_push)
 
     export_cmd = commands.add_parser("export", help="write the graph to a file (or a folder, for neo4j-csv)")
     export_cmd.add_argument("--data-dir", help=data_dir_help)
@@ -126,6 +136,23 @@ def _print_report(report: BuildReport) -> None:
                       f"relationships in {stores['cypher_seconds']:.2f} s; Oxigraph {stores['sparql_quads']} quads "
                       f"in {stores['sparql_seconds']:.2f} s", soft_wrap=True)
     console.print(f"graph in service: {report.build_dir}", soft_wrap=True)
+
+
+def _push(args: argparse.Namespace) -> int:
+    from policykg.graph.graph_store import GraphStoreError, push
+
+    try:
+        report = push(load_dataset(resolve_data_dir(args.data_dir)), args.sparql_store, fmt=args.body,
+                      auth=(args.user, args.password or "") if args.user else None)
+    except (ExportError, GraphStoreError) as error:
+        console.print(f"[red]{error}[/red]", soft_wrap=True)
+        return 2
+    for graph in report.graphs:
+        console.print(f"{graph.graph}: {graph.triples} triples in {graph.seconds:.2f} s (HTTP {graph.status})",
+                      soft_wrap=True)
+    console.print(f"{report.triples} triples in {len(report.graphs)} graphs to {args.sparql_store} "
+                  f"in {report.seconds:.2f} s", soft_wrap=True)
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

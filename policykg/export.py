@@ -16,11 +16,12 @@ FORMATS = {
     "jsonld": ("json-ld", True),
     "ttl": ("turtle", False),
     "nt": ("nt", False),
+    "jsonld-context": ("json-ld", True),  # JSON-LD compacted with ontology/context.jsonld
 }
 
 
 # formats of the property graph (what Cypher stores receive), by name on the command line
-PROPERTY_GRAPH_FORMATS = ("neo4j-csv", "cypher")
+PROPERTY_GRAPH_FORMATS = ("neo4j-csv", "cypher", "graphml", "csv")
 
 
 class ExportError(RuntimeError):
@@ -50,16 +51,30 @@ def export(data_dir: Path, fmt: str, out: Path) -> int:
         for s, p, o, _ in dataset.quads((None, None, None, None)):
             target.add((s, p, o))
     out.parent.mkdir(parents=True, exist_ok=True)
-    target.serialize(destination=out, format=rdflib_format)
+    if fmt == "jsonld-context":
+        from policykg.graph.file_exports import write_jsonld
+
+        write_jsonld(dataset, out)
+    else:
+        target.serialize(destination=out, format=rdflib_format)
     return sum(1 for _ in dataset.quads((None, None, None, None)))
 
 
 def export_property_graph(data_dir: Path, fmt: str, out: Path) -> str:
-    """``neo4j-csv``: a folder for ``neo4j-admin database import``; ``cypher``: a script for ``cypher-shell``."""
+    """The property graph as files: ``neo4j-csv`` (a folder for ``neo4j-admin database import``),
+    ``cypher`` (a script for ``cypher-shell``), ``graphml`` (Gephi, Cytoscape), ``csv`` (nodes and relationships)."""
     from policykg.graph.mapping import map_dataset
     from policykg.graph.neo4j_files import write_cypher_script, write_neo4j_csv
 
+    from policykg.graph.file_exports import write_csv, write_graphml
+
     pg = map_dataset(load_dataset(data_dir))
+    if fmt == "graphml":
+        write_graphml(pg, out)
+        return f"{len(pg.nodes)} nodes and {len(pg.relationships)} relationships as GraphML"
+    if fmt == "csv":
+        files = write_csv(pg, out)
+        return f"{len(files)} files ({len(pg.nodes)} nodes, {len(pg.relationships)} relationships)"
     if fmt == "neo4j-csv":
         files = write_neo4j_csv(pg, out)
         return f"{len(files)} files ({len(pg.nodes)} nodes, {len(pg.relationships)} relationships)"
