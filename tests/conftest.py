@@ -32,3 +32,15 @@ def built(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("data")
     report = build(CORPUS, data_dir)
     return report, data_dir
+
+
+def dataset_in_service(data_dir, union: bool = True):
+    """The dataset of the build in service in ``data_dir`` (the union of its graphs as default graph)."""
+    from rdflib import Dataset
+
+    from policykg.build import DATASET_FILE
+    from policykg.graph.datadir import DataDir
+
+    dataset = Dataset(default_union=union)
+    dataset.parse(DataDir(data_dir).current() / DATASET_FILE, format="nquads")
+    return dataset

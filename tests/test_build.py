@@ -13,13 +13,11 @@ from policykg.cli import main
 from policykg.graph.datadir import DataDir
 from policykg.loaders.iris import PKG
 
-from .conftest import CORPUS
+from .conftest import CORPUS, dataset_in_service
 
 
 def _dataset(data_dir) -> Dataset:
-    dataset = Dataset(default_union=True)
-    dataset.parse(DataDir(data_dir).current() / DATASET_FILE, format="nquads")
-    return dataset
+    return dataset_in_service(data_dir)
 
 
 def test_every_document_builds_into_its_own_named_graph(built):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rdflib import Dataset
 
-from policykg.build import DATASET_FILE
-from policykg.graph.datadir import DataDir
+from .conftest import dataset_in_service
 
 PREFIXES = """
 PREFIX pkg: <https://w3id.org/policykg/ontology#>
@@ -18,9 +17,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
 
 def _dataset(data_dir) -> Dataset:
-    dataset = Dataset(default_union=True)
-    dataset.parse(DataDir(data_dir).current() / DATASET_FILE, format="nquads")
-    return dataset
+    return dataset_in_service(data_dir)
 
 
 def _based_on(dataset: Dataset) -> dict[str, set[tuple[str, bool]]]:

@@ -9,22 +9,19 @@ import pytest
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from policykg.build import DATASET_FILE, build
-from policykg.graph.datadir import DataDir
+from policykg.build import build
 from policykg.graph.mapping import map_dataset
 from policykg.graph.mapping_rules import load_rules
 from policykg.loaders.iris import PKG
 
-from .conftest import CORPUS
+from .conftest import CORPUS, dataset_in_service
 
 ID = "https://w3id.org/policykg/id/"
 HAINAN = ID + "plan/hainan-14th-minzheng-plan"
 
 
 def _dataset(data_dir, union: bool = True) -> Dataset:
-    dataset = Dataset(default_union=union)
-    dataset.parse(DataDir(data_dir).current() / DATASET_FILE, format="nquads")
-    return dataset
+    return dataset_in_service(data_dir, union)
 
 
 def _dump(graph):

@@ -14,8 +14,7 @@ import pytest
 import yaml
 from rdflib import Dataset, Literal
 
-from policykg.build import DATASET_FILE
-from policykg.graph.datadir import DataDir
+from .conftest import dataset_in_service
 
 EXPECTED = Path(__file__).resolve().parent / "expected" / "serves.yaml"
 PREFIXES = """
@@ -49,9 +48,7 @@ SELECT ?file ?programme ?name ?groupLabel ?quote ?matched WHERE {
 
 @cache
 def _dataset(data_dir: Path) -> Dataset:
-    dataset = Dataset(default_union=True)
-    dataset.parse(DataDir(data_dir).current() / DATASET_FILE, format="nquads")
-    return dataset
+    return dataset_in_service(data_dir)
 
 
 def serving(data_dir: Path, group: str) -> list[dict]:
