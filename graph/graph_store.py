@@ -14,8 +14,8 @@ The endpoint is the store's Graph Store Protocol URL, for example
 - GraphDB: ``http://localhost:7200/repositories/<repo>/rdf-graphs/service``
 - Blazegraph / Virtuoso: see their manuals (``.../sparql-graph-crud`` for Virtuoso)
 
-HTTP goes through ``httpx`` when it is installed, else through ``urllib`` of
-the standard library (no extra dependency).  Connection failures and HTTP
+HTTP goes through ``urllib`` of the standard library (one tested path, no extra
+dependency).  Connection failures and HTTP
 errors raise ``GraphStoreError`` with the URL, the status and an excerpt of
 the response body.
 """
@@ -32,11 +32,6 @@ from urllib.parse import quote
 
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-try:  # optional: used when the venv has it
-    import httpx
-except ImportError:  # pragma: no cover - depends on the environment
-    httpx = None
 
 # name → (rdflib serializer, Content-Type)
 BODY_FORMATS = {
@@ -153,26 +148,11 @@ def _request(method: str, url: str, body: bytes | None, headers: dict[str, str],
     if auth is not None:
         token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode("utf-8")).decode("ascii")
         headers["Authorization"] = f"Basic {token}"
-    if httpx is not None:
-        status, content = _request_httpx(method, url, body, headers, timeout)
-    else:
-        status, content = _request_urllib(method, url, body, headers, timeout)
+    status, content = _request_urllib(method, url, body, headers, timeout)
     if status >= 400:
         excerpt = content.decode("utf-8", errors="replace").strip()[:EXCERPT]
         raise GraphStoreError(f"{method} {url} failed: HTTP {status}" + (f": {excerpt}" if excerpt else ""))
     return status, content
-
-
-def _request_httpx(method, url, body, headers, timeout):  # pragma: no cover - httpx not in the venv
-    try:
-        response = httpx.request(method, url, content=body, headers=headers, timeout=timeout)
-    except httpx.ConnectError as error:
-        raise GraphStoreError(_unreachable(url, error)) from error
-    except httpx.TimeoutException as error:
-        raise GraphStoreError(f"{method} {url}: no answer within {timeout:g} s") from error
-    except httpx.HTTPError as error:
-        raise GraphStoreError(f"{method} {url} failed: {error}") from error
-    return response.status_code, response.content
 
 
 def _request_urllib(method, url, body, headers, timeout):

@@ -13,6 +13,7 @@ from pyshacl import validate
 from rdflib import Graph
 
 from .lexicon import ontology_dir
+from .vocab import vocabulary_graph
 
 
 @dataclass
@@ -31,8 +32,7 @@ def ontology_graph() -> Graph:
     """The ontology and its vocabularies (everything under ``ontology/`` but the shapes)."""
     graph = Graph()
     graph.parse(ontology_dir() / "policykg.ttl")
-    for path in sorted((ontology_dir() / "vocab").glob("*.ttl")):
-        graph.parse(path)
+    graph += vocabulary_graph()  # parsed once, shared with the matchers of loaders/vocab.py
     return graph
 
 
