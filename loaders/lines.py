@@ -14,8 +14,11 @@ from .headings import patterns
 from .model import Line, NormalisedText
 
 _TOC_IN_LINE = re.compile(r"目\s*录")
-_ENTRY = re.compile(r"(?P<marker>[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
-_ITEM = re.compile(r"(?<=[。;”])(?P<marker>\d{1,2}\.)(?=[\u4e00-\u9fff“])")
+
+
+def _pattern(name: str) -> re.Pattern:
+    """A pattern of ``ontology/lexicon/headings.yaml`` (``re`` caches the compiled form)."""
+    return re.compile(patterns()["lex"][name])
 
 
 def text_lines(text: NormalisedText) -> list[Line]:
@@ -40,13 +43,13 @@ def split_run_together(line: Line) -> list[Line]:
     if not entries:
         return [line]
     cuts = _heading_positions(line.text, entries, body_start)
-    cuts += [m.start() for m in _ITEM.finditer(line.text, body_start)]
+    cuts += [m.start() for m in _pattern("run_together_item").finditer(line.text, body_start)]
     return _cut(line, sorted(set(cuts)))
 
 
 def _toc_entries(text: str, start: int) -> tuple[list[tuple[str, str]], int]:
     """(marker, title) pairs of the contents, and where the body begins (the first entry again)."""
-    markers = list(_ENTRY.finditer(text, start))
+    markers = list(_pattern("contents_entry").finditer(text, start))
     if not markers:
         return [], start
     first = markers[0].group() + text[markers[0].end(): markers[1].start() if len(markers) > 1 else None]

@@ -9,22 +9,39 @@ text cannot give (a scrubbed city, a source URL).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .headings import is_toc_marker
 from .lexicon import load_lexicon
 from .model import Line, PlanMetadata, SourceDocument, Span
 
-_TITLE_WORDS = re.compile(r"(规划|纲要)$")
-_NOT_TITLE = re.compile(r"通知|关于|印发|新闻|发布会|《|》|附")
-_INLINE_TITLE = re.compile(r"^(?P<title>.{4,40}?(规划|纲要))目\s*录")
-_BASED_ON = re.compile(r"(依据|根据)(?P<cited>[^。]*?)(特?制定|编制|制订)(本规划|《)")
 _CITED = re.compile(r"《(?P<title>[^《》]{2,80})》")
-_SIGNED_DATE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
-_PUBLISHED_DATE = re.compile(r"发布时间[:：]\s*(?P<y>\d{4})[-年](?P<m>\d{1,2})[-月](?P<d>\d{1,2})")
-_BODY_NAME = re.compile(r"^[\u4e00-\u9fff]{2,24}?(部|厅|局|委员会|委|办公室|政府)$")
-_NOTICE = re.compile(r"^(?P<issuers>.+?)关于印发")
-_COMPILED_BY = re.compile(r"由(?P<name>[\u4e00-\u9fff]{2,24}?(部|厅|局|委员会))(负责)?(编制|制定|印发)")
 
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern]:
+    """The front-matter patterns, built from ``ontology/lexicon/metadata.yaml``."""
+    lex = load_lexicon("metadata")
+    endings, bodies = _alternation(lex["title_endings"]), _alternation(lex["body_name_suffixes"])
+    notice = re.escape(lex["notice_marker"])
+    return {
+        "title_ending": re.compile(rf"({endings})$"),
+        "not_title": re.compile(_alternation(lex["not_title_words"])),
+        "inline_title": re.compile(rf"^(?P<title>.{{4,{lex['max_title_chars']}}}?({endings}))目\s*录"),
+        "based_on": re.compile(rf"({_alternation(lex['based_on_words'])})(?P<cited>[^。]*?)"
+                               rf"({_alternation(lex['enacting_verbs'])})(本规划|《)"),
+        "signed_date": re.compile(lex["signed_date"]),
+        "published_date": re.compile(lex["published_date"]),
+        "body_name": re.compile(rf"^[\u4e00-\u9fff]{{2,24}}?({bodies})$"),
+        "notice": re.compile(rf"^(?P<issuers>.+?){notice}"),
+        "compiled_by": re.compile(rf"由(?P<name>[\u4e00-\u9fff]{{2,24}}?({bodies}))(负责)?"
+                                  rf"({_alternation(lex['compiled_by_verbs'])})"),
+        "max_title_chars": lex["max_title_chars"],
+    }
 
 def extract_metadata(source: SourceDocument, lines: list[Line], body_start: int,
                      has_structure: bool) -> PlanMetadata:
@@ -72,16 +89,18 @@ def _title(front: list[Line], lines: list[Line]) -> tuple[str | None, Span | Non
     《》; the title line stands alone.  Run-together texts carry it just before 目录.
     With no such line (an article), the first line is the title.
     """
+    patterns = _patterns()
     candidates = []
     for line in front:
         if is_toc_marker(line.text):
             break
-        if len(line.text) <= 40 and _TITLE_WORDS.search(line.text) and not _NOT_TITLE.search(line.text):
+        if (len(line.text) <= patterns["max_title_chars"] and patterns["title_ending"].search(line.text)
+                and not patterns["not_title"].search(line.text)):
             candidates.append(line)
     if candidates:
         return candidates[-1].text, candidates[-1].span
     for line in front or lines[:3]:
-        inline = _INLINE_TITLE.match(line.text)
+        inline = patterns["inline_title"].match(line.text)
         if inline:
             return inline.group("title"), Span(line.start, line.start + inline.end("title"))
     first = (front or lines)[:1]
@@ -90,18 +109,19 @@ def _title(front: list[Line], lines: list[Line]) -> tuple[str | None, Span | Non
 
 def _issuers(front: list[Line]) -> list[tuple[str, Span]]:
     """Bodies named in the notice title (X关于印发…), signature lines (X  Y), or 由X编制."""
+    patterns = _patterns()
     found: dict[str, Span] = {}
     for line in front:
-        for match in _COMPILED_BY.finditer(line.text):
+        for match in patterns["compiled_by"].finditer(line.text):
             found.setdefault(match.group("name"), Span(line.start + match.start("name"),
                                                        line.start + match.end("name")))
-        notice = _NOTICE.match(line.text)
+        notice = patterns["notice"].match(line.text)
         parts = notice.group("issuers") if notice else line.text
         offset = 0
         for name in re.split(r"[\s、]+", parts):
             position = line.text.find(name, offset)
             offset = position + len(name)
-            if name and _BODY_NAME.match(name) and (notice or _all_bodies(line.text)):
+            if name and patterns["body_name"].match(name) and (notice or _all_bodies(line.text)):
                 found.setdefault(name, Span(line.start + position, line.start + offset))
     return sorted(found.items(), key=lambda item: item[1].start)
 
@@ -109,12 +129,12 @@ def _issuers(front: list[Line]) -> list[tuple[str, Span]]:
 def _all_bodies(text: str) -> bool:
     """A signature line: nothing but body names separated by spaces."""
     names = [n for n in re.split(r"[\s、]+", text) if n]
-    return bool(names) and all(_BODY_NAME.match(n) for n in names)
+    return bool(names) and all(_patterns()["body_name"].match(n) for n in names)
 
 
 def _date(front: list[Line]) -> dict:
     """The signature date (成文日期) if the front matter has one, else the notice's 发布时间."""
-    for pattern in (_SIGNED_DATE, _PUBLISHED_DATE):
+    for pattern in (_patterns()["signed_date"], _patterns()["published_date"]):
         for line in front:
             match = pattern.search(line.text)
             if match:
@@ -127,7 +147,7 @@ def _date(front: list[Line]) -> dict:
 def _based_on(lines: list[Line]) -> list[tuple[str, Span]]:
     """Every 《title》 in the first 依据/根据 … 制定 sentence, before the verb."""
     for line in lines:
-        sentence = _BASED_ON.search(line.text)
+        sentence = _patterns()["based_on"].search(line.text)
         if not sentence:
             continue
         start = line.start + sentence.start("cited")

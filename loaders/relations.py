@@ -22,8 +22,6 @@ from .model import ParsedDocument, Programme, Relation, Span
 from .sentences import sentences_in
 from .vocab import Vocabulary, bodies, target_groups
 
-ROLE_WORDS = {"牵头": "leadBody", "配合": "cooperatingBody", "负责": "responsibleBody"}
-ROLE_GAP = 4  # at most this many characters (等部门, 会同) between the body and its role word
 
 
 def find_relations(document: ParsedDocument, programmes: list[Programme]) -> list[Relation]:
@@ -109,13 +107,15 @@ def _domains(document: ParsedDocument, programme: Programme) -> Iterator[Relatio
 
 
 def _bodies(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
+    rules = load_lexicon("groups")
+    gap, role_words = rules["max_role_gap"], rules["role_words"]
     text = document.text.text
     for sentence in _sentences(document, programme):
         words = text[sentence.start : sentence.end]
         for match in bodies().find(words):
-            after = words[match.end : match.end + ROLE_GAP + 2]
-            for role_word, role in ROLE_WORDS.items():
+            after = words[match.end : match.end + gap + 2]
+            for role_word, role in role_words.items():
                 position = after.find(role_word)
-                if 0 <= position <= ROLE_GAP:
+                if 0 <= position <= gap:
                     yield Relation(programme.name, role, str(match.concept), sentence, match.label)
                     break
