@@ -1,4 +1,4 @@
-"""The ``policykg`` command line: ``build``, ``load``, ``push`` and ``export`` (other tools rely on these forms)."""
+"""The ``policykg`` command line: ``build``, ``serve``, ``load``, ``push`` and ``export`` (other tools rely on these forms)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,16 @@ def _parser() -> argparse.ArgumentParser:
                            help=f"folder of *.txt plans and *.meta.yaml sidecars (default: {DEFAULT_CORPUS})")
     build_cmd.set_defaults(run=_build)
 
+    serve_cmd = commands.add_parser("serve", help="serve the API and the graph page (builds first if needed)")
+    serve_cmd.add_argument("--data-dir", help=data_dir_help)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument("--backend", choices=["embedded", "neo4j"],
+                           help="Cypher store: embedded LadybugDB (default) or Neo4j ($NEO4J_URI, $NEO4J_USER, "
+                                "$NEO4J_PASSWORD; fill it with `policykg load --neo4j-uri`)")
+    serve_cmd.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus to build from if needed")
+    serve_cmd.set_defaults(run=_serve)
+
     load_cmd = commands.add_parser("load", help="fill the embedded stores, or Neo4j with --neo4j-uri")
     load_cmd.add_argument("--data-dir", help=data_dir_help)
     load_cmd.add_argument("--neo4j-uri", help="a Bolt server to fill instead (default: $NEO4J_URI when "
@@ -60,6 +70,27 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--out", required=True, type=Path)
     export_cmd.set_defaults(run=_export)
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from policykg.api.app import create_app
+    from policykg.api.settings import Settings
+
+    data_dir = resolve_data_dir(args.data_dir)
+    if DataDir(data_dir).current() is None:
+        console.print(f"no graph in {data_dir} yet: building it from {args.corpus}", soft_wrap=True)
+        if (status := _build(argparse.Namespace(data_dir=str(data_dir), corpus=args.corpus))) != 0:
+            return status
+    try:
+        app = create_app(Settings.from_env(data_dir=data_dir, backend=args.backend))
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]", soft_wrap=True)
+        return 2
+    console.print(f"serving {data_dir} on http://{args.host}:{args.port}/ (API docs: /docs)", soft_wrap=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
 
 
 def _load(args: argparse.Namespace) -> int:

@@ -44,3 +44,65 @@ def dataset_in_service(data_dir, union: bool = True):
     dataset = Dataset(default_union=union)
     dataset.parse(DataDir(data_dir).current() / DATASET_FILE, format="nquads")
     return dataset
+
+
+@pytest.fixture(scope="session")
+def api_settings(built):
+    """Settings of an app serving the session's build (the embedded default, short limits for the tests)."""
+    from policykg.api.settings import Settings
+
+    _, data_dir = built
+    return Settings(data_dir=data_dir, query_timeout_s=2.0, row_limit=1000, sparql_workers=1)
+
+
+@pytest.fixture(scope="session")
+def client(api_settings):
+    """An in-process client (httpx via Starlette's TestClient) of the real app on the real build."""
+    from fastapi.testclient import TestClient
+
+    from policykg.api.app import create_app
+
+    with TestClient(create_app(api_settings)) as test_client:
+        yield test_client
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(built):
+    """``policykg serve`` running as a real server process on loopback; yields its base URL."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    _, data_dir = built
+    port = free_port()
+    env = {**os.environ, "POLICYKG_QUERY_TIMEOUT": "2", "POLICYKG_ROW_LIMIT": "1000", "POLICYKG_SPARQL_WORKERS": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--data-dir", str(data_dir),
+                                "--host", "127.0.0.1", "--port", str(port)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api/health", timeout=1).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.time() > deadline:
+                process.kill()
+                raise RuntimeError("the server did not start:\n" + process.stdout.read().decode(errors="replace"))
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

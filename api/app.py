@@ -1,0 +1,48 @@
+"""The FastAPI application: REST lookups, ``/sparql``, ``/cypher``, ``/id/…`` pages and the graph page.
+
+``create_app`` wires thin views (``api/routes_*.py``, ``api/sparql.py``,
+``api/cypher.py``, ``api/linked_data.py``) to ``Services``, opened at start-up.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+
+from policykg import __version__
+from policykg.api import (cypher, docs_assets, limits, linked_data, problems, routes_entities, routes_plans,
+                          routes_programmes, routes_vocab, sparql)
+from policykg.api.services import Services
+from policykg.api.settings import Settings
+
+DESCRIPTION = """A knowledge graph of Chinese civil-affairs (民政) five-year plans.
+Every fact carries its evidence: the document, the section and the sentence that says it.
+
+* **REST** (`/api/…`): plans, programmes, indicators, target groups, bodies, areas, search, neighbourhoods, paths.
+* **SPARQL 1.1 Protocol** at `/sparql` and **read-only Cypher** at `/cypher` for researchers.
+* **Linked data**: every entity IRI `https://w3id.org/policykg/id/…` resolves here at `/id/…`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = Services.open(settings)
+        try:
+            yield
+        finally:
+            app.state.services.close()
+
+    app = FastAPI(title="policykg", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    problems.install(app)
+    limits.install(app, settings)
+    for module in (routes_plans, routes_programmes, routes_vocab, routes_entities, sparql, cypher, linked_data,
+                   docs_assets):
+        app.include_router(module.router)
+    return app

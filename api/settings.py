@@ -1,0 +1,60 @@
+"""The API's configuration: one frozen object, read from the environment once, overridable in code.
+
+Every limit has a safe default and an environment variable, documented in
+``docs/api.md``; ``policykg serve`` flags override the variables.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from policykg.graph.datadir import resolve_data_dir
+
+BACKENDS = ("embedded", "neo4j")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data/build")  # POLICYKG_DATA_DIR: the data directory (its ``current`` build is served)
+    backend: str = "embedded"  # POLICYKG_BACKEND: embedded (LadybugDB) | neo4j (NEO4J_URI, NEO4J_USER, …)
+    query_timeout_s: float = 10.0  # POLICYKG_QUERY_TIMEOUT: seconds a /cypher or /sparql query may run
+    row_limit: int = 10_000  # POLICYKG_ROW_LIMIT: rows (or triples) a /cypher or /sparql answer may hold
+    max_body_bytes: int = 1_000_000  # POLICYKG_MAX_BODY_BYTES: largest request body accepted
+    sparql_workers: int = 2  # POLICYKG_SPARQL_WORKERS: processes that run SPARQL (killed at the time limit)
+    page_size: int = 50  # default ``limit`` of REST lists
+    max_page_size: int = 500  # largest ``limit`` of REST lists
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Defaults, then ``POLICYKG_*`` variables, then ``overrides`` that are not None."""
+        env = {
+            "data_dir": str(resolve_data_dir(None)),
+            "backend": os.environ.get("POLICYKG_BACKEND"),
+            "query_timeout_s": os.environ.get("POLICYKG_QUERY_TIMEOUT"),
+            "row_limit": os.environ.get("POLICYKG_ROW_LIMIT"),
+            "max_body_bytes": os.environ.get("POLICYKG_MAX_BODY_BYTES"),
+            "sparql_workers": os.environ.get("POLICYKG_SPARQL_WORKERS"),
+        }
+        values = {k: v for k, v in env.items() if v is not None}
+        values |= {k: v for k, v in overrides.items() if v is not None}
+        return cls()._with(values)
+
+    def _with(self, values: dict[str, Any]) -> Settings:
+        types = {f.name: f.type for f in fields(self)}
+        converted: dict[str, Any] = {}
+        for name, value in values.items():
+            kind = types[name]
+            try:
+                converted[name] = (Path(value) if kind == "Path" else float(value) if kind == "float"
+                                   else int(value) if kind == "int" else str(value))
+            except ValueError:
+                raise ValueError(f"setting {name}: {value!r} is not a {kind}") from None
+        settings = replace(self, **converted)
+        if settings.backend not in BACKENDS:
+            raise ValueError(f"backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
+        if settings.query_timeout_s <= 0 or settings.row_limit <= 0 or settings.sparql_workers <= 0:
+            raise ValueError("the time limit, the row limit and the number of SPARQL workers must be positive")
+        return settings
