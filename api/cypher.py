@@ -1,5 +1,80 @@
-"""Placeholder: being written (replaced in this session)."""
+"""``/cypher``: read-only Cypher for researchers, in the shape of Neo4j's HTTP Query API.
 
-from fastapi import APIRouter
+Request ``{"statement": …, "parameters": {…}}``; answer
+``{"data": {"fields": […], "values": [[…], …]}, "bookmarks": []}`` as Neo4j's
+``/db/{name}/query/v2`` does (that path is served too), so its clients work here.
+Read-only, the time limit and the row limit are enforced by the store
+(``graph.reader``): a read-only LadybugDB database whose plan is checked, or a
+Neo4j READ session with a transaction timeout.  Errors are problem documents
+that also carry Neo4j-style ``errors: [{code, message}]``.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from policykg.api.problems import from_query_error
+from policykg.api.services import Services, services
+from policykg.graph.reader import QueryError, QueryRefused, QueryTimeout, ResultTooLarge
+
+router = APIRouter(tags=["cypher"])
+EXAMPLE = ("MATCH (g:TargetGroup)-[:BROADER*0..5]->(:TargetGroup {name_zh: $grp}) "
+           "MATCH (p:Programme)-[s:SERVES]->(g) RETURN p.name_zh AS programme, g.name_zh AS serves, s.quotes AS quotes")
+_CODES = [(QueryRefused, "Neo.ClientError.Statement.AccessMode"),
+          (QueryTimeout, "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"),
+          (ResultTooLarge, "PolicyKG.ClientError.Statement.ResultLimit"),
+          (QueryError, "Neo.ClientError.Statement.SyntaxError")]
+
+
+class CypherRequest(BaseModel):
+    statement: str = Field(min_length=1, max_length=20_000, examples=[EXAMPLE])
+    parameters: dict[str, Any] = Field(default_factory=dict, examples=[{"grp": "老年人"}])
+
+
+class CypherData(BaseModel):
+    fields: list[str]
+    values: list[list[Any]]
+
+
+class CypherAnswer(BaseModel):
+    data: CypherData
+    bookmarks: list[str] = []
+
+
+def _cell(value: Any) -> Any:
+    """Nodes get Neo4j's ``elementId`` (here: the IRI, stable across backends)."""
+    if isinstance(value, dict) and "labels" in value and "properties" in value:
+        return {"elementId": value["properties"].get("iri"), **value}
+    if isinstance(value, dict) and "nodes" in value and "relationships" in value:
+        return {"nodes": [_cell(n) for n in value["nodes"]], "relationships": value["relationships"]}
+    if isinstance(value, list):
+        return [_cell(v) for v in value]
+    return value
+
+
+def run(request: CypherRequest, svc: Services) -> dict:
+    try:
+        fields, rows = svc.graph.read(request.statement, request.parameters, svc.limits, guard=True)
+    except QueryError as error:
+        problem = from_query_error(error)
+        code = next(code for kind, code in _CODES if isinstance(error, kind))
+        problem.extra["errors"] = [{"code": code, "message": str(error)}]
+        raise problem from None
+    return {"data": {"fields": fields, "values": [[_cell(v) for v in row] for row in rows]}, "bookmarks": []}
+
+
+@router.post("/cypher", response_model=CypherAnswer, summary="Read-only Cypher")
+def cypher(request: CypherRequest, svc: Annotated[Services, Depends(services)]) -> dict:
+    """Run one read-only Cypher statement with parameters. Writes, file access (`LOAD FROM`, `COPY … TO`) and
+    extensions are refused by the store (403); a statement past the time limit is stopped (503); an answer over
+    the row limit is refused (422) — add `LIMIT`. The property graph is described in `docs/property-graph.md`."""
+    return run(request, svc)
+
+
+@router.post("/db/{database}/query/v2", response_model=CypherAnswer, include_in_schema=False)
+def neo4j_query_api(database: str, request: CypherRequest, svc: Annotated[Services, Depends(services)]) -> dict:
+    """Neo4j's Query API path, for its clients; the database name is ignored (one graph is served)."""
+    return run(request, svc)

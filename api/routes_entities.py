@@ -1,5 +1,79 @@
-"""Placeholder: being written (replaced in this session)."""
+"""Search, one entity, its neighbourhood, and the path between two entities."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from policykg.api.params import Limit, lookups
+from policykg.api.problems import bad_parameter, not_found
+from policykg.api.schemas import Entity, Hit, Neighbourhood, PathAnswer
+from policykg.graph import neighbourhood
+from policykg.graph.lookups import Lookups, entity, entry_ref
+
+router = APIRouter(tags=["entities"])
+Types = Annotated[str | None, Query(max_length=300, description="comma-separated node types, e.g. "
+                                                                "Programme,TargetGroup")]
+
+
+def _types(data: Lookups, types: str | None) -> set[str] | None:
+    if not types:
+        return None
+    wanted = {t.strip() for t in types.split(",") if t.strip()}
+    known = {e.label for e in data.index.entries}
+    if unknown := wanted - known:
+        raise bad_parameter("types", f"unknown types {sorted(unknown)}; known: {', '.join(sorted(known))}")
+    return wanted
+
+
+@router.get("/api/search", response_model=list[Hit], summary="Search names (Chinese or English, partial words)")
+def search(data: Annotated[Lookups, Depends(lookups)],
+           q: Annotated[str, Query(min_length=1, max_length=200, description="words of a name, e.g. 留守 or "
+                                                                            "left-behind")],
+           types: Types = None, limit: Limit = 20) -> list[dict]:
+    """Entities whose names or synonyms contain every word of `q` (traditional characters, full width and case
+    folded), ranked: whole name, then start of a name, then part of one; programmes and groups first on a tie."""
+    return [{**entry_ref(h.entry), "score": round(h.score, 4), "matched": h.matched}
+            for h in data.index.search(q, _types(data, types), limit)]
+
+
+@router.get("/api/entities/{entity_id:path}/neighbours", response_model=Neighbourhood, summary="Neighbourhood")
+def neighbours(entity_id: str, data: Annotated[Lookups, Depends(lookups)],
+               depth: Annotated[int, Query(ge=1, le=neighbourhood.MAX_DEPTH)] = 1, types: Types = None,
+               limit: Annotated[int, Query(ge=1, le=2000, description="most nodes returned")] = 300) -> dict:
+    """Nodes within `depth` steps of the entity (either direction), only of `types` if given; edges keep their
+    direction and, when a sentence states them, their evidence. `truncated` says the limit cut the answer."""
+    entry = data.index.get(entity_id)
+    if entry is None:
+        raise not_found("entity", entity_id, "search with /api/search?q=…")
+    return neighbourhood.neighbours(data, entry.iri, depth, _types(data, types), limit)
+
+
+@router.get("/api/entities/{entity_id:path}", response_model=Entity, summary="One entity, any type")
+def get_entity(entity_id: str, data: Annotated[Lookups, Depends(lookups)]) -> dict:
+    """Every property of the entity and its evidence; the typed routes (/api/programmes/…) say more."""
+    found = entity(data, data.index.get(entity_id).iri) if data.index.get(entity_id) else None
+    if found is None:
+        raise not_found("entity", entity_id, "search with /api/search?q=…")
+    return found
+
+
+@router.get("/api/path", response_model=PathAnswer, summary="Shortest path between two entities")
+def shortest_path(data: Annotated[Lookups, Depends(lookups)],
+                  start: Annotated[str, Query(alias="from", max_length=500, description="entity id or IRI")],
+                  end: Annotated[str, Query(alias="to", max_length=500, description="entity id or IRI")],
+                  max_length: Annotated[int, Query(ge=1, le=neighbourhood.MAX_PATH)] = 6) -> dict:
+    """A shortest path, each step in either direction; 404 when none is within `max_length` steps."""
+    entries = []
+    for name, given in (("from", start), ("to", end)):
+        entry = data.index.get(given)
+        if entry is None:
+            raise bad_parameter(name, f"no entity {given!r}; search with /api/search?q=…")
+        entries.append(entry)
+    if entries[0].iri == entries[1].iri:
+        raise bad_parameter("to", "the two entities are the same")
+    found = neighbourhood.path(data, entries[0].iri, entries[1].iri, max_length)
+    if found is None:
+        raise not_found("path of at most", f"{max_length} steps", "try a larger max_length")
+    return found

@@ -1,5 +1,52 @@
-"""Placeholder: being written (replaced in this session)."""
+"""``/api/plans`` and ``/api/indicators``: documents, their outline and cascade; targets across plans."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from policykg.api.params import Limit, Offset, Text, entity_or_404, lookups, page, resolve
+from policykg.api.schemas import Document, DocumentDetail, Indicator, IndicatorGroup, Page
+from policykg.graph import plans
+from policykg.graph.lookups import Lookups
+
+router = APIRouter(tags=["plans and indicators"])
+
+
+@router.get("/api/plans", response_model=Page[Document], summary="Plans and articles")
+def list_plans(data: Annotated[Lookups, Depends(lookups)], limit: Limit = 50, offset: Offset = 0) -> dict:
+    """Every plan and article: documents of the corpus first (by level), then plans they only cite."""
+    return page(plans.documents(data), limit, offset)
+
+
+@router.get("/api/plans/{plan_id:path}", response_model=DocumentDetail, summary="One plan")
+def get_plan(plan_id: str, data: Annotated[Lookups, Depends(lookups)]) -> dict:
+    """A plan's metadata, the plans it is based on and those based on it, and its outline (chapters, sections,
+    boxes, tables) in the order of the text."""
+    entry = entity_or_404(data, plan_id, ("Plan", "Article"), "plan")
+    return plans.document(data, entry.iri)
+
+
+@router.get("/api/indicators", response_model=Page[Indicator], summary="Indicators (targets)")
+def list_indicators(data: Annotated[Lookups, Depends(lookups)],
+                    plan: Annotated[str | None, Query(max_length=300, description="plan id or title")] = None,
+                    q: Text = None, limit: Limit = 50, offset: Offset = 0) -> dict:
+    """Indicator rows of the plans' tables with baseline, target and actual values as written and as numbers."""
+    plan_iri = resolve(data, plan, ("Plan",), "plan").iri if plan else None
+    return page(plans.indicators(data, plan=plan_iri, text=q), limit, offset)
+
+
+@router.get("/api/indicators/compare", response_model=Page[IndicatorGroup], summary="One indicator across plans")
+def compare_indicators(data: Annotated[Lookups, Depends(lookups)],
+                       q: Annotated[str, Query(min_length=1, max_length=200, description="part of the name")],
+                       limit: Limit = 50, offset: Offset = 0) -> dict:
+    """The indicators named like `q`, each with the rows of other plans aligned to it, side by side from the
+    national plan down, with the alignment method and score and every row's quote."""
+    return page(plans.compare(data, q), limit, offset)
+
+
+@router.get("/api/indicators/{indicator_id:path}", response_model=Indicator, summary="One indicator")
+def get_indicator(indicator_id: str, data: Annotated[Lookups, Depends(lookups)]) -> dict:
+    entry = entity_or_404(data, indicator_id, ("Indicator",), "indicator")
+    return plans.indicators(data, iris={entry.iri})[0]

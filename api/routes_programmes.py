@@ -1,5 +1,53 @@
-"""Placeholder: being written (replaced in this session)."""
+"""``/api/programmes``: filter by group (with its narrower groups), domain, plan, body and text."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from policykg.api.params import Limit, Offset, Text, entity_or_404, lookups, page, resolve
+from policykg.api.schemas import Page, Programme
+from policykg.graph import programmes
+from policykg.graph.lookups import Lookups
+
+router = APIRouter(prefix="/api/programmes", tags=["programmes"])
+Ref = Annotated[str | None, Query(max_length=300)]
+
+
+@router.get("", response_model=Page[Programme], summary="Programmes, filtered")
+def list_programmes(
+    data: Annotated[Lookups, Depends(lookups)],
+    group: Annotated[str | None, Query(max_length=300, description="a target group: id, Chinese or English label "
+                                       "(老年人, older persons, group/elderly); narrower groups included")] = None,
+    domain: Annotated[str | None, Query(max_length=300, description="a policy domain: id or label")] = None,
+    plan: Annotated[str | None, Query(max_length=300, description="a plan or article: id or title")] = None,
+    body: Annotated[str | None, Query(max_length=300, description="a responsible body: id or name")] = None,
+    q: Text = None,
+    exact: Annotated[bool, Query(description="only the group or domain itself, not the narrower ones")] = False,
+    limit: Limit = 50, offset: Offset = 0,
+) -> dict:
+    """Programmes matching every filter given. With `group=`, each answer lists the groups that matched
+    (the one asked for or a narrower one, e.g. 农村留守老年人 for 老年人) and the words of the text that named them."""
+    where = programmes.ProgrammeFilter(
+        group=resolve(data, group, ("TargetGroup",), "group").iri if group else None,
+        domain=resolve(data, domain, ("PolicyDomain",), "domain").iri if domain else None,
+        plan=resolve(data, plan, ("Plan", "Article"), "plan").iri if plan else None,
+        body=resolve(data, body, ("Body",), "body").iri if body else None,
+        text=q, exact=exact)
+    iris, matched = programmes.find(data, where)
+    result = page(iris, limit, offset)
+    described = programmes.describe(data, result["items"])
+    for item in described:
+        if group:
+            item["matched_groups"] = sorted(matched.get(item["iri"], []), key=lambda m: (m["levels_below"],
+                                                                                         m["group"]["iri"]))
+    return {**result, "items": described}
+
+
+@router.get("/{programme_id:path}", response_model=Programme, summary="One programme")
+def get_programme(programme_id: str, data: Annotated[Lookups, Depends(lookups)]) -> dict:
+    """A programme with its plan, kind, evidence, the groups it serves and its domains (each with the sentences
+    that say so) and the programmes of other plans aligned with it."""
+    entry = entity_or_404(data, programme_id, ("Programme",), "programme")
+    return programmes.describe(data, [entry.iri])[0]

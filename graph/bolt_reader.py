@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from neo4j import READ_ACCESS, GraphDatabase, ManagedTransaction, Query
+from neo4j import READ_ACCESS, GraphDatabase, ManagedTransaction, unit_of_work
 from neo4j.exceptions import ClientError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
@@ -35,10 +35,9 @@ class BoltReader:
         params = params or {}
         if self.dialect == FALKORDB.name and params and not guard:
             statement, params = bind(statement, params), {}  # FalkorDB mangles quoted parameters (graph/bolt.py)
-        query = Query(statement, timeout=limits.timeout_s)
-
+        @unit_of_work(timeout=limits.timeout_s)  # the server's transaction timeout
         def work(tx: ManagedTransaction) -> tuple[list[str], Rows]:
-            result = tx.run(query, params)
+            result = tx.run(statement, params)
             records = result.fetch(limits.max_rows + 1)
             if len(records) > limits.max_rows:
                 raise ResultTooLarge(f"the answer has more rows than the row limit of {limits.max_rows}: "

@@ -81,7 +81,12 @@ class EmbeddedReader:
             return result.get_column_names(), [[plain(value) for value in row] for row in result.get_all()]
 
     def _check_plan(self, connection: ladybug.Connection, statement: str, params: dict[str, Any]) -> None:
-        plan = self._execute(connection, "EXPLAIN " + statement, params)
+        try:
+            plan = self._execute(connection, "EXPLAIN " + statement, params)
+        except QuerySyntaxError as error:  # say where in *their* statement, not in "EXPLAIN …"
+            message = str(error).replace('"EXPLAIN ', '"')
+            raise QuerySyntaxError(re.sub(r"offset: (\d+)", lambda m: f"offset: {max(0, int(m.group(1)) - 8)}",
+                                          message)) from None
         if isinstance(plan, list):
             raise QueryRefused("send one statement per request")
         text = "\n".join(str(row[0]) for row in plan.get_all())

@@ -211,6 +211,10 @@ class _Mapper:
         if records:
             props["evidence"] = [r.iri for r in records]
             props["quotes"] = [r.quote or "" for r in records]
+            # aligned with ``quotes``: where each quote is (so a relationship's evidence names its section)
+            props["documents"] = [r.document or "" for r in records]
+            props["divisions"] = [r.division or "" for r in records]
+            props["spans"] = [f"{r.char_start}-{r.char_end}" if r.char_start is not None else "" for r in records]
             matched = list(dict.fromkeys(m for r in records for m in r.matched))
             if matched:
                 props["matched"] = matched

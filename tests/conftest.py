@@ -34,6 +34,15 @@ def built(tmp_path_factory):
     return report, data_dir
 
 
+@pytest.fixture(scope="session")
+def falkordb():
+    """A private FalkorDB for the session (Bolt on loopback); each test module clears what it needs."""
+    from .falkordb_server import falkordb_server
+
+    with falkordb_server() as target:
+        yield target
+
+
 def dataset_in_service(data_dir, union: bool = True):
     """The dataset of the build in service in ``data_dir`` (the union of its graphs as default graph)."""
     from rdflib import Dataset

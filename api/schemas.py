@@ -1,0 +1,158 @@
+"""Response models: they document the API (OpenAPI) and check every answer against its schema.
+
+The shapes are shared by all routes: ``Ref`` names an entity, ``Evidence`` says
+where the text states a fact, ``Page`` wraps every list.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class Ref(BaseModel):
+    id: str = Field(description="API id: the IRI without https://w3id.org/policykg/id/")
+    iri: str
+    type: str | None = Field(description="the node label: Programme, TargetGroup, Plan, Indicator…")
+    name_zh: str | None
+    name_en: str | None
+
+
+class Evidence(BaseModel):
+    document: Ref | None = Field(description="the plan or article quoted")
+    section: Ref | None = Field(description="the smallest division (chapter, section, box, table) holding the quote")
+    quote: str = Field(description="the sentence or heading, verbatim from the source file")
+    source_file: str | None = None
+    char_start: int | None = Field(None, description="start of the quote in the decoded source file (code points)")
+    char_end: int | None = None
+
+
+class Link(BaseModel):
+    concept: Ref
+    matched_words: list[str] = Field(description="the words of the text that named the concept")
+    evidence: list[Evidence]
+
+
+class GroupMatch(BaseModel):
+    group: Ref = Field(description="the group the programme serves: the one asked for or a narrower one")
+    levels_below: int = Field(description="0: the group asked for; 1: a direct narrower group…")
+    matched_words: list[str]
+
+
+class Aligned(BaseModel):
+    programme: Ref
+    method: str | None
+    score: float | None
+
+
+class Programme(Ref):
+    kind: str | None = Field(description="programme kind: project 工程, action 行动, plan 计划, model 模式…")
+    origin: str | None = Field(description="where it was found: box, box-item, prose, glossary")
+    plan: Ref | None
+    evidence: Evidence | None
+    serves: list[Link]
+    domains: list[Link]
+    aligned_with: list[Aligned]
+    matched_groups: list[GroupMatch] | None = Field(None, description="with group=: why the programme matched")
+
+
+class Page(BaseModel, Generic[T]):
+    total: int
+    limit: int
+    offset: int
+    items: list[T]
+
+
+class Document(Ref):
+    model_config = ConfigDict(extra="allow")
+    identifier: str | None
+    issued: str | None
+    in_corpus: bool
+    level: str | None
+    jurisdiction: list[Ref]
+    issuers: list[Ref]
+    programmes: int
+    indicators: int
+    evidence: Evidence | None
+
+
+class OutlineNode(Ref):
+    marker: str | None
+    position: int | None
+    children: list[OutlineNode]
+
+
+class DocumentDetail(Document):
+    based_on: list[Ref]
+    based_on_by: list[Ref]
+    outline: list[OutlineNode]
+
+
+class Value(BaseModel):
+    text: str | None = Field(description="as written: 80, ≥55, ——")
+    value: float | None
+    comparator: str | None
+    year: str | None
+
+
+class Indicator(Ref):
+    model_config = ConfigDict(extra="allow")
+    plan: Ref
+    table: str | None = Field(description="target (十四五目标) or completion (十三五完成情况)")
+    unit: str | None
+    attribute: str | None = Field(description="约束性 / 预期性 as written")
+    baseline: Value | None = None
+    target: Value | None = None
+    actual: Value | None = None
+    evidence: Evidence | None
+
+
+class IndicatorGroup(BaseModel):
+    name_zh: str | None
+    plans: int
+    indicators: list[dict[str, Any]]
+
+
+class Concept(Ref):
+    alt_labels: list[str]
+    broader: list[str]
+    narrower: list[str]
+    programmes: int | None = None
+
+
+class Hit(Ref):
+    score: float
+    matched: str = Field(description="the name (or synonym) that matched, folded")
+
+
+class Edge(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    source: str
+    type: str
+    target: str
+    evidence: list[Evidence] | None = None
+
+
+class GraphNode(Ref):
+    distance: int | None = None
+
+
+class Neighbourhood(BaseModel):
+    nodes: list[GraphNode]
+    edges: list[Edge]
+    truncated: bool
+
+
+class PathAnswer(BaseModel):
+    nodes: list[Ref]
+    edges: list[Edge]
+    length: int
+
+
+class Entity(Ref):
+    alt_labels: list[str]
+    properties: dict[str, Any]
+    evidence: Evidence | None

@@ -1,0 +1,116 @@
+"""An entity's neighbourhood (breadth first, bounded) and the shortest path between two entities.
+
+Both answer ``{"nodes": […], "edges": […]}``; every edge keeps its direction, its
+type and, for relationships a sentence states (``SERVES``, ``IN_DOMAIN``,
+``ALIGNED_WITH``…), the evidence.  The only statements that differ between
+engines are the relationship-type function and the shortest-path syntax.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policykg.graph.lookups import Lookups, chunks, entry_ref
+
+MAX_DEPTH, MAX_PATH = 3, 8
+_TYPE_OF = {"ladybug": "label(r)", "neo4j": "type(r)", "falkordb": "type(r)"}
+_STEP = """
+MATCH (a){arrow}(b) WHERE a.iri IN $iris
+RETURN a.iri AS a, {type} AS type, b.iri AS b, r.quotes AS quotes, r.documents AS documents,
+       r.divisions AS divisions, r.spans AS spans, r.matched AS matched, r.method AS method, r.score AS score"""
+_SHORTEST = {
+    "ladybug": "MATCH p = (a:{la} {{iri: $a}})-[* SHORTEST 1..{n}]-(b:{lb} {{iri: $b}}) "
+               "RETURN properties(nodes(p), 'iri') AS iris LIMIT 1",
+    "neo4j": "MATCH p = shortestPath((a:{la} {{iri: $a}})-[*..{n}]-(b:{lb} {{iri: $b}})) "
+             "RETURN [x IN nodes(p) | x.iri] AS iris LIMIT 1",
+}
+_SHORTEST["falkordb"] = (  # FalkorDB's shortestPath() follows relationship direction only
+    "MATCH (a:{la} {{iri: $a}}), (b:{lb} {{iri: $b}}) CALL algo.SPpaths({{sourceNode: a, targetNode: b, "
+    "relDirection: 'both', maxLen: {n}, pathCount: 1}}) YIELD path RETURN [x IN nodes(path) | x.iri] AS iris LIMIT 1")
+_BETWEEN = """
+MATCH (a:{la} {{iri: $a}})-[r]->(b:{lb} {{iri: $b}})
+RETURN a.iri AS a, {type} AS type, b.iri AS b, r.quotes AS quotes, r.documents AS documents,
+       r.divisions AS divisions, r.spans AS spans, r.matched AS matched, r.method AS method, r.score AS score"""
+
+
+def neighbours(lookups: Lookups, iri: str, depth: int = 1, types: set[str] | None = None,
+               max_nodes: int = 300) -> dict[str, Any]:
+    """Nodes within ``depth`` steps (either direction) of ``iri``, only of ``types`` if given, at most ``max_nodes``."""
+    seen = {iri: 0}
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    frontier, truncated = [iri], False
+    for level in range(1, min(depth, MAX_DEPTH) + 1):
+        reached: list[str] = []
+        for row in _step(lookups, frontier):
+            other = row["b"]
+            label = lookups.index.by_iri[other].label if other in lookups.index.by_iri else None
+            if types and label not in types:
+                continue
+            if other not in seen:
+                if len(seen) >= max_nodes:
+                    truncated = True
+                    continue
+                seen[other] = level
+                reached.append(other)
+            edges.setdefault(_key(row), _edge(lookups, row))
+        frontier = reached
+        if not frontier:
+            break
+    nodes = [{**_node(lookups, n), "distance": d} for n, d in sorted(seen.items(), key=lambda kv: (kv[1], kv[0]))]
+    return {"nodes": nodes, "edges": [e for k, e in sorted(edges.items()) if k[0] in seen and k[2] in seen],
+            "truncated": truncated}
+
+
+def _step(lookups: Lookups, frontier: list[str]) -> list[dict[str, Any]]:
+    """Every relationship at the frontier, outgoing and incoming, as (a → other) rows with ``forward``."""
+    rows = []
+    type_of = _TYPE_OF[lookups.reader.dialect]
+    for batch in chunks(frontier):
+        for arrow, forward in (("-[r]->", True), ("<-[r]-", False)):
+            for row in lookups.rows(_STEP.format(arrow=arrow, type=type_of), iris=batch):
+                rows.append({**row, "forward": forward})
+    return rows
+
+
+def _key(row: dict[str, Any]) -> tuple[str, str, str]:
+    start, end = (row["a"], row["b"]) if row["forward"] else (row["b"], row["a"])
+    return start, row["type"], end
+
+
+def _edge(lookups: Lookups, row: dict[str, Any]) -> dict[str, Any]:
+    start, rel_type, end = _key(row)
+    edge: dict[str, Any] = {"source": start, "type": rel_type, "target": end}
+    if row.get("quotes"):
+        edge["evidence"] = lookups.statement_evidence(row["quotes"], row["documents"], row["divisions"], row["spans"])
+    if row.get("matched"):
+        edge["matched_words"] = list(row["matched"])
+    if row.get("method"):
+        edge["method"], edge["score"] = row["method"], row["score"]
+    return edge
+
+
+def _node(lookups: Lookups, iri: str) -> dict[str, Any]:
+    entry = lookups.index.by_iri.get(iri)
+    return entry_ref(entry) if entry else {"id": iri, "iri": iri, "type": None, "name_zh": None, "name_en": None}
+
+
+def path(lookups: Lookups, start: str, end: str, max_length: int = 6) -> dict[str, Any] | None:
+    """A shortest path (either direction on each step) from ``start`` to ``end``, or None within ``max_length``."""
+    index = lookups.index.by_iri
+    statement = _SHORTEST[lookups.reader.dialect].format(la=index[start].label, lb=index[end].label,
+                                                         n=min(max_length, MAX_PATH))
+    rows = lookups.rows(statement, a=start, b=end)
+    if not rows:
+        return None
+    iris = list(rows[0]["iris"])
+    edges = []
+    for a, b in zip(iris, iris[1:]):
+        edges.append(_between(lookups, a, b) or _between(lookups, b, a))
+    return {"nodes": [_node(lookups, n) for n in iris], "edges": [e for e in edges if e], "length": len(iris) - 1}
+
+
+def _between(lookups: Lookups, a: str, b: str) -> dict[str, Any] | None:
+    index = lookups.index.by_iri
+    statement = _BETWEEN.format(la=index[a].label, lb=index[b].label, type=_TYPE_OF[lookups.reader.dialect])
+    rows = lookups.rows(statement, a=a, b=b)
+    return _edge(lookups, {**rows[0], "forward": True}) if rows else None
