@@ -1,0 +1,92 @@
+"""The same REST answers whichever store serves: the embedded LadybugDB, FalkorDB over Bolt, and Neo4j if set.
+
+FalkorDB runs here (private, on loopback); Neo4j only when ``NEO4J_URI`` is set
+(the corpus is then loaded into it with MERGE, as ``policykg load`` does).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from policykg.graph.bolt import BoltTarget, load
+from policykg.graph.datadir import DataDir
+
+URLS = [
+    "/api/plans", "/api/plans/plan/hainan-14th-minzheng-plan", "/api/programmes?group=老年人&limit=500",
+    "/api/programmes?domain=elderly-care&limit=500", "/api/programmes?limit=500", "/api/indicators?limit=500",
+    "/api/indicators/compare?q=低保", "/api/groups", "/api/domains", "/api/bodies", "/api/areas",
+    "/api/search?q=留守", "/api/entities/group/rural-left-behind-elderly/neighbours?depth=2",
+    "/api/entities/group/rural-left-behind-elderly", "/api/entities/plan/national-14th-minzheng-plan/ch/1/sec/1",
+    "/api/path?from=group/rural-left-behind-elderly&to=plan/national-14th-minzheng-plan",
+    "/api/programmes/plan/hainan-14th-minzheng-plan/programme/“时间银行”养老模式", "/api/programmes?group=nope",
+]
+
+
+def answers(settings) -> dict[str, tuple[int, object]]:
+    from fastapi.testclient import TestClient
+
+    from policykg.api.app import create_app
+
+    with TestClient(create_app(settings)) as client:
+        return {url: (r.status_code, r.json()) for url in URLS if (r := client.get(url)) is not None}
+
+
+def serve_from(target: BoltTarget, built, api_settings):
+    """Answers of an app whose Cypher store is ``target``, loaded with the corpus first."""
+    from dataclasses import replace
+
+    from policykg.export import load_dataset
+    from policykg.graph.mapping import map_dataset
+
+    load(map_dataset(load_dataset(built[1])), target)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("NEO4J_URI", target.uri)
+        env.setenv("NEO4J_USER", target.user)
+        if target.password:
+            env.setenv("NEO4J_PASSWORD", target.password)
+        return answers(replace(api_settings, backend="neo4j"))
+
+
+@pytest.fixture(scope="module")
+def embedded(api_settings):
+    return answers(api_settings)
+
+
+def test_falkordb_gives_the_same_answers(falkordb, built, api_settings, embedded):
+    from .test_bolt import clear
+
+    clear(falkordb)
+    served = serve_from(falkordb, built, api_settings)
+    for url in URLS:
+        assert served[url] == embedded[url], url
+    assert embedded["/api/programmes?limit=500"][1]["total"] == 118
+
+
+def test_neo4j_gives_the_same_answers(built, api_settings, embedded):
+    if not os.environ.get("NEO4J_URI"):
+        pytest.skip("NEO4J_URI not set: no Neo4j server to test against")
+    served = serve_from(BoltTarget.from_env(dialect="neo4j"), built, api_settings)
+    for url in URLS:
+        assert served[url] == embedded[url], url
+
+
+def test_neo4j_cypher_is_read_only_and_timed(built, api_settings):
+    """On Neo4j the READ session refuses writes and the transaction timeout stops a runaway query."""
+    if not os.environ.get("NEO4J_URI"):
+        pytest.skip("NEO4J_URI not set: no Neo4j server to test against")
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from policykg.api.app import create_app
+
+    assert DataDir(built[1]).current() is not None
+    with TestClient(create_app(replace(api_settings, backend="neo4j"))) as client:
+        refused = client.post("/cypher", json={"statement": "CREATE (n:PolicykgTestEvil {iri: 'x'})"})
+        assert refused.status_code == 403
+        slow = client.post("/cypher", json={"statement": "UNWIND range(1, 100000000) AS x "
+                                                         "WITH x ORDER BY x DESC RETURN sum(x)"})
+        assert slow.status_code == 503
+        assert client.post("/cypher", json={"statement": "RETURN 1 AS one"}).json()["data"]["values"] == [[1]]
