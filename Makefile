@@ -1,12 +1,16 @@
 # The two set-up commands of the README: `make run` and `make test`.
 # Each creates the virtual environment on first use, so a fresh clone needs nothing else.
 VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run build test install clean
 
+# Build the graph from the bundled corpus, then serve the API and the page on it.
 run: build
+	$(VENV)/bin/policykg serve --host $(HOST) --port $(PORT)
 
 build: $(STAMP)
 	$(VENV)/bin/policykg build

