@@ -16,6 +16,7 @@ from policykg.api import (cypher, docs_assets, limits, linked_data, problems, ro
                           routes_programmes, routes_vocab, sparql)
 from policykg.api.services import Services
 from policykg.api.settings import Settings
+from policykg.visual import routes as visual_routes
 
 DESCRIPTION = """A knowledge graph of Chinese civil-affairs (民政) five-year plans.
 Every fact carries its evidence: the document, the section and the sentence that says it.
@@ -43,6 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     limits.install(app, settings)
     for module in (routes_plans, routes_programmes, routes_vocab, routes_entities, sparql, cypher, linked_data,
-                   docs_assets):
+                   docs_assets, visual_routes):
         app.include_router(module.router)
     return app
