@@ -14,7 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from policykg.graph.reader import QueryError, QueryRefused, QuerySyntaxError, QueryTimeout, ResultTooLarge
+from policykg.graph.reader import (QueryError, QueryRefused, QuerySyntaxError, QueryTimeout, QueryUnavailable,
+                                   ResultTooLarge)
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://w3id.org/policykg/problems/"
@@ -47,6 +48,7 @@ def bad_parameter(name: str, detail: str) -> Problem:
 _QUERY_ERRORS: list[tuple[type[QueryError], int, str]] = [
     (QueryRefused, 403, "Read-only endpoint"),
     (QueryTimeout, 503, "Time limit reached"),
+    (QueryUnavailable, 503, "Service unavailable"),
     (ResultTooLarge, 422, "Result limit reached"),
     (QuerySyntaxError, 400, "Query error"),
     (QueryError, 400, "Query error"),

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph, URIRef
+
+from policykg.graph.terms import to_rdflib
 
 ID_BASE = "https://w3id.org/policykg/id/"
 PKG_BASE = "https://w3id.org/policykg/ontology#"
@@ -141,17 +142,6 @@ def curie(iri: str) -> str:
         if iri.startswith(base) and iri != base:
             return f"{prefix}:{iri[len(base):]}"
     return iri
-
-
-def to_rdflib(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
 
 
 class _Reader:

@@ -35,6 +35,10 @@ class QueryTimeout(QueryError):
     """The statement ran past the time limit and was interrupted by the engine."""
 
 
+class QueryUnavailable(QueryError):
+    """The store could not answer now (a worker stopped, the server is shutting down): try again."""
+
+
 class ResultTooLarge(QueryError):
     """The answer has more rows than the row limit."""
 
