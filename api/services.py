@@ -49,7 +49,7 @@ class Services:
         else:
             graph = open_reader("embedded", folder=build)
         sandbox = SparqlSandbox(build, workers=settings.sparql_workers, timeout_s=settings.query_timeout_s,
-                                max_rows=settings.row_limit)
+                                max_rows=settings.row_limit, memory_mb=settings.sparql_memory_mb)
         return cls(settings, build, graph, Lookups(graph), open_sparql(build), sandbox)
 
     def close(self) -> None:

@@ -24,6 +24,7 @@ class Settings:
     row_limit: int = 10_000  # POLICYKG_ROW_LIMIT: rows (or triples) a /cypher or /sparql answer may hold
     max_body_bytes: int = 1_000_000  # POLICYKG_MAX_BODY_BYTES: largest request body accepted
     sparql_workers: int = 2  # POLICYKG_SPARQL_WORKERS: processes that run SPARQL (killed at the time limit)
+    sparql_memory_mb: int = 2048  # POLICYKG_SPARQL_MEMORY_MB: how much a SPARQL worker may grow for one query
     page_size: int = 50  # default ``limit`` of REST lists
     max_page_size: int = 500  # largest ``limit`` of REST lists
 
@@ -37,6 +38,7 @@ class Settings:
             "row_limit": os.environ.get("POLICYKG_ROW_LIMIT"),
             "max_body_bytes": os.environ.get("POLICYKG_MAX_BODY_BYTES"),
             "sparql_workers": os.environ.get("POLICYKG_SPARQL_WORKERS"),
+            "sparql_memory_mb": os.environ.get("POLICYKG_SPARQL_MEMORY_MB"),
         }
         values = {k: v for k, v in env.items() if v is not None}
         values |= {k: v for k, v in overrides.items() if v is not None}
@@ -51,10 +53,13 @@ class Settings:
                 converted[name] = (Path(value) if kind == "Path" else float(value) if kind == "float"
                                    else int(value) if kind == "int" else str(value))
             except ValueError:
-                raise ValueError(f"setting {name}: {value!r} is not a {kind}") from None
+                expected = {"int": "a whole number", "float": "a number"}.get(kind, "valid")
+                raise ValueError(f"setting {name}: {value!r} is not {expected}") from None
         settings = replace(self, **converted)
         if settings.backend not in BACKENDS:
             raise ValueError(f"backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
-        if settings.query_timeout_s <= 0 or settings.row_limit <= 0 or settings.sparql_workers <= 0:
-            raise ValueError("the time limit, the row limit and the number of SPARQL workers must be positive")
+        if min(settings.query_timeout_s, settings.row_limit, settings.sparql_workers, settings.sparql_memory_mb,
+               settings.max_body_bytes) <= 0:
+            raise ValueError("the time limit, the row limit, the body size, the number of SPARQL workers and "
+                             "their memory must be positive")
         return settings
