@@ -10,7 +10,7 @@ relationship (``SERVES``, ``IN_DOMAIN``, ``ALIGNED_WITH``…).
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from policykg.graph.entity_index import Entry, EntityIndex, entity_id
 from policykg.graph.reader import GraphReader, Limits
@@ -18,12 +18,20 @@ from policykg.graph.reader import GraphReader, Limits
 MAX_DEPTH = 8  # the deepest concept hierarchy (groups, domains, areas) is 4 levels; 8 leaves room
 BODY_LINKS = "LEAD_BODY|COOPERATING_BODY|RESPONSIBLE_BODY"
 _OWN = Limits(timeout_s=30, max_rows=10**7)  # the server's own statements: bounded by the data, not by users
+T = TypeVar("T")
 
 
 class Lookups:
     def __init__(self, reader: GraphReader, index: EntityIndex | None = None) -> None:
         self.reader = reader
         self.index = index or EntityIndex.load(reader)
+        self._memo: dict[tuple, Any] = {}
+
+    def memo(self, key: tuple, compute: Callable[[], T]) -> T:
+        """An answer that takes no parameters, computed once: the build being served never changes."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def rows(self, statement: str, **params: Any) -> list[dict[str, Any]]:
         columns, rows = self.reader.read(statement, params, _OWN)
@@ -71,6 +79,9 @@ class Lookups:
 
     def hierarchy(self, label: str) -> list[dict[str, Any]]:
         """Every concept of ``label`` with its broader concepts and how many programmes use it directly."""
+        return self.memo(("hierarchy", label), lambda: self._hierarchy(label))
+
+    def _hierarchy(self, label: str) -> list[dict[str, Any]]:
         link = "SERVES" if label == "TargetGroup" else "IN_DOMAIN" if label == "PolicyDomain" else None
         rows = self.rows(f"MATCH (c:{label}) OPTIONAL MATCH (c)-[:BROADER]->(b:{label}) "
                          "RETURN c.iri AS iri, collect(b.iri) AS broader")

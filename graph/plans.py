@@ -43,6 +43,10 @@ RETURN i.iri AS iri, o.iri AS other, a.method AS method, a.score AS score"""
 
 def documents(lookups: Lookups) -> list[dict[str, Any]]:
     """Every plan and article: metadata, level, area, issuers, counts and evidence; corpus documents first."""
+    return lookups.memo(("documents",), lambda: _documents(lookups))
+
+
+def _documents(lookups: Lookups) -> list[dict[str, Any]]:
     links = {rel: _links(lookups, rel) for rel in ("JURISDICTION", "ISSUER", "BASED_ON")}
     links["LEVEL"] = _links(lookups, "LEVEL", _LEVELS)
     counts = _counts(lookups)
@@ -62,7 +66,7 @@ def documents(lookups: Lookups) -> list[dict[str, Any]]:
 
 def document(lookups: Lookups, iri: str) -> dict[str, Any] | None:
     """One plan or article with the plans it is based on, those based on it, and its outline."""
-    found = next((d for d in documents(lookups) if d["iri"] == iri), None)
+    found = next((dict(d) for d in documents(lookups) if d["iri"] == iri), None)
     if found is None:
         return None
     based_on = _links(lookups, "BASED_ON")
