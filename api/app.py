@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from policykg import __version__
 from policykg.api import (cypher, docs_assets, limits, linked_data, problems, routes_entities, routes_plans,
                           routes_programmes, routes_vocab, sparql)
-from policykg.api.services import Services
+from policykg.api.services import ServiceHolder
 from policykg.api.settings import Settings
 from policykg.visual import routes as visual_routes
 
@@ -32,11 +32,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = Services.open(settings)
+        app.state.holder = ServiceHolder(settings)
         try:
             yield
         finally:
-            app.state.services.close()
+            app.state.holder.close()
 
     app = FastAPI(title="policykg", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)

@@ -1,13 +1,27 @@
-"""What the views need, opened once when the app starts: the build in service and its stores.
+"""What the views need: the build in service and its stores, moved to a new build when one is published.
 
 ``Services`` is the one object views depend on (``Depends(services)``), so a view
 names what it uses and tests can build the app on any data directory.
+
+``ServiceHolder`` keeps the ``Services`` of the build in service.  At most once a
+second (``POLICYKG_RELOAD_CHECK``) a request looks at the data directory's
+``current`` link; when a new build was published, a background thread opens
+it while requests go on being answered by the old one, then the holder swaps.
+Each request keeps the ``Services`` it started with to its end, so it reads one
+consistent graph; the old build is closed when its last request ends.  Every
+open build holds a lease (``graph/lease.py``) so a later build's pruning never
+removes a build a server is reading.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph
 from fastapi import Request
@@ -16,6 +30,7 @@ from policykg.api.settings import Settings
 from policykg.graph.bolt import BoltTarget
 from policykg.graph.datadir import DataDir
 from policykg.graph.embedded import open_sparql
+from policykg.graph.lease import BuildLease
 from policykg.graph.lookups import Lookups
 from policykg.graph.reader import GraphReader, Limits, open_reader
 from policykg.graph.sparql_sandbox import SparqlSandbox
@@ -33,6 +48,9 @@ class Services:
     lookups: Lookups  # the REST questions, over ``graph``
     rdf: pyoxigraph.Store  # read-only, for the server's own SPARQL (linked-data pages)
     sparql: SparqlSandbox  # researchers' SPARQL, in worker processes killed at the time limit
+    lease: BuildLease | None = None
+    users: int = field(default=0, compare=False)  # requests using it now (``ServiceHolder``)
+    retired: bool = field(default=False, compare=False)  # replaced by a newer build: close when unused
 
     @property
     def limits(self) -> Limits:
@@ -44,19 +62,87 @@ class Services:
         if build is None:
             raise NoGraph(f"no graph in service under {settings.data_dir}: run `policykg build` "
                           "(or `policykg serve`, which builds first)")
+        lease = BuildLease(build)
         if settings.backend == "neo4j":
             graph = open_reader("neo4j", target=BoltTarget.from_env())
         else:
             graph = open_reader("embedded", folder=build)
         sandbox = SparqlSandbox(build, workers=settings.sparql_workers, timeout_s=settings.query_timeout_s,
                                 max_rows=settings.row_limit, memory_mb=settings.sparql_memory_mb)
-        return cls(settings, build, graph, Lookups(graph), open_sparql(build), sandbox)
+        return cls(settings, build, graph, Lookups(graph), open_sparql(build), sandbox, lease)
 
     def close(self) -> None:
         self.sparql.close()
         self.graph.close()
+        self.rdf = None  # type: ignore[assignment]  # the last reference: releases RocksDB's files
+        if self.lease:
+            self.lease.release()
 
 
-def services(request: Request) -> Services:
-    """The dependency every view takes."""
-    return request.app.state.services
+log = logging.getLogger("policykg.api")
+
+
+class ServiceHolder:
+    """The ``Services`` of the build in service, swapped for a newer build without stopping requests."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.data_dir = DataDir(settings.data_dir)
+        self.current = Services.open(settings)
+        self._lock = threading.Lock()
+        self._checked = time.monotonic()
+        self._opening: threading.Thread | None = None
+
+    @contextmanager
+    def use(self) -> Iterator[Services]:
+        """The services for one request, kept until it ends even if a newer build takes over meanwhile."""
+        self._look_for_new_build()
+        with self._lock:
+            services = self.current
+            services.users += 1
+        try:
+            yield services
+        finally:
+            with self._lock:
+                services.users -= 1
+                closing = services.retired and services.users == 0
+            if closing:
+                services.close()
+
+    def _look_for_new_build(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.settings.reload_check_s or self._opening is not None:
+            return
+        self._checked = now
+        build = self.data_dir.current()
+        if build is not None and build != self.current.build:
+            self._opening = threading.Thread(target=self._switch, name="policykg-reload", daemon=True)
+            self._opening.start()
+
+    def _switch(self) -> None:
+        """Open the new build (requests go on meanwhile), then swap; the old one closes when unused."""
+        try:
+            fresh = Services.open(self.settings)
+        except Exception:  # noqa: BLE001 - a build that cannot be opened: keep serving the one we have
+            log.exception("could not open the new build; still serving %s", self.current.build)
+            return
+        finally:
+            self._opening = None
+        with self._lock:
+            old, self.current = self.current, fresh
+            old.retired = True
+            closing = old.users == 0
+        log.warning("now serving %s (was %s)", fresh.build.name, old.build.name)
+        if closing:
+            old.close()
+
+    def close(self) -> None:
+        if self._opening is not None:
+            self._opening.join(timeout=60)
+        self.current.close()
+
+
+def services(request: Request) -> Iterator[Services]:
+    """The dependency every view takes: the build in service when the request began."""
+    with request.app.state.holder.use() as current:
+        yield current

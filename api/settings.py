@@ -25,6 +25,9 @@ class Settings:
     max_body_bytes: int = 1_000_000  # POLICYKG_MAX_BODY_BYTES: largest request body accepted
     sparql_workers: int = 2  # POLICYKG_SPARQL_WORKERS: processes that run SPARQL (killed at the time limit)
     sparql_memory_mb: int = 2048  # POLICYKG_SPARQL_MEMORY_MB: how much a SPARQL worker may grow for one query
+    reload_check_s: float = 1.0  # POLICYKG_RELOAD_CHECK: seconds between looks for a newly published build
+    rate_limit: float = 20.0  # POLICYKG_RATE_LIMIT: requests per second per client address (0: no limit)
+    rate_burst: int = 100  # POLICYKG_RATE_BURST: requests a client may send at once before the rate applies
     page_size: int = 50  # default ``limit`` of REST lists
     max_page_size: int = 500  # largest ``limit`` of REST lists
 
@@ -39,6 +42,9 @@ class Settings:
             "max_body_bytes": os.environ.get("POLICYKG_MAX_BODY_BYTES"),
             "sparql_workers": os.environ.get("POLICYKG_SPARQL_WORKERS"),
             "sparql_memory_mb": os.environ.get("POLICYKG_SPARQL_MEMORY_MB"),
+            "reload_check_s": os.environ.get("POLICYKG_RELOAD_CHECK"),
+            "rate_limit": os.environ.get("POLICYKG_RATE_LIMIT"),
+            "rate_burst": os.environ.get("POLICYKG_RATE_BURST"),
         }
         values = {k: v for k, v in env.items() if v is not None}
         values |= {k: v for k, v in overrides.items() if v is not None}
@@ -59,7 +65,7 @@ class Settings:
         if settings.backend not in BACKENDS:
             raise ValueError(f"backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
         if min(settings.query_timeout_s, settings.row_limit, settings.sparql_workers, settings.sparql_memory_mb,
-               settings.max_body_bytes) <= 0:
+               settings.max_body_bytes, settings.rate_burst) <= 0 or settings.rate_limit < 0:
             raise ValueError("the time limit, the row limit, the body size, the number of SPARQL workers and "
                              "their memory must be positive")
         return settings

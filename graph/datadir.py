@@ -12,6 +12,8 @@ import shutil
 import time
 from pathlib import Path
 
+from policykg.graph.lease import in_use
+
 DEFAULT_DATA_DIR = Path("data/build")
 ENV_VAR = "POLICYKG_DATA_DIR"
 KEEP_BUILDS = 2
@@ -59,11 +61,11 @@ class DataDir:
         return target if target.is_dir() else None
 
     def _prune(self, keep: Path) -> None:
-        """Remove unfinished builds and all but the newest ``KEEP_BUILDS`` finished ones."""
+        """Remove unfinished builds and all but the newest ``KEEP_BUILDS`` finished ones, unless a server reads them."""
         finished = sorted((p for p in self.builds.iterdir() if p.is_dir() and p.suffix != ".partial"),
                           key=lambda p: p.name)
         for old in finished[:-KEEP_BUILDS]:
-            if old != keep:
+            if old != keep and not in_use(old):
                 shutil.rmtree(old, ignore_errors=True)
         for partial in self.builds.glob("*.partial"):
             if partial.stat().st_mtime < time.time() - 3600:

@@ -89,7 +89,9 @@ def _serve(args: argparse.Namespace) -> int:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         return 2
     console.print(f"serving {data_dir} on http://{args.host}:{args.port}/ (API docs: /docs)", soft_wrap=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # Keep idle connections longer than clients do (httpx and browsers: ~5 s), so a client never
+    # reuses a connection at the moment the server closes it (uvicorn's default is also 5 s).
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_keep_alive=75)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,11 +58,14 @@ def dataset_in_service(data_dir, union: bool = True):
 
 @pytest.fixture(scope="session")
 def api_settings(built):
-    """Settings of an app serving the session's build (the embedded default, short limits for the tests)."""
+    """Settings of an app serving the session's build (the embedded default, short limits for the tests).
+
+    No rate limit: every test shares the one TestClient address (``tests/test_api_limits.py`` tests the limit).
+    """
     from policykg.api.settings import Settings
 
     _, data_dir = built
-    return Settings(data_dir=data_dir, query_timeout_s=2.0, row_limit=1000, sparql_workers=1)
+    return Settings(data_dir=data_dir, query_timeout_s=2.0, row_limit=1000, sparql_workers=1, rate_limit=0)
 
 
 @pytest.fixture(scope="session")
@@ -83,23 +87,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(built):
-    """``policykg serve`` running as a real server process on loopback; yields its base URL."""
+@contextmanager
+def serve_process(data_dir, **env: str):
+    """``policykg serve`` as a real process on a free loopback port; yields (process, base URL)."""
     import os
     import subprocess
     import sys
+    import tempfile
     import time
     import urllib.request
 
-    _, data_dir = built
     port = free_port()
-    env = {**os.environ, "POLICYKG_QUERY_TIMEOUT": "2", "POLICYKG_ROW_LIMIT": "1000", "POLICYKG_SPARQL_WORKERS": "1"}
+    log = tempfile.TemporaryFile()  # not a pipe: a server that logs a lot must never block on a full pipe
     process = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--data-dir", str(data_dir),
-                                "--host", "127.0.0.1", "--port", str(port)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                "--host", "127.0.0.1", "--port", str(port)], env={**os.environ, **env},
+                               stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 120
     while True:
         try:
             urllib.request.urlopen(url + "/api/health", timeout=1).read()
@@ -107,11 +111,24 @@ def live_server(built):
         except OSError:
             if process.poll() is not None or time.time() > deadline:
                 process.kill()
-                raise RuntimeError("the server did not start:\n" + process.stdout.read().decode(errors="replace"))
+                log.seek(0)
+                raise RuntimeError("the server did not start:\n" + log.read().decode(errors="replace"))
             time.sleep(0.2)
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield process, url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(built):
+    """``policykg serve`` running as a real server process on loopback; yields its base URL."""
+    _, data_dir = built
+    with serve_process(data_dir, POLICYKG_QUERY_TIMEOUT="2", POLICYKG_ROW_LIMIT="1000", POLICYKG_SPARQL_WORKERS="1",
+                       POLICYKG_RATE_LIMIT="0") as (_, url):  # no rate limit: every test talks from 127.0.0.1
+        yield url

@@ -66,7 +66,7 @@ class Page(HTMLParser):
 
 def store(client):
     """The read-only Oxigraph store the app serves (the real one, for expectations)."""
-    return client.app.state.services.rdf
+    return client.app.state.holder.current.rdf
 
 
 def select(client, query: str) -> list:
