@@ -39,5 +39,16 @@ def entity_or_404(lookups: Lookups, identifier: str, labels: tuple[str, ...], wh
     return entry
 
 
+def node_types(lookups: Lookups, types: str | None) -> set[str] | None:
+    """The node labels of a comma-separated ``types`` parameter; 422 naming the known ones for an unknown one."""
+    if not types:
+        return None
+    wanted = {t.strip() for t in types.split(",") if t.strip()}
+    known = {e.label for e in lookups.index.entries}
+    if unknown := wanted - known:
+        raise bad_parameter("types", f"unknown types {sorted(unknown)}; known: {', '.join(sorted(known))}")
+    return wanted
+
+
 def page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
     return {"total": len(items), "limit": limit, "offset": offset, "items": items[offset:offset + limit]}

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from policykg.api.params import Limit, lookups
+from policykg.api.params import Limit, lookups, node_types
 from policykg.api.problems import bad_parameter, not_found
 from policykg.api.schemas import Entity, Hit, Neighbourhood, PathAnswer
 from policykg.graph import neighbourhood
@@ -17,16 +17,6 @@ Types = Annotated[str | None, Query(max_length=300, description="comma-separated
                                                                 "Programme,TargetGroup")]
 
 
-def _types(data: Lookups, types: str | None) -> set[str] | None:
-    if not types:
-        return None
-    wanted = {t.strip() for t in types.split(",") if t.strip()}
-    known = {e.label for e in data.index.entries}
-    if unknown := wanted - known:
-        raise bad_parameter("types", f"unknown types {sorted(unknown)}; known: {', '.join(sorted(known))}")
-    return wanted
-
-
 @router.get("/api/search", response_model=list[Hit], summary="Search names (Chinese or English, partial words)")
 def search(data: Annotated[Lookups, Depends(lookups)],
            q: Annotated[str, Query(min_length=1, max_length=200, description="words of a name, e.g. 留守 or "
@@ -35,7 +25,7 @@ def search(data: Annotated[Lookups, Depends(lookups)],
     """Entities whose names or synonyms contain every word of `q` (traditional characters, full width and case
     folded), ranked: whole name, then start of a name, then part of one; programmes and groups first on a tie."""
     return [{**entry_ref(h.entry), "score": round(h.score, 4), "matched": h.matched}
-            for h in data.index.search(q, _types(data, types), limit)]
+            for h in data.index.search(q, node_types(data, types), limit)]
 
 
 @router.get("/api/entities/{entity_id:path}/neighbours", response_model=Neighbourhood, summary="Neighbourhood")
@@ -47,7 +37,7 @@ def neighbours(entity_id: str, data: Annotated[Lookups, Depends(lookups)],
     entry = data.index.get(entity_id)
     if entry is None:
         raise not_found("entity", entity_id, "search with /api/search?q=…")
-    return neighbourhood.neighbours(data, entry.iri, depth, _types(data, types), limit)
+    return neighbourhood.neighbours(data, entry.iri, depth, node_types(data, types), limit)
 
 
 @router.get("/api/entities/{entity_id:path}", response_model=Entity, summary="One entity, any type")

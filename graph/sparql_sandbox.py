@@ -192,9 +192,13 @@ class _Worker:
         return None if message == "ready" else str(message)
 
     def kill(self) -> None:
+        """Idempotent: the pool and a request that timed out may both stop the same worker."""
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
-        self.conn.close()
+        try:
+            self.conn.close()
+        except OSError:  # already closed by the other caller
+            pass
 
 

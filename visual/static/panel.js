@@ -1,0 +1,281 @@
+// The side of the page: the details of what was clicked (a node, an edge, a folded group) with its evidence,
+// and what each ready-made view lists beside the graph (programmes with their quotes, tables of indicators).
+// Everything from the graph is inserted as text (h() never parses HTML).
+
+import {
+  attributeName, className, config, encodeId, getJSON, h, lang, levelName, linkedDataHref, nameOf, otherName,
+  relationName, shapeIcon, t,
+} from "./dom.js";
+
+// Properties shown elsewhere in the panel (names, values table) or of no use to a reader.
+const HIDDEN = new Set(["name_zh", "name_en", "alt_labels", "iri", "graphs", "quotes"]);
+const VALUE_ROLES = ["baseline", "target", "actual"];
+const TYPED = { Indicator: "/api/indicators/", Programme: "/api/programmes/", Plan: "/api/plans/", Article: "/api/plans/" };
+
+/** A link to an entity: its shareable URL, and a click that shows it in the page (actions.show). */
+export function refLink(ref, actions) {
+  if (!ref) return null;
+  return h("a", {
+    class: "ref", href: actions.hrefFor(ref.id), "data-id": ref.id, title: otherName(ref) || null,
+    on: { click: (event) => { event.preventDefault(); actions.show(ref); } },
+  }, nameOf(ref));
+}
+
+function typeBadge(type) {
+  return h("span", { class: "type-badge" }, shapeIcon(type, 14), className(type));
+}
+
+function evidenceBlock(evidence, actions) {
+  if (!evidence) return null;
+  const where = [];
+  if (evidence.document) where.push(refLink(evidence.document, actions));
+  if (evidence.section) where.push(" › ", refLink(evidence.section, actions));
+  if (evidence.char_start !== null && evidence.char_start !== undefined) {
+    where.push(h("span", { class: "span" }, ` · ${t("chars")} ${evidence.char_start}–${evidence.char_end}`));
+  }
+  return h("figure", { class: "evidence" },
+    h("blockquote", { lang: "zh-Hans" }, evidence.quote),
+    h("figcaption", {}, where));
+}
+
+function valueText(value, unit) {
+  if (!value) return "—";
+  const text = value.text ?? (value.value ?? "");
+  const withUnit = unit && !String(text).includes(unit) && /\d/.test(String(text)) ? `${text} ${unit}` : String(text);
+  return withUnit;
+}
+
+function valuesTable(indicator) {
+  const rows = VALUE_ROLES.filter((role) => indicator[role]).map((role) => h("tr", { "data-role": role },
+    h("th", { scope: "row" }, t(role)),
+    h("td", { class: "value" }, valueText(indicator[role], indicator.unit)),
+    h("td", { class: "year" }, indicator[role].year || "")));
+  if (!rows.length) return null;
+  return h("table", { class: "values" },
+    h("caption", {}, t("values")),
+    h("thead", {}, h("tr", {}, h("td", {}), h("th", { scope: "col" }, t("unit") + (indicator.unit ? `: ${indicator.unit}` : "")),
+      h("th", { scope: "col" }, t("year")))),
+    h("tbody", {}, rows));
+}
+
+function facts(pairs) {
+  const items = pairs.filter(([, value]) => value !== null && value !== undefined && value !== "" &&
+    !(Array.isArray(value) && value.length === 0));
+  if (!items.length) return null;
+  return h("dl", { class: "facts" }, items.map(([label, value]) => [h("dt", {}, label),
+    h("dd", {}, Array.isArray(value) ? value.flatMap((v, i) => (i ? ["、", v] : [v])) : value)]));
+}
+
+function propertiesList(properties, skip) {
+  const keys = Object.keys(properties || {}).filter((k) => !HIDDEN.has(k) && !skip.has(k)).sort();
+  if (!keys.length) return null;
+  return h("details", { class: "properties" }, h("summary", {}, t("properties")),
+    h("dl", {}, keys.map((key) => {
+      const value = properties[key];
+      return [h("dt", {}, key), h("dd", {}, Array.isArray(value) ? value.join("、") : String(value))];
+    })));
+}
+
+function actionsBar(id, actions, { expandable = true } = {}) {
+  return h("div", { class: "actions" },
+    expandable ? h("button", { type: "button", class: "expand", on: { click: () => actions.expand(id) } }, t("expand")) : null,
+    h("button", { type: "button", class: "focus", on: { click: () => actions.focus(id) } }, t("focus_here")),
+    h("a", { class: "linked-data", href: linkedDataHref(id), target: "_blank", rel: "noopener" }, t("linked_data")));
+}
+
+function heading(ref, type, close) {
+  return [
+    h("div", { class: "details-head" }, typeBadge(type),
+      h("button", { type: "button", class: "close", "aria-label": t("close"), title: t("close"), on: { click: close } }, "×")),
+    h("h2", { lang: lang() === "zh" || !ref.name_en ? "zh-Hans" : "en" }, nameOf(ref)),
+    otherName(ref) ? h("p", { class: "other-name", lang: lang() === "zh" ? "en" : "zh-Hans" }, otherName(ref)) : null,
+  ];
+}
+
+async function typedDetails(node) {
+  const path = TYPED[node.type];
+  return path ? getJSON(path + encodeId(node.id)) : null;
+}
+
+/** Groups served, one block per sentence: a sentence often names several groups, and is shown once. */
+function servesBlocks(links, actions) {
+  const sentences = new Map();
+  const unquoted = [];
+  for (const link of links) {
+    if (!link.evidence.length) unquoted.push(link);
+    for (const evidence of link.evidence) {
+      const key = `${evidence.document?.id}|${evidence.char_start}|${evidence.quote}`;
+      if (!sentences.has(key)) sentences.set(key, { evidence, links: [] });
+      sentences.get(key).links.push(link);
+    }
+  }
+  const named = (group) => group.flatMap((link, i) => [i ? "、" : "", refLink(link.concept, actions),
+    link.matched_words.some((word) => word !== link.concept.name_zh)
+      ? h("span", { class: "matched" }, ` (${t("matched_words")}: ${link.matched_words.join("、")})`) : null]);
+  return [
+    [...sentences.values()].map(({ evidence, links: group }) => h("div", { class: "serves" },
+      h("p", { class: "served" }, named(group)), evidenceBlock(evidence, actions))),
+    unquoted.length ? h("p", { class: "served" }, named(unquoted)) : null,
+  ];
+}
+
+/** The details of a node: type, names, the typed facts (values, plan, cascade), its evidence, whom it serves. */
+export async function renderNode(container, node, actions) {
+  const [entity, typed] = await Promise.all([getJSON(`/api/entities/${encodeId(node.id)}`), typedDetails(node)]);
+  const body = [...heading(entity, entity.type, actions.close)];
+  const names = new Set([entity.name_zh, entity.name_en]);
+  const alt = (entity.alt_labels || []).filter((label) => !names.has(label));
+  if (alt.length) body.push(facts([[t("alt_labels"), alt]]));
+  body.push(actionsBar(entity.id, actions));
+  const skip = new Set();
+  let after = [];
+  if (entity.type === "Indicator" && typed) {
+    for (const role of VALUE_ROLES) for (const part of ["text", "value", "comparator", "year"]) skip.add(`${role}_${part}`);
+    body.push(valuesTable(typed));
+    body.push(facts([[t("plan"), refLink(typed.plan, actions)], [t("attribute"), attributeName(typed.attribute)]]));
+  } else if (entity.type === "Programme" && typed) {
+    body.push(facts([[t("plan"), refLink(typed.plan, actions)], [t("kind"), typed.kind],
+      [t("domains"), typed.domains.map((d) => refLink(d.concept, actions))],
+      [t("aligned_with"), typed.aligned_with.map((a) => refLink(a.programme, actions))]]));
+    if (typed.serves.length) after = [h("h3", {}, t("serves")), servesBlocks(typed.serves, actions)];
+  } else if ((entity.type === "Plan" || entity.type === "Article") && typed) {
+    body.push(facts([[t("level"), levelName(typed.level)],
+      [t("document"), typed.in_corpus ? t("in_corpus") : t("cited_only")],
+      [t("issued"), typed.issued], [relationName("JURISDICTION"), typed.jurisdiction.map((a) => refLink(a, actions))],
+      [relationName("ISSUER"), typed.issuers.map((b) => refLink(b, actions))],
+      [relationName("BASED_ON"), typed.based_on.map((p) => refLink(p, actions))],
+      [`← ${relationName("BASED_ON")}`, typed.based_on_by.map((p) => refLink(p, actions))]]));
+  }
+  body.push(h("h3", {}, t("evidence")));
+  body.push(entity.evidence ? evidenceBlock(entity.evidence, actions) : h("p", { class: "muted" }, t("evidence_none")));
+  body.push(...after);
+  body.push(propertiesList(entity.properties, skip));
+  container.replaceChildren(...body.flat(Infinity).filter(Boolean));
+  container.dataset.subject = entity.id;
+}
+
+/** The details of an edge (or of the edges a folded group stands for): relation, ends, and its sentences. */
+export function renderEdges(container, edges, nodeRef, actions) {
+  const body = [h("div", { class: "details-head" }, h("span", { class: "type-badge" }, t("relation")),
+    h("button", { type: "button", class: "close", "aria-label": t("close"), title: t("close"), on: { click: actions.close } }, "×"))];
+  for (const edge of edges.slice(0, 20)) {
+    body.push(h("h2", {}, relationName(edge.type)));
+    body.push(facts([[t("from_node"), refLink(nodeRef(edge.from), actions)], [t("to_node"), refLink(nodeRef(edge.to), actions)],
+      [t("matched_words"), edge.matched_words], [t("alignment"), edge.method ? `${edge.method} (${edge.score})` : null]]));
+    body.push(h("h3", {}, t("evidence")));
+    const evidence = edge.evidence || [];
+    body.push(evidence.length ? evidence.map((e) => evidenceBlock(e, actions)) : h("p", { class: "muted" }, t("evidence_none")));
+  }
+  container.replaceChildren(...body.flat().filter(Boolean));
+  container.dataset.subject = edges.length ? edges[0].id : "";
+}
+
+/** The details of a folded group: its class, how many, and the button that opens it. */
+export function renderGroup(container, cluster, actions) {
+  container.replaceChildren(
+    h("div", { class: "details-head" }, typeBadge(cluster.type),
+      h("button", { type: "button", class: "close", "aria-label": t("close"), title: t("close"), on: { click: actions.close } }, "×")),
+    h("h2", {}, cluster[`label_${lang()}`]),
+    h("p", { class: "muted" }, t("clusters_hint")),
+    h("div", { class: "actions" }, h("button", { type: "button", class: "expand", on: { click: () => actions.openGroup(cluster.id) } }, t("expand"))));
+  container.dataset.subject = cluster.id;
+}
+
+// -- what each view lists beside the graph ------------------------------------------------------------
+
+function overviewSide(answer, actions) {
+  const examples = config.strings.example_links || [];
+  return [
+    h("p", { class: "welcome" }, t("welcome")),
+    h("h2", {}, t("examples")),
+    h("ul", { class: "examples" }, examples.map((example) => h("li", {}, h("a", {
+      href: actions.hrefForState(example.state), on: { click: (event) => { event.preventDefault(); actions.go(example.state); } },
+    }, example[lang()])))),
+    h("h2", {}, t("overview")),
+    h("ul", { class: "plans" }, (answer.side.plans || []).map((plan) => h("li", {},
+      refLink(plan, actions), " ", h("span", { class: "muted" }, plan.in_corpus ? levelName(plan.level) : t("cited_only"))))),
+  ];
+}
+
+function groupSide(answer, actions) {
+  const side = answer.side;
+  return [
+    h("h2", { class: "view-title" }, t("group_found", { n: side.programmes.length, group: nameOf(side.group), narrower: side.narrower })),
+    h("ol", { class: "programmes" }, side.programmes.map((programme) => h("li", { "data-id": programme.id },
+      h("p", { class: "name" }, refLink(programme, actions)),
+      h("p", { class: "muted" }, nameOf(programme.plan)),
+      h("p", { class: "matched-groups" }, `${t("group_matched")}: `, programme.matched_groups.flatMap((m, i) => [i ? "、" : "",
+        refLink(m.group, actions), m.matched_words.length ? ` (${m.matched_words.join("、")})` : ""])),
+      distinct(programme.serves.flatMap((link) => link.evidence)).slice(0, 3).map((e) => evidenceBlock(e, actions))))),
+  ];
+}
+
+/** The sentences once each (one sentence often names several groups). */
+function distinct(evidence) {
+  const seen = new Set();
+  return evidence.filter((e) => {
+    const key = `${e.document?.id}|${e.char_start}|${e.quote}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function valueCell(row, role) {
+  const value = row[role];
+  if (!value) return "—";
+  const year = role === "target" || !value.year ? "" : ` (${value.year})`;
+  return `${value.text ?? ""}${year}`;
+}
+
+function compareSide(answer, actions) {
+  const groups = answer.side.groups || [];
+  if (!groups.length) return [h("p", { class: "muted" }, t("compare_none"))];
+  return [h("h2", { class: "view-title" }, t("compare_found", { n: groups.length })), groups.map((group) => {
+    const first = group.rows[0];
+    return h("section", { class: "compare-group" },
+      h("h3", {}, group.name_zh, " ", h("span", { class: "muted" }, t("compare_plans", { n: group.plans }))),
+      h("div", { class: "table-wrap" }, h("table", { class: "compare" },
+        h("thead", {}, h("tr", {}, ["plan", "level", "indicator", "baseline", "target", "unit", "year", "attribute", "alignment"]
+          .map((key) => h("th", { scope: "col" }, t(key))))),
+        h("tbody", {}, group.rows.map((row) => {
+          const link = row.id === first.id ? null : (row.alignments.find((a) => a.indicator.id === first.id) || row.alignments[0]);
+          return h("tr", { "data-id": row.id },
+            h("td", {}, refLink(row.plan, actions)), h("td", {}, levelName(row.level)),
+            h("td", {}, refLink(row, actions)), h("td", { class: "num" }, valueCell(row, "baseline")),
+            h("td", { class: "num" }, valueCell(row, "target")), h("td", {}, row.unit || ""),
+            h("td", {}, row.target?.year || ""), h("td", {}, attributeName(row.attribute)),
+            h("td", {}, link ? `${link.method} ${Number(link.score).toFixed(2)}` : "—"));
+        })))));
+  })];
+}
+
+function cascadeSide(answer, actions) {
+  const side = answer.side;
+  const plans = side.plans.filter((p) => p.in_corpus);
+  const top = [h("h2", { class: "view-title" }, t("cascade_plans")),
+    h("ol", { class: "cascade" }, side.plans.map((plan) => h("li", { class: `level-${plan.level || "cited"}` },
+      refLink(plan, actions), " ", h("span", { class: "muted" }, plan.in_corpus ? levelName(plan.level) : t("cited_only")))))];
+  if (side.plans.length < 2) top.push(h("p", { class: "muted" }, t("cascade_none")));
+  if (!side.rows.length) return top;
+  return [...top, h("h2", {}, t("cascade_rows", { n: side.rows.length })),
+    h("div", { class: "table-wrap" }, h("table", { class: "cascade-table" },
+      h("thead", {}, h("tr", {}, plans.map((plan) => h("th", { scope: "col" }, nameOf(plan), h("br"),
+        h("span", { class: "muted" }, levelName(plan.level)))))),
+      h("tbody", {}, side.rows.map((row) => h("tr", {}, plans.map((plan) => h("td", {},
+        row.cells.filter((cell) => cell.plan.id === plan.id).map((cell) => h("div", { class: "cell", "data-id": cell.id },
+          refLink(cell, actions), h("br"),
+          h("span", { class: "num" }, `${t("target")}: ${valueText(cell.target, cell.unit)}`,
+            cell.target?.year ? ` (${cell.target.year})` : ""))))))))))];
+}
+
+export function renderSide(container, view, answer, actions) {
+  let body = [];
+  if (answer) {
+    if (view === "group") body = groupSide(answer, actions);
+    else if (view === "compare") body = compareSide(answer, actions);
+    else if (view === "cascade") body = cascadeSide(answer, actions);
+    else if (view === "overview") body = overviewSide(answer, actions);
+  }
+  container.replaceChildren(...body.flat(Infinity).filter(Boolean));
+}
