@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from policykg.api.problems import from_query_error
+from policykg.api.problems import documented, from_query_error
 from policykg.api.services import Services, services
 from policykg.graph.reader import QueryError, QueryRefused, QueryTimeout, ResultTooLarge
 
@@ -27,6 +27,12 @@ _CODES = [(QueryRefused, "Neo.ClientError.Statement.AccessMode"),
           (QueryTimeout, "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"),
           (ResultTooLarge, "PolicyKG.ClientError.Statement.ResultLimit"),
           (QueryError, "Neo.ClientError.Statement.SyntaxError")]
+
+
+RESPONSES = documented(400, 403, 413, 422, 429, 503,
+                       s400="A body that is not JSON, a syntax error, or a statement the engine could not run",
+                       s403="A write, file access, an extension, a setting or a transaction: refused",
+                       s422="An invalid request, or an answer over the row limit (add LIMIT)")
 
 
 class CypherRequest(BaseModel):
@@ -66,7 +72,7 @@ def run(request: CypherRequest, svc: Services) -> dict:
     return {"data": {"fields": fields, "values": [[_cell(v) for v in row] for row in rows]}, "bookmarks": []}
 
 
-@router.post("/cypher", response_model=CypherAnswer, summary="Read-only Cypher")
+@router.post("/cypher", response_model=CypherAnswer, summary="Read-only Cypher", responses=RESPONSES)
 def cypher(request: CypherRequest, svc: Annotated[Services, Depends(services)]) -> dict:
     """Run one read-only Cypher statement with parameters. Writes, file access (`LOAD FROM`, `COPY … TO`) and
     extensions are refused by the store (403); a statement past the time limit is stopped (503); an answer over

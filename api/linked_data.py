@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader
 from rdflib import Graph
 
-from policykg.api.problems import Problem, bad_parameter, not_found
+from policykg.api.problems import Problem, bad_parameter, documented, not_found
 from policykg.api.services import Services, services
 from policykg.graph.describe import ID_BASE, ONTOLOGY_IRI, PKG_BASE, describe, describe_ontology
 from policykg.graph.file_exports import load_context
@@ -59,9 +59,10 @@ FormatParam = Annotated[str | None, Query(alias="format", max_length=20,
 RDF_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The description: HTML, Turtle, JSON-LD or N-Triples",
           "content": {"text/html": {}, "text/turtle": {}, "application/ld+json": {}, "application/n-triples": {}}},
-    404: {"description": "No such entity (application/problem+json, or an HTML page for a browser)"},
-    406: {"description": "None of the formats the Accept header asks for"},
+    **documented(404, 406, 422, 429, s404="No such entity (application/problem+json, or an HTML page for a browser)",
+                 s406="None of the formats the Accept header asks for", s422="An unknown format="),
 }
+RDF_RESPONSES[404]["content"]["text/html"] = {"schema": {"type": "string"}}
 
 
 def negotiate(accept: str | None) -> str | None:

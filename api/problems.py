@@ -20,6 +20,33 @@ from policykg.graph.reader import (QueryError, QueryRefused, QuerySyntaxError, Q
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://w3id.org/policykg/problems/"
 
+# The shape of every problem document, for the OpenAPI description (``documented``).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem", "type": "object", "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "description": "a URI naming the kind of problem"},
+        "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "what went wrong and what to do"},
+        "instance": {"type": "string", "description": "the path asked for"},
+        "parameter": {"type": "string", "description": "the parameter at fault"},
+        "errors": {"type": "array", "items": {"type": "object"},
+                   "description": "each invalid parameter (`parameter`, `message`), or for /cypher Neo4j-style "
+                                  "`code` and `message`"}},
+}
+_MEANINGS = {400: "The request could not be read (not JSON, not UTF-8) or the query could not be parsed",
+             403: "Refused: the endpoint only reads", 404: "No such entity (or route)",
+             406: "None of the formats the request accepts", 413: "The request body is too large "
+             "(POLICYKG_MAX_BODY_BYTES)", 415: "A body of a media type this route does not read",
+             422: "An invalid parameter (or, for queries, an answer over the row limit)",
+             429: "Too many requests from this client; Retry-After says when to try again",
+             503: "A query past the time limit, or the server busy; Retry-After says when to try again"}
+
+
+def documented(*statuses: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for problem answers: ``application/problem+json`` with the problem's schema."""
+    return {status: {"description": descriptions.get(f"s{status}", _MEANINGS[status]),
+                     "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}} for status in statuses}
+
 
 class Problem(Exception):
     """An error answer: HTTP status, a short title and the detail that says what to do."""
@@ -75,6 +102,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        broken = [e for e in error.errors() if e.get("type") == "json_invalid"]
+        if broken:  # not a bad parameter: the body cannot be read at all
+            where, why = broken[0].get("loc", ("body", "?"))[-1], (broken[0].get("ctx") or {}).get("error", "")
+            return Problem(400, "Body is not JSON", f"the request body is not valid JSON (at character {where}"
+                           f"{': ' + why if why else ''}); send a JSON object, e.g. "
+                           '{"statement": "RETURN 1"}').response(str(request.url.path))
         errors = [{"parameter": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body", "message": e.get("msg", "")}
                   for e in error.errors()]
         detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
@@ -82,7 +115,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        title = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}.get(error.status_code, "Error")
+        title = {400: "Unreadable request", 404: "Not found", 405: "Method not allowed",
+                 413: "Request too large"}.get(error.status_code, "Error")
         detail = str(error.detail) if error.detail else title
         if error.status_code == 404 and detail == "Not Found":
             detail = f"no route {request.url.path}; the API is described at /docs"

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from policykg.api.params import Limit, lookups, node_types
-from policykg.api.problems import bad_parameter, not_found
+from policykg.api.problems import bad_parameter, documented, not_found
 from policykg.api.schemas import Entity, Hit, Neighbourhood, PathAnswer
 from policykg.graph import neighbourhood
 from policykg.graph.lookups import Lookups, entity, entry_ref
 
-router = APIRouter(tags=["entities"])
+router = APIRouter(tags=["entities"], responses=documented(422, 429))
 Types = Annotated[str | None, Query(max_length=300, description="comma-separated node types, e.g. "
                                                                 "Programme,TargetGroup")]
 
@@ -28,7 +28,8 @@ def search(data: Annotated[Lookups, Depends(lookups)],
             for h in data.index.search(q, node_types(data, types), limit)]
 
 
-@router.get("/api/entities/{entity_id:path}/neighbours", response_model=Neighbourhood, summary="Neighbourhood")
+@router.get("/api/entities/{entity_id:path}/neighbours", response_model=Neighbourhood, summary="Neighbourhood",
+            responses=documented(404))
 def neighbours(entity_id: str, data: Annotated[Lookups, Depends(lookups)],
                depth: Annotated[int, Query(ge=1, le=neighbourhood.MAX_DEPTH)] = 1, types: Types = None,
                limit: Annotated[int, Query(ge=1, le=2000, description="most nodes returned")] = 300) -> dict:
@@ -40,7 +41,8 @@ def neighbours(entity_id: str, data: Annotated[Lookups, Depends(lookups)],
     return neighbourhood.neighbours(data, entry.iri, depth, node_types(data, types), limit)
 
 
-@router.get("/api/entities/{entity_id:path}", response_model=Entity, summary="One entity, any type")
+@router.get("/api/entities/{entity_id:path}", response_model=Entity, summary="One entity, any type",
+            responses=documented(404))
 def get_entity(entity_id: str, data: Annotated[Lookups, Depends(lookups)]) -> dict:
     """Every property of the entity and its evidence; the typed routes (/api/programmes/…) say more."""
     found = entity(data, data.index.get(entity_id).iri) if data.index.get(entity_id) else None
@@ -49,7 +51,8 @@ def get_entity(entity_id: str, data: Annotated[Lookups, Depends(lookups)]) -> di
     return found
 
 
-@router.get("/api/path", response_model=PathAnswer, summary="Shortest path between two entities")
+@router.get("/api/path", response_model=PathAnswer, summary="Shortest path between two entities",
+            responses=documented(404, s404="No path within max_length steps"))
 def shortest_path(data: Annotated[Lookups, Depends(lookups)],
                   start: Annotated[str, Query(alias="from", max_length=500, description="entity id or IRI")],
                   end: Annotated[str, Query(alias="to", max_length=500, description="entity id or IRI")],

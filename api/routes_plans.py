@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from policykg.api.params import Limit, Offset, Text, entity_or_404, lookups, page, resolve
+from policykg.api.problems import documented
 from policykg.api.schemas import Document, DocumentDetail, Indicator, IndicatorGroup, Page
 from policykg.graph import plans
 from policykg.graph.lookups import Lookups
 
-router = APIRouter(tags=["plans and indicators"])
+router = APIRouter(tags=["plans and indicators"], responses=documented(422, 429))
 
 
 @router.get("/api/plans", response_model=Page[Document], summary="Plans and articles")
@@ -20,7 +21,7 @@ def list_plans(data: Annotated[Lookups, Depends(lookups)], limit: Limit = 50, of
     return page(plans.documents(data), limit, offset)
 
 
-@router.get("/api/plans/{plan_id:path}", response_model=DocumentDetail, summary="One plan")
+@router.get("/api/plans/{plan_id:path}", response_model=DocumentDetail, summary="One plan", responses=documented(404))
 def get_plan(plan_id: str, data: Annotated[Lookups, Depends(lookups)]) -> dict:
     """A plan's metadata, the plans it is based on and those based on it, and its outline (chapters, sections,
     boxes, tables) in the order of the text."""
@@ -46,7 +47,8 @@ def compare_indicators(data: Annotated[Lookups, Depends(lookups)],
     return page(plans.compare(data, q), limit, offset)
 
 
-@router.get("/api/indicators/{indicator_id:path}", response_model=Indicator, summary="One indicator")
+@router.get("/api/indicators/{indicator_id:path}", response_model=Indicator, summary="One indicator",
+            responses=documented(404))
 def get_indicator(indicator_id: str, data: Annotated[Lookups, Depends(lookups)]) -> dict:
     entry = entity_or_404(data, indicator_id, ("Indicator",), "indicator")
     return plans.indicators(data, iris={entry.iri})[0]

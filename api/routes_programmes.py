@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from policykg.api.params import Limit, Offset, Text, entity_or_404, lookups, page, resolve
+from policykg.api.problems import documented
 from policykg.api.schemas import Page, Programme
 from policykg.graph import programmes
 from policykg.graph.lookups import Lookups
 
-router = APIRouter(prefix="/api/programmes", tags=["programmes"])
+router = APIRouter(prefix="/api/programmes", tags=["programmes"], responses=documented(422, 429))
 Ref = Annotated[str | None, Query(max_length=300)]
 
 
@@ -45,7 +46,7 @@ def list_programmes(
     return {**result, "items": described}
 
 
-@router.get("/{programme_id:path}", response_model=Programme, summary="One programme")
+@router.get("/{programme_id:path}", response_model=Programme, summary="One programme", responses=documented(404))
 def get_programme(programme_id: str, data: Annotated[Lookups, Depends(lookups)]) -> dict:
     """A programme with its plan, kind, evidence, the groups it serves and its domains (each with the sentences
     that say so) and the programmes of other plans aligned with it."""

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from policykg.api.params import lookups
+from policykg.api.problems import documented
 from policykg.api.schemas import Concept
 from policykg.api.services import Services, services
 from policykg.graph.lookups import Lookups, entry_ref
 
-router = APIRouter(tags=["vocabularies"])
+router = APIRouter(tags=["vocabularies"], responses=documented(429))
 
 
 @router.get("/api/groups", response_model=list[Concept], summary="Target groups (hierarchy)")

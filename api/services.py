@@ -66,7 +66,8 @@ class Services:
         if settings.backend == "neo4j":
             graph = open_reader("neo4j", target=BoltTarget.from_env())
         else:
-            graph = open_reader("embedded", folder=build)
+            graph = open_reader("embedded", folder=build, workers=settings.cypher_workers,
+                                memory_mb=settings.cypher_memory_mb)
         sandbox = SparqlSandbox(build, workers=settings.sparql_workers, timeout_s=settings.query_timeout_s,
                                 max_rows=settings.row_limit, memory_mb=settings.sparql_memory_mb)
         return cls(settings, build, graph, Lookups(graph), open_sparql(build), sandbox, lease)

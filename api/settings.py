@@ -25,6 +25,8 @@ class Settings:
     max_body_bytes: int = 1_000_000  # POLICYKG_MAX_BODY_BYTES: largest request body accepted
     sparql_workers: int = 2  # POLICYKG_SPARQL_WORKERS: processes that run SPARQL (killed at the time limit)
     sparql_memory_mb: int = 2048  # POLICYKG_SPARQL_MEMORY_MB: how much a SPARQL worker may grow for one query
+    cypher_workers: int = 2  # POLICYKG_CYPHER_WORKERS: processes that run /cypher on LadybugDB (killed at the limit)
+    cypher_memory_mb: int = 2048  # POLICYKG_CYPHER_MEMORY_MB: how much a Cypher worker may grow for one statement
     reload_check_s: float = 1.0  # POLICYKG_RELOAD_CHECK: seconds between looks for a newly published build
     rate_limit: float = 20.0  # POLICYKG_RATE_LIMIT: requests per second per client address (0: no limit)
     rate_burst: int = 100  # POLICYKG_RATE_BURST: requests a client may send at once before the rate applies
@@ -42,6 +44,8 @@ class Settings:
             "max_body_bytes": os.environ.get("POLICYKG_MAX_BODY_BYTES"),
             "sparql_workers": os.environ.get("POLICYKG_SPARQL_WORKERS"),
             "sparql_memory_mb": os.environ.get("POLICYKG_SPARQL_MEMORY_MB"),
+            "cypher_workers": os.environ.get("POLICYKG_CYPHER_WORKERS"),
+            "cypher_memory_mb": os.environ.get("POLICYKG_CYPHER_MEMORY_MB"),
             "reload_check_s": os.environ.get("POLICYKG_RELOAD_CHECK"),
             "rate_limit": os.environ.get("POLICYKG_RATE_LIMIT"),
             "rate_burst": os.environ.get("POLICYKG_RATE_BURST"),
@@ -64,8 +68,9 @@ class Settings:
         settings = replace(self, **converted)
         if settings.backend not in BACKENDS:
             raise ValueError(f"backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
-        if min(settings.query_timeout_s, settings.row_limit, settings.sparql_workers, settings.sparql_memory_mb,
-               settings.max_body_bytes, settings.rate_burst) <= 0 or settings.rate_limit < 0:
-            raise ValueError("the time limit, the row limit, the body size, the number of SPARQL workers and "
-                             "their memory must be positive")
+        positive = (settings.query_timeout_s, settings.row_limit, settings.sparql_workers, settings.sparql_memory_mb,
+                    settings.cypher_workers, settings.cypher_memory_mb, settings.max_body_bytes, settings.rate_burst)
+        if min(positive) <= 0 or settings.rate_limit < 0:
+            raise ValueError("the time limit, the row limit, the body size, the number of SPARQL and Cypher "
+                             "workers and their memory must be positive")
         return settings

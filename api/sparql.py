@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from policykg.api.problems import MEDIA_TYPE as PROBLEM, Problem
+from policykg.api.problems import MEDIA_TYPE as PROBLEM, PROBLEM_SCHEMA, Problem, documented
 from policykg.api.services import Services, services
 from policykg.graph import catalogue
 from policykg.graph.reader import QueryRefused
@@ -149,7 +149,7 @@ FormatParam = Annotated[list[str], Query(alias="format", description=(
     "overrides Accept: json, xml, csv, tsv (SELECT/ASK; json and xml also give JSON-LD and RDF/XML for "
     "CONSTRUCT), ttl, nt, jsonld, rdfxml (CONSTRUCT/DESCRIBE), or a media type"))]
 
-_PROBLEM = {"content": {PROBLEM: {}}}
+_PROBLEM = {"content": {PROBLEM: {"schema": PROBLEM_SCHEMA}}}
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The answer, in the format negotiated by Accept (or format=). SELECT and ASK: SPARQL "
                          "results JSON (default), XML, CSV or TSV (CSV/TSV for SELECT only). CONSTRUCT and "
@@ -167,6 +167,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
           **_PROBLEM},
     503: {"description": "The query ran past the time limit (POLICYKG_QUERY_TIMEOUT) and was stopped, or every "
                          "worker stayed busy; Retry-After says when to try again", **_PROBLEM},
+    **documented(413, 429),
 }
 DESCRIPTION = f"""The [SPARQL 1.1 Protocol](https://www.w3.org/TR/sparql11-protocol/) for queries: SELECT, ASK,
 CONSTRUCT and DESCRIBE over the whole graph. The default graph is the **union of the documents' named graphs**

@@ -8,12 +8,18 @@ touched": on a read-only database ``LOAD FROM '/etc/passwd' …`` reads any file
 statement from outside (``guard=True``) is first planned with ``EXPLAIN`` and its
 *physical plan* is checked: the engine tells which operators and table functions
 it would run, whatever the text looks like (comments, case, nesting).
+
+A statement from outside also runs in a worker process (``graph/cypher_sandbox.py``):
+the engine's time limit does not cover parsing (exponential on nested ``CASE``),
+the parser crashes on deep nesting, and one expression (``range(1, 10^9)``) is not
+interrupted.  The REST lookups' own statements run here, on the pooled connections.
 """
 
 from __future__ import annotations
 
 import queue
 import re
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -32,9 +38,12 @@ ALLOWED_TABLE_FUNCTIONS = frozenset({
 })
 # Operators that write files or open transactions; writes to the database itself
 # are refused by the engine before planning.
+# STANDALONE_CALL is ``CALL name=value``: it changes a setting of the connection or the database
+# (``var_length_extend_max_depth``, ``threads``, ``home_directory``…), which would outlive the request.
 REFUSED_OPERATORS = frozenset({"COPY_TO", "TRANSACTION", "EXPORT_DATABASE", "IMPORT_DATABASE",
                                "ATTACH_DATABASE", "DETACH_DATABASE", "INSTALL_EXTENSION", "LOAD_EXTENSION",
-                               "UNINSTALL_EXTENSION", "USE_DATABASE"})
+                               "UNINSTALL_EXTENSION", "USE_DATABASE", "STANDALONE_CALL"})
+MAX_NESTING = 100  # lists and maps in an answer nested deeper than this are refused (not sent as JSON)
 _OPERATOR = re.compile(r"([A-Z][A-Z_]+)\[\d+\]")
 _FUNCTION = re.compile(r"Function: ([A-Z_0-9]+)")
 _READ_ONLY_MESSAGE = "read-only database"
@@ -45,15 +54,22 @@ class EmbeddedReader:
 
     dialect = "ladybug"
 
-    def __init__(self, folder: Path, pool_size: int = 4) -> None:
+    def __init__(self, folder: Path, pool_size: int = 4, *, isolate: bool = True, workers: int | None = None,
+                 memory_mb: int | None = None, options: dict[str, Any] | None = None) -> None:
+        """``isolate``: guarded statements run in worker processes (``workers`` of them, each allowed to grow by
+        ``memory_mb``), started on the first one; ``options`` are LadybugDB's (the workers bound its memory)."""
         path = Path(folder) / CYPHER_DIR / CYPHER_FILE
         if not path.is_file():
             raise FileNotFoundError(f"no LadybugDB database at {path}: run `policykg build` first")
         self.folder = Path(folder)
-        self.database = ladybug.Database(str(path), read_only=True)
+        self.database = ladybug.Database(str(path), read_only=True, **(options or {}))
         self._pool: queue.Queue[ladybug.Connection] = queue.Queue()
         for _ in range(pool_size):
             self._pool.put(ladybug.Connection(self.database))
+        self._isolate = isolate
+        self._sandbox_options = {k: v for k, v in (("workers", workers), ("memory_mb", memory_mb)) if v is not None}
+        self._sandbox: Any = None
+        self._sandbox_lock = threading.Lock()
 
     @contextmanager
     def _connection(self) -> Iterator[ladybug.Connection]:
@@ -65,8 +81,11 @@ class EmbeddedReader:
 
     def read(self, statement: str, params: dict[str, Any] | None = None, limits: Limits | None = None,
              guard: bool = False) -> tuple[list[str], Rows]:
-        """Run one statement; with ``guard`` (a statement from outside) its plan is checked first."""
+        """Run one statement; with ``guard`` (a statement from outside) its plan is checked first, in a worker
+        process unless the reader was made with ``isolate=False``."""
         limits = limits or Limits()
+        if guard and self._isolate:
+            return self._workers().run(statement, params, limits)
         with self._connection() as connection:
             connection.set_query_timeout(max(1, int(limits.timeout_s * 1000)))
             if guard:
@@ -79,6 +98,15 @@ class EmbeddedReader:
                 raise ResultTooLarge(f"the answer has {count} rows, more than the row limit of {limits.max_rows}: "
                                      "add LIMIT (and SKIP to page through it)")
             return result.get_column_names(), [[plain(value) for value in row] for row in result.get_all()]
+
+    def _workers(self) -> Any:
+        """The worker pool for guarded statements, started on the first one (most apps never need it)."""
+        with self._sandbox_lock:
+            if self._sandbox is None:
+                from policykg.graph.cypher_sandbox import CypherSandbox
+
+                self._sandbox = CypherSandbox(self.folder, **self._sandbox_options)
+            return self._sandbox
 
     def _check_plan(self, connection: ladybug.Connection, statement: str, params: dict[str, Any]) -> None:
         try:
@@ -101,39 +129,52 @@ class EmbeddedReader:
     def _execute(connection: ladybug.Connection, statement: str, params: dict[str, Any]) -> Any:
         try:
             return connection.execute(statement, params)
-        except RuntimeError as error:
+        except (RuntimeError, ValueError, TypeError, OverflowError) as error:  # parameters the engine cannot take
             raise _translate(error) from None
 
     def close(self) -> None:
+        with self._sandbox_lock:
+            if self._sandbox is not None:
+                self._sandbox.close()
         while not self._pool.empty():
             self._pool.get_nowait().close()
         self.database.close()
 
 
-def _translate(error: RuntimeError) -> QueryError:
+def _translate(error: Exception) -> QueryError:
     message = str(error)
     if message.strip() == "Interrupted.":
         return QueryTimeout("the query ran past the time limit and was stopped")
     if _READ_ONLY_MESSAGE in message:
         return QueryRefused("this endpoint only reads the graph: the statement would change it")
+    if "bad_alloc" in message or "Buffer manager exception: Unable to allocate" in message:
+        return QueryError("the statement needed more memory than one query may use and was stopped; narrow it "
+                          "(smaller ranges and lists, a LIMIT)")
+    if not isinstance(error, RuntimeError) or message.startswith("Unable to cast Python instance"):
+        # raised while converting the parameters (a list mixing numbers and strings, an integer over 64 bits)
+        return QuerySyntaxError(f"a parameter could not be given to the engine: {message.split(' (#define')[0]}; "
+                                "parameters are strings, numbers, booleans, null, lists of one type, maps")
     return QuerySyntaxError(message)
 
 
-def plain(value: Any) -> Any:
+def plain(value: Any, depth: int = 0) -> Any:
     """LadybugDB values as the readers' common form: nodes, relationships and paths become plain dicts."""
+    if depth > MAX_NESTING:
+        raise QueryError(f"the answer nests lists or maps more than {MAX_NESTING} levels deep; return its parts")
     if isinstance(value, dict):
         if "_NODES" in value:
-            return {"nodes": [plain(n) for n in value["_NODES"]], "relationships": [plain(r) for r in value["_RELS"]]}
+            return {"nodes": [plain(n, depth + 1) for n in value["_NODES"]],
+                    "relationships": [plain(r, depth + 1) for r in value["_RELS"]]}
         if "_SRC" in value:
-            return {"type": value["_LABEL"], "properties": _properties(value)}
+            return {"type": value["_LABEL"], "properties": _properties(value, depth)}
         if "_ID" in value and "_LABEL" in value:
-            return {"labels": [value["_LABEL"]], "properties": _properties(value)}
-        return {key: plain(item) for key, item in value.items()}
+            return {"labels": [value["_LABEL"]], "properties": _properties(value, depth)}
+        return {key: plain(item, depth + 1) for key, item in value.items()}
     if isinstance(value, list):
-        return [plain(item) for item in value]
+        return [plain(item, depth + 1) for item in value]
     return value
 
 
-def _properties(value: dict[str, Any]) -> dict[str, Any]:
+def _properties(value: dict[str, Any], depth: int = 0) -> dict[str, Any]:
     """A node's or relationship's own properties: no internal ids, no NULL columns of other labels."""
-    return {key: plain(item) for key, item in value.items() if not key.startswith("_") and item is not None}
+    return {key: plain(item, depth + 1) for key, item in value.items() if not key.startswith("_") and item is not None}

@@ -69,7 +69,8 @@ def open_reader(backend: str, **options: Any) -> GraphReader:
     if backend == "embedded":
         from policykg.graph.embedded_reader import EmbeddedReader
 
-        return EmbeddedReader(options["folder"], pool_size=options.get("pool_size", 4))
+        return EmbeddedReader(options["folder"], pool_size=options.get("pool_size", 4),
+                              workers=options.get("workers"), memory_mb=options.get("memory_mb"))
     if backend == "neo4j":
         from policykg.graph.bolt_reader import BoltReader
 

@@ -19,6 +19,11 @@ text goes to Oxigraph, whose syntax error is then the answer — unless it holds
 the word ``SERVICE`` anywhere, which is refused: without a parse tree there is
 no safe way to tell a keyword from a string.
 
+A text nesting groups, brackets or parentheses more than ``MAX_NESTING`` deep
+is refused as well (400): Oxigraph's parser recurses once per level and
+overflows the worker's stack a few thousand levels down (SIGSEGV), and no real
+query nests a hundredth of that.
+
 Pure functions, no I/O: ``check`` is called in the worker process, so a text
 that takes the parser long is stopped by the same time limit as a query.
 """
@@ -34,12 +39,21 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from pyparsing import ParseResults
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from policykg.graph.reader import QueryRefused
+from policykg.graph.reader import QueryRefused, QuerySyntaxError
 
 Form = Literal["select", "ask", "construct", "describe"]
 _FORMS: dict[str, Form] = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct",
                            "DescribeQuery": "describe"}
 _SERVICE_WORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+MAX_NESTING = 200
+# What can hold a bracket that is not one: strings and comments (skipped), IRIs (so that their '#' is not
+# read as a comment; brackets in them are counted, so nothing can be hidden there).
+_TOKENS = re.compile("|".join((
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""', r"'''(?:[^'\\]|\\.|'(?!''))*'''",  # long strings
+    r'"(?:[^"\\\n]|\\.)*"', r"'(?:[^'\\\n]|\\.)*'",  # strings
+    r"#[^\n]*",  # a comment
+    r'(<[^<>"{}|^`\\\x00-\x20]*>)',  # an IRI
+    r"([{(\[])", r"([})\]])")))
 
 UPDATE_REFUSED = ("this endpoint answers queries only; updates are not accepted (INSERT, DELETE, LOAD, CLEAR, "
                   "DROP, CREATE, ADD, COPY, MOVE). To change the graph, edit the corpus and run `policykg build`; "
@@ -62,6 +76,9 @@ class Checked:
 
 def check(text: str) -> Checked:
     """The query, checked; raises ``QueryRefused`` for an update or a SERVICE call."""
+    if (depth := nesting(text)) > MAX_NESTING:
+        raise QuerySyntaxError(f"the query nests groups, brackets or parentheses {depth} levels deep; this endpoint "
+                               f"parses at most {MAX_NESTING} levels: flatten it")
     try:
         parsed = parseQuery(text)
     except Exception:  # noqa: BLE001 - any failure of rdflib's parser: see whether it is an update
@@ -75,6 +92,24 @@ def check(text: str) -> Checked:
     query = parsed[1]
     return Checked(form=_FORMS.get(query.name), has_dataset="datasetClause" in query,
                    prefixes=_prefixes(parsed[0]))
+
+
+def nesting(text: str) -> int:
+    """The deepest nesting of ``{``, ``(`` and ``[`` in the text, outside strings and comments."""
+    depth = deepest = 0
+    for match in _TOKENS.finditer(text):
+        iri, opening, closing = match.groups()
+        if iri:  # its brackets count, without outliving it (a '<' may be "less than": nothing hides there)
+            inside = 0
+            for char in iri:
+                inside = max(inside + (1 if char in "([" else -1 if char in ")]" else 0), 0)
+                deepest = max(deepest, depth + inside)
+        elif opening:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif closing:
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def _is_update(text: str) -> bool:

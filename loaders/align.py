@@ -158,17 +158,48 @@ def _ordered(x: Candidate, y: Candidate) -> tuple[Candidate, Candidate]:
     return (x, y) if _rank(x) <= _rank(y) else (y, x)
 
 
-def _align(candidates: list[Candidate], section: str, threshold: float) -> list[Alignment]:
-    """Score every cross-plan pair, then match one-to-one per plan pair, best score first."""
+def related_plans(parents: dict[str, set[str]]) -> set[tuple[str, str]]:
+    """The plan pairs worth aligning: a plan and each of its ancestors, and plans with a parent in common.
+
+    ``parents`` maps each loaded plan to the loaded plans it cites (its parents in the
+    cascade).  Plans citing none count as children of one root, so they are compared with
+    each other too.  Comparing every pair of plans instead would grow as the square of the
+    corpus and link each county's indicator with every other county's.
+    """
+    ancestors = {plan: _ancestors(plan, parents) for plan in parents}
+    children: dict[str, set[str]] = {}
+    for plan, cited in parents.items():
+        for parent in cited or {""}:  # "": the root of the plans citing none
+            children.setdefault(parent, set()).add(plan)
+    pairs = {tuple(sorted((plan, up))) for plan, ups in ancestors.items() for up in ups if up != plan}
+    for siblings in children.values():
+        ordered = sorted(siblings)
+        pairs |= {(x, y) for i, x in enumerate(ordered) for y in ordered[i + 1:]}
+    return pairs  # type: ignore[return-value]
+
+
+def _ancestors(plan: str, parents: dict[str, set[str]]) -> set[str]:
+    seen, todo = set(), list(parents.get(plan, ()))
+    while todo:
+        up = todo.pop()
+        if up not in seen:
+            seen.add(up)
+            todo.extend(parents.get(up, ()))
+    return seen
+
+
+def _align(candidates: list[Candidate], section: str, threshold: float,
+           related: set[tuple[str, str]] | None) -> list[Alignment]:
+    """Score the cross-plan pairs (of ``related`` plans only, when given), then match one-to-one per plan pair,
+    best score first."""
     unique = sorted({c.key: c for c in candidates}.values(), key=lambda c: (c.plan, c.key))
     scored: list[tuple[float, int, str, str, Candidate, Candidate, str]] = []
-    for i, x in enumerate(unique):
-        for y in unique[i + 1 :]:
-            if x.plan == y.plan or (found := _match(x, y, section, threshold)) is None:
-                continue
-            a, b = _ordered(x, y)
-            cross_kind = int(a.table_kind != b.table_kind)  # on equal scores, same table kind first
-            scored.append((-found[1], cross_kind, a.key, b.key, a, b, found[0]))
+    for x, y in _pairs(unique, related):
+        if x.plan == y.plan or (found := _match(x, y, section, threshold)) is None:
+            continue
+        a, b = _ordered(x, y)
+        cross_kind = int(a.table_kind != b.table_kind)  # on equal scores, same table kind first
+        scored.append((-found[1], cross_kind, a.key, b.key, a, b, found[0]))
     scored.sort(key=lambda item: item[:4])
     used: set[tuple[str, str]] = set()  # (candidate key, other plan): one partner per plan pair
     result = []
@@ -180,12 +211,26 @@ def _align(candidates: list[Candidate], section: str, threshold: float) -> list[
     return sorted(result, key=lambda al: (al.a, al.b))
 
 
-def align_indicators(candidates: list[Candidate]) -> list[Alignment]:
-    """Indicator rows of different plans that measure the same thing."""
-    return _align(candidates, "synonyms", _lex()["thresholds"]["indicator"])
+def _pairs(unique: list[Candidate], related: set[tuple[str, str]] | None):
+    """Every pair of candidates, or those of the ``related`` plan pairs."""
+    if related is None:
+        for i, x in enumerate(unique):
+            yield from ((x, y) for y in unique[i + 1:])
+        return
+    by_plan: dict[str, list[Candidate]] = {}
+    for candidate in unique:
+        by_plan.setdefault(candidate.plan, []).append(candidate)
+    for p, q in sorted(related):
+        for x in by_plan.get(p, ()):
+            yield from ((x, y) for y in by_plan.get(q, ()))
 
 
-def align_programmes(candidates: list[Candidate]) -> list[Alignment]:
+def align_indicators(candidates: list[Candidate], related: set[tuple[str, str]] | None = None) -> list[Alignment]:
+    """Indicator rows of different plans that measure the same thing (of ``related`` plans, when given)."""
+    return _align(candidates, "synonyms", _lex()["thresholds"]["indicator"], related)
+
+
+def align_programmes(candidates: list[Candidate], related: set[tuple[str, str]] | None = None) -> list[Alignment]:
     """Programmes (box titles) of different plans that are the same programme; stricter threshold."""
     plain = [Candidate(c.key, c.plan, c.level, c.name) for c in candidates]  # no units or kinds
-    return _align(plain, "programme_synonyms", _lex()["thresholds"]["programme"])
+    return _align(plain, "programme_synonyms", _lex()["thresholds"]["programme"], related)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
-from .align import Alignment, Candidate, align_indicators, align_programmes
+from .align import Alignment, Candidate, align_indicators, align_programmes, related_plans
 from .iris import PKG, child_iri
 from .rdf import DocumentGraph
 
@@ -27,10 +27,13 @@ def candidates(writer: DocumentGraph) -> tuple[list[Candidate], list[Candidate]]
     return indicators, programmes
 
 
-def alignment_graph(indicators: list[Candidate], programmes: list[Candidate]) -> Graph:
-    """The alignments among all documents' candidates."""
+def alignment_graph(indicators: list[Candidate], programmes: list[Candidate],
+                    parents: dict[str, set[str]] | None = None) -> Graph:
+    """The alignments among the documents' candidates: of plans related in the cascade when ``parents``
+    (each document's plan → the loaded plans it cites) is given, else of every pair of plans."""
+    related = related_plans(parents) if parents is not None else None
     graph = Graph()
-    for alignment in [*align_indicators(indicators), *align_programmes(programmes)]:
+    for alignment in [*align_indicators(indicators, related), *align_programmes(programmes, related)]:
         _write(graph, alignment)
     return graph
 

@@ -8,8 +8,10 @@ slug).  The sidecar is optional, so a user adds a plan by dropping in a file.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
+import stat
 from pathlib import Path
 
 import yaml
@@ -23,6 +25,16 @@ SIDECAR_KEYS = {
     "source_url", "issuers", "date", "note",
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Files people drop into the corpus by mistake, by their first bytes: what to say instead of "binary".
+_NOT_TEXT = [
+    (b"%PDF-", "a PDF document: extract its text (e.g. pdftotext -enc UTF-8) and save that as .txt"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip?): save the document as plain text (UTF-8)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word/Excel/WPS file: save the document as plain text (UTF-8)"),
+    (b"{\\rtf", "an RTF document: save it as plain text (UTF-8)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image, not text"),
+    (b"\xff\xd8\xff", "a JPEG image, not text"),
+    (b"\x1f\x8b", "gzip-compressed: decompress it first"),
+]
 
 
 class DocumentError(ValueError):
@@ -40,23 +52,37 @@ def max_document_bytes() -> int:
 
 
 def list_documents(corpus: Path) -> list[Path]:
-    """The corpus's document files in a stable order (sorted by name)."""
+    """The corpus's ``*.txt`` entries in a stable order (sorted by name).
+
+    Entries that are not regular files (a folder, a dangling link, a pipe) are
+    listed too, so the build reports them instead of skipping them in silence;
+    ``read_document`` refuses them with the reason.
+    """
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
-    return sorted(p for p in corpus.glob("*.txt") if p.is_file())
+    return sorted(corpus.glob("*.txt"))
+
+
+def orphan_sidecars(corpus: Path) -> list[Path]:
+    """Sidecars with no ``NAME.txt`` beside them (a renamed or deleted text?): they are never read."""
+    texts = [(p, p.with_name(p.name.removesuffix(SIDECAR_SUFFIX) + ".txt")) for p in corpus.glob("*" + SIDECAR_SUFFIX)]
+    return sorted(sidecar for sidecar, text in texts if not (text.exists() or text.is_symlink()))
 
 
 def read_document(path: Path) -> SourceDocument:
     """Decode one corpus file and read its sidecar, or raise ``DocumentError``."""
-    size = path.stat().st_size
+    size = _regular_file_size(path)
     limit = max_document_bytes()
     if size == 0:
         raise DocumentError(path, "the file is empty")
-    if size > limit:
+    if size > limit:  # refused from its size alone: the file is never read
         raise DocumentError(
             path, f"the file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit "
             "(set POLICYKG_MAX_DOC_BYTES to raise it)")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # unreadable (permissions), or gone since it was listed
+        raise DocumentError(path, f"the file cannot be read: {error.strerror or error}") from None
     text, encoding = decode(path, data)
     if not text.strip():
         raise DocumentError(path, "the file holds only white space")
@@ -66,25 +92,66 @@ def read_document(path: Path) -> SourceDocument:
                           meta=read_sidecar(path))
 
 
+def _regular_file_size(path: Path) -> int:
+    """The size of ``path`` when it is (or links to) a regular file; else ``DocumentError`` saying what it is.
+
+    A folder or a dangling link named ``*.txt`` would otherwise crash the build,
+    and a named pipe would block it for ever.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise DocumentError(path, f"it is a link to {os.readlink(path)}, which does not exist") from None
+        raise DocumentError(path, "the file is gone (was it moved or deleted during the build?)") from None
+    except OSError as error:  # ELOOP (a ring of links), EACCES (a folder on the way is closed to us)
+        loop = " (a symbolic link loop?)" if error.errno == errno.ELOOP else ""
+        raise DocumentError(path, f"the file cannot be opened: {error.strerror or error}{loop}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DocumentError(path, "it is a folder, not a file; a document is one *.txt file")
+    if not stat.S_ISREG(info.st_mode):
+        raise DocumentError(path, "it is not a regular file (a pipe, socket or device); "
+                            "save the text to a file")
+    return info.st_size
+
+
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (a superset of GBK)."""
+    for magic, what in _NOT_TEXT:
+        if data.startswith(magic):
+            raise DocumentError(path, f"the file is {what}")
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if _is_text(data[:65536].replace(b"\x00", b"").decode("utf-8", errors="replace")):
+            raise DocumentError(path, f"the file is UTF-8 text with {data.count(0)} NUL byte(s) in it, the first "
+                                f"at byte {data.index(0)}; remove them or re-save the file as plain text")
+        if _looks_like_utf16(data):
+            raise DocumentError(path, "the file looks like UTF-16 text without a byte-order mark (BOM); "
+                                "re-save it as UTF-8, or as UTF-16 with a BOM")
         raise DocumentError(path, "the file is binary (it holds NUL bytes), not text")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "utf-16"
     try:
         return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as utf8_error:
+    except UnicodeDecodeError as error:
+        utf8_error = error
         text = _decode_damaged_utf8(path, data, utf8_error)
         if text is not None:
             return text, "utf-8 (truncated)"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as error:
+        # Neither: when it mostly reads as UTF-8, say where its UTF-8 is broken (more use than a GB18030 offset).
+        _refuse_corrupt_utf8(path, data, utf8_error, max_ratio=0.1)
         raise DocumentError(path, f"the file is neither UTF-8 nor GBK/GB18030 text "
                             f"(invalid byte at offset {error.start})") from None
     if _control_ratio(text) > 0.01:
         raise DocumentError(path, "the file is binary (too many control characters), not text")
+    share = _chinese_share(text[:200_000])
+    if _CJK.search(text) and share < 0.3:
+        # GB18030 decodes almost any bytes: Latin-1 "für" becomes "f黵".  Plans are 85-90 % Chinese.
+        raise DocumentError(path, f"the file is not UTF-8, and read as GBK/GB18030 only {share:.0%} of it is "
+                            "Chinese: it is probably in another encoding (Latin-1, Windows-1252?); "
+                            "re-save it as UTF-8")
     return text, "gb18030"
 
 
@@ -96,12 +163,38 @@ def _decode_damaged_utf8(path: Path, data: bytes, error: UnicodeDecodeError) -> 
     """
     if error.reason == "unexpected end of data" and error.start >= len(data) - 3:
         return data[: error.start].decode("utf-8-sig")
+    _refuse_corrupt_utf8(path, data, error, max_ratio=0.01)
+    return None
+
+
+def _refuse_corrupt_utf8(path: Path, data: bytes, error: UnicodeDecodeError, max_ratio: float) -> None:
+    """``DocumentError`` naming the corrupt bytes when under ``max_ratio`` of the characters fail as UTF-8."""
     replaced = data.decode("utf-8", errors="replace")
     bad = replaced.count("\ufffd")
-    if bad < 0.01 * len(replaced) and _CJK.search(replaced):
+    if bad < max_ratio * len(replaced) and _CJK.search(replaced):
         raise DocumentError(path, f"the file is UTF-8 with {bad} corrupt byte sequence(s), "
                             f"the first at byte {error.start}; fix or re-save it as UTF-8")
-    return None
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: its NUL bytes (the high bytes of ASCII) nearly all at even or at odd offsets,
+    and it reads as Chinese text in that byte order."""
+    sample = data[:8192][: len(data[:8192]) // 2 * 2]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) < 4 or min(even, odd) > 0.25 * max(even, odd):  # CJK like 一 (U+4E00) add a few
+        return False
+    return _is_text(sample.decode("utf-16-le" if odd > even else "utf-16-be", errors="replace"))
+
+
+def _is_text(text: str) -> bool:
+    """Reads as Chinese text: lines, under 1% undecodable, a fifth or more Chinese characters."""
+    return ("\n" in text and text.count("\ufffd") < 0.01 * len(text)
+            and len(_CJK.findall(text)) > 0.2 * len(text))
+
+
+def _chinese_share(text: str) -> float:
+    """Chinese characters among the characters that are not white space."""
+    return len(_CJK.findall(text)) / max(1, len(text) - sum(map(str.isspace, text)))
 
 
 def _control_ratio(text: str) -> float:
@@ -118,6 +211,8 @@ def read_sidecar(path: Path) -> dict:
         meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise DocumentError(path, f"its sidecar {sidecar.name} is not valid YAML: {error}") from None
+    except OSError as error:  # a folder, or unreadable
+        raise DocumentError(path, f"its sidecar {sidecar.name} cannot be read: {error.strerror or error}") from None
     if not isinstance(meta, dict):
         raise DocumentError(path, f"its sidecar {sidecar.name} must be a mapping of keys to values")
     unknown = set(meta) - SIDECAR_KEYS

@@ -5,29 +5,32 @@ it: LadybugDB for Cypher, Oxigraph for SPARQL.
 
 Each file is parsed and validated on its own: a bad file is reported and left
 out, the others still build.  The dataset is written into a fresh build folder
-and put in service only when complete.
+and put in service only when complete.  A corpus of which no document could be
+loaded raises ``BuildError`` and leaves the graph in service as it was.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
-from rdflib import RDF, Dataset, URIRef
+from rdflib import Dataset, URIRef
 
+from policykg.build_documents import Graphed, Indexed, graph_document, index_document
+from policykg.build_pool import DocumentPool, build_workers
 from policykg.graph.datadir import DataDir
 from policykg.graph.embedded import write_embedded
 from policykg.graph.mapping import map_dataset
-from policykg.loaders.iris import ID, PKG, graph_iri, plan_iri, title_key
-from policykg.loaders.model import ParsedDocument
-from policykg.loaders.pipeline import parse_document
-from policykg.loaders.rdf import DocumentGraph, document_slug
-from policykg.loaders.rdf_alignments import alignment_graph, candidates
-from policykg.loaders.source import DocumentError, list_documents
-from policykg.loaders.validate import ontology_graph, validate_graph
+from policykg.loaders.iris import ID, graph_iri, plan_iri
+from policykg.loaders.rdf_alignments import alignment_graph
+from policykg.loaders.source import SIDECAR_SUFFIX, list_documents, orphan_sidecars
+from policykg.loaders.validate import ontology_graph
 
 DATASET_FILE = "dataset.nq"
 ONTOLOGY_GRAPH = ID["graph/ontology"]  # the ontology and its SKOS vocabularies
@@ -54,101 +57,169 @@ class BuildReport:
     seconds: float
     triples: int
     stores: dict[str, float | int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # about the corpus folder, not one document
+    # seconds per stage: parse, rdf, validate (summed over the worker processes), dataset, align, map,
+    # cypher, sparql (this process)
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[DocumentReport]:
         return [d for d in self.documents if d.error]
 
 
-def build(corpus: Path, data_dir: Path, progress: Progress | None = None) -> BuildReport:
-    """Build the dataset from ``corpus`` into ``data_dir`` and put it in service."""
+class BuildError(Exception):
+    """A build that was not put in service: the graph in service, if any, is unchanged.
+
+    ``report`` says what happened to each file.
+    """
+
+    def __init__(self, message: str, report: BuildReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+def build(corpus: Path, data_dir: Path, progress: Progress | None = None,
+          workers: int | None = None) -> BuildReport:
+    """Build the dataset from ``corpus`` into ``data_dir`` and put it in service.
+
+    ``workers`` processes parse and validate the documents (default: one per CPU, or
+    ``POLICYKG_BUILD_WORKERS``; a corpus of fewer than ``POOL_FROM`` files is done in
+    this process).  Raises ``BuildError`` when no document could be loaded and
+    ``OSError`` when the build cannot be written (read-only folder, disk full); the
+    graph in service is then unchanged, as it is when the process is killed at any point.
+    """
     started = time.perf_counter()
     say = progress or (lambda name, stage: None)
-    parsed, reports = _parse_all(corpus, say)
-    dataset = _to_dataset(parsed, reports, say)
+    stages: Counter[str] = Counter()
+    paths = list_documents(corpus)
+    with DocumentPool(build_workers(workers, len(paths))) as pool:
+        reports, accepted, loaded = _index(pool.map(index_document, paths), say, stages)
+        dataset = _to_dataset(pool.map(partial(graph_document, loaded=loaded), accepted), reports, say, stages)
+    warnings = [f"{sidecar.name}: a sidecar with no {sidecar.name.removesuffix(SIDECAR_SUFFIX)}.txt beside it "
+                "(was the text renamed or deleted?); it was not read" for sidecar in orphan_sidecars(corpus)]
+    if not any(report.triples for report in reports.values()):
+        # Publishing would replace the graph in service with one that holds no document.
+        problem = (f"no document in {corpus} could be loaded ({len(reports)} file(s) skipped)" if reports
+                   else f"the corpus folder {corpus} holds no *.txt document")
+        raise BuildError(f"{problem}: nothing was put in service",
+                         BuildReport(list(reports.values()), None, time.perf_counter() - started, 0,
+                                     warnings=warnings, stages=dict(stages)))
     store = DataDir(data_dir)
     folder = store.new_build()
     try:
-        dataset.serialize(destination=folder / DATASET_FILE, format="nquads")
+        with _timed(stages, "dataset"):
+            dataset.serialize(destination=folder / DATASET_FILE, format="nquads")
+        say("all documents", "map")
+        with _timed(stages, "map"):
+            graph = map_dataset(dataset)
+        del dataset
         say("embedded stores", "load")
-        stores = write_embedded(map_dataset(dataset), folder / DATASET_FILE, folder)
+        stores = write_embedded(graph, folder / DATASET_FILE, folder)
         final = store.publish(folder)
-    except BaseException:
+    except BaseException as error:
         store.discard(folder)
+        if isinstance(error, RuntimeError) and str(error).startswith("IO exception"):
+            # LadybugDB's disk errors (full, file too large, read-only) are RuntimeErrors: say what they are
+            raise OSError(f"LadybugDB could not write the build: {error}") from error
         raise
+    stages.update(cypher=stores["cypher_seconds"], sparql=stores["sparql_seconds"])
     triples = sum(r.triples for r in reports.values())
-    return BuildReport(list(reports.values()), final, time.perf_counter() - started, triples, stores)
+    return BuildReport(list(reports.values()), final, time.perf_counter() - started, triples, stores, warnings,
+                       dict(stages))
 
 
-def _parse_all(corpus: Path, say: Progress) -> tuple[list[ParsedDocument], dict[str, DocumentReport]]:
-    parsed, reports = [], {}
-    for path in list_documents(corpus):
-        report = reports[path.name] = DocumentReport(file=path.name)
-        say(path.name, "parse")
-        try:
-            document = parse_document(path)
-        except DocumentError as error:
-            report.error = str(error)
+def _index(results: Iterable[Indexed], say: Progress, stages: Counter[str],
+           ) -> tuple[dict[str, DocumentReport], list[Path], dict[str, URIRef]]:
+    """Reports for every file, the files to graph, and the title keys of the loaded plans.
+
+    The first file (by name) of a slug or of a text wins; later ones are reported as duplicates.
+    """
+    reports: dict[str, DocumentReport] = {}
+    accepted: list[Path] = []
+    slugs: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    loaded: dict[str, URIRef] = {}
+    for found in results:
+        say(found.file, "parse")
+        stages.update(found.seconds)
+        report = reports[found.file] = DocumentReport(file=found.file, slug=found.slug, title=found.title)
+        if found.error:
+            report.error = found.error
             continue
-        report.slug, report.title = document_slug(document), document.metadata.title
-        duplicate = _duplicate_of(document, parsed)
+        duplicate = (f"its slug {found.slug!r} is already used by {slugs[found.slug]}" if found.slug in slugs
+                     else f"it is the same text as {digests[found.digest]}" if found.digest in digests else None)
         if duplicate:
-            report.error = f"{path.name}: {duplicate}; it was left out"
+            report.error = f"{found.file}: {duplicate}; it was left out"
             continue
-        report.kind, report.warnings = document.metadata.kind, list(document.warnings)
-        parsed.append(document)
-    return parsed, reports
+        slugs[found.slug], digests[found.digest] = found.file, found.file
+        report.kind, report.warnings = found.kind, list(found.warnings)
+        accepted.append(found.path)
+        if found.kind == "plan":
+            loaded.setdefault(found.title_key, plan_iri(found.slug))
+    return reports, accepted, loaded
 
 
-def _duplicate_of(document: ParsedDocument, earlier: list[ParsedDocument]) -> str | None:
-    """Why ``document`` cannot join the ``earlier`` ones: the same slug, or the same text."""
-    for other in earlier:
-        if document_slug(other) == document_slug(document):
-            return f"its slug {document_slug(document)!r} is already used by {other.source.path.name}"
-        if other.text.text == document.text.text:
-            return f"it is the same text as {other.source.path.name}"
-    return None
-
-
-def _to_dataset(parsed: list[ParsedDocument], reports: dict[str, DocumentReport], say: Progress) -> Dataset:
+def _to_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport], say: Progress,
+                stages: Counter[str]) -> Dataset:
     """One named graph per document, one for the ontology, one for the alignments across plans.
 
     Documents whose graph fails SHACL are left out and reported.
     """
-    loaded = {title_key(d.metadata.title): plan_iri(document_slug(d)) for d in parsed
-              if d.metadata.kind == "plan"}
     dataset = Dataset()
     indicators, programmes = [], []
-    for document in parsed:
-        report = reports[document.source.path.name]
-        say(report.file, "rdf")
-        writer = DocumentGraph(document, loaded)
-        graph = writer.build()
-        say(report.file, "validate")
-        result = validate_graph(graph)
-        if not result.conforms:
-            report.error = f"{report.file}: its graph fails the SHACL shapes:\n{result.report}"
+    parents: dict[str, set[str]] = {}  # each document → the loaded plans it cites: the cascade
+    for graphed in results:
+        say(graphed.file, "graph")
+        stages.update(graphed.seconds)
+        report = reports[graphed.file]
+        if graphed.error or graphed.failed_shapes is not None:
+            report.error = graphed.error or f"{report.file}: {shacl_summary(graphed.failed_shapes or '')}"
             continue
-        _add(dataset, graph_iri(report.slug), graph)
-        report.triples = len(graph)
-        report.counts = class_counts(graph)
-        found = candidates(writer)
-        indicators += found[0]
-        programmes += found[1]
+        with _timed(stages, "dataset"):
+            named = dataset.graph(graph_iri(report.slug))
+            for triple in graphed.triples:
+                named.add(triple)
+        report.triples, report.counts = len(graphed.triples), graphed.counts
+        indicators += graphed.indicators
+        programmes += graphed.programmes
+        parents[graphed.plan] = graphed.parents
     say("all documents", "align")
-    _add(dataset, ALIGNMENTS_GRAPH, alignment_graph(indicators, programmes))
+    with _timed(stages, "align"):
+        _add(dataset, ALIGNMENTS_GRAPH, alignment_graph(indicators, programmes, parents))
     _add(dataset, ONTOLOGY_GRAPH, ontology_graph())
     return dataset
+
+
+@contextmanager
+def _timed(stages: Counter[str], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[stage] += time.perf_counter() - started
+
+
+def shacl_summary(text: str, shown: int = 3) -> str:
+    """A few lines for a person instead of pyshacl's full report (which quotes every value, megabytes for a big file).
+
+    The violations are counted by message, with one focus node each.
+    """
+    found: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    for block in text.split("Constraint Violation in ")[1:]:
+        message = re.search(r"^\s*Message: (.*)$", block, re.M)
+        focus = re.search(r"^\s*Focus Node: (.*)$", block, re.M)
+        key = message.group(1).strip() if message else block.split("\n", 1)[0].strip()
+        found[key] += 1
+        example.setdefault(key, focus.group(1).strip() if focus else "?")
+    total = sum(found.values())
+    kinds = "; ".join(f"{count} × {message} (e.g. {example[message]})" for message, count in found.most_common(shown))
+    more = f"; and {len(found) - shown} other kinds" if len(found) > shown else ""
+    return (f"its graph fails the SHACL shapes ({total} violations), so it was left out; the loaders should never "
+            f"write such a graph: please report it with the file. {kinds}{more}")
 
 
 def _add(dataset: Dataset, name: URIRef, graph) -> None:
     named = dataset.graph(name)
     for triple in graph:
         named.add(triple)
-
-
-def class_counts(graph) -> dict[str, int]:
-    """Instances per pkg: class, by local name."""
-    counts = Counter(str(cls).removeprefix(str(PKG)) for cls in graph.objects(None, RDF.type)
-                     if isinstance(cls, URIRef) and str(cls).startswith(str(PKG)))
-    return dict(sorted(counts.items()))

@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from policykg.build import BuildReport, build
+from policykg.build import BuildError, BuildReport, build
+from policykg.build_pool import POOL_FROM, build_workers
 from policykg.export import (FORMATS, PROPERTY_GRAPH_FORMATS, ExportError, export, export_property_graph,
                              load_dataset)
 from policykg.graph.datadir import DataDir, resolve_data_dir
@@ -33,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--data-dir", help=data_dir_help)
     build_cmd.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
                            help=f"folder of *.txt plans and *.meta.yaml sidecars (default: {DEFAULT_CORPUS})")
+    build_cmd.add_argument("--workers", type=int, default=None,
+                           help="processes that parse and validate documents (default: POLICYKG_BUILD_WORKERS "
+                                "or one per CPU; a corpus of under 8 files is done in one)")
     build_cmd.set_defaults(run=_build)
 
     serve_cmd = commands.add_parser("serve", help="serve the API and the graph page (builds first if needed)")
@@ -72,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The request line and headers together: a GET /sparql carries its query in the URL, so more than h11's
+# default 16 kB; past it the connection is closed (a longer query goes in a POST body, up to the body limit).
+MAX_HEAD_BYTES = 64 * 1024
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -91,7 +101,8 @@ def _serve(args: argparse.Namespace) -> int:
     console.print(f"serving {data_dir} on http://{args.host}:{args.port}/ (API docs: /docs)", soft_wrap=True)
     # Keep idle connections longer than clients do (httpx and browsers: ~5 s), so a client never
     # reuses a connection at the moment the server closes it (uvicorn's default is also 5 s).
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_keep_alive=75)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_keep_alive=75,
+                h11_max_incomplete_event_size=MAX_HEAD_BYTES)
     return 0
 
 
@@ -123,14 +134,33 @@ def _load(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     if not args.corpus.is_dir():
-        console.print(f"[red]corpus folder not found: {args.corpus}[/red]", soft_wrap=True)
+        console.print(f"[red]corpus folder not found: {escape(str(args.corpus))}[/red]", soft_wrap=True)
         return 2
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task("building", total=None)
-        report = build(args.corpus, data_dir,
-                       progress=lambda name, stage: bar.update(task, description=f"{stage:8} {name}"))
+    try:
+        build_workers(getattr(args, "workers", None), POOL_FROM)  # a bad --workers or POLICYKG_BUILD_WORKERS
+    except ValueError as error:
+        console.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
+        return 2
+    try:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("building", total=None)
+            report = build(args.corpus, data_dir, workers=getattr(args, "workers", None),
+                           progress=lambda name, stage: bar.update(task, description=f"{stage:8} {escape(name)}"))
+    except BuildError as error:
+        _print_problems(error.report)
+        return _build_failed(str(error), data_dir)
+    except OSError as error:  # the data directory cannot be written: read-only, disk full, file too large
+        return _build_failed(f"the build could not be written: {error}", data_dir)
     _print_report(report)
     return 1 if not any(d.triples for d in report.documents) else 0
+
+
+def _build_failed(problem: str, data_dir: Path) -> int:
+    """Say why the build failed and what is in service now (it did not change)."""
+    current = DataDir(data_dir).current()
+    still = f"the graph in service is unchanged: {current}" if current else f"no graph is in service in {data_dir}"
+    console.print(f"[red]build failed: {escape(problem)}[/red]\n{escape(still)}", soft_wrap=True)
+    return 1
 
 
 MAX_DOCUMENT_COLUMNS = 12
@@ -146,7 +176,7 @@ def _print_report(report: BuildReport) -> None:
         documents.add_column(column, justify="right" if column in ("#", "triples") else "left",
                              overflow="fold")
     for number, doc in enumerate(loaded, start=1):
-        documents.add_row(str(number), doc.file, doc.kind, doc.title, str(doc.triples))
+        documents.add_row(str(number), escape(doc.file), doc.kind, escape(doc.title or ""), str(doc.triples))
     out.print(documents)
     shown = loaded if len(loaded) <= MAX_DOCUMENT_COLUMNS else []
     counts = Table(title="instances per class and document (#)")
@@ -158,17 +188,24 @@ def _print_report(report: BuildReport) -> None:
         row = [d.counts.get(cls, 0) for d in loaded]
         counts.add_row(cls, *[str(n) for n in row[: len(shown)]], str(sum(row)))
     out.print(counts)
-    for doc in report.documents:
-        for warning in doc.warnings:
-            console.print(f"[yellow]warning[/yellow] {doc.file}: {warning}", soft_wrap=True)
-        if doc.error:
-            console.print(f"[red]skipped[/red] {doc.error}", soft_wrap=True)
+    _print_problems(report)
     if report.stores:
         stores = report.stores
         console.print(f"stores: LadybugDB {stores['cypher_nodes']} nodes + {stores['cypher_relationships']} "
                       f"relationships in {stores['cypher_seconds']:.2f} s; Oxigraph {stores['sparql_quads']} quads "
                       f"in {stores['sparql_seconds']:.2f} s", soft_wrap=True)
-    console.print(f"graph in service: {report.build_dir}", soft_wrap=True)
+    console.print(f"graph in service: {escape(str(report.build_dir))}", soft_wrap=True)
+
+
+def _print_problems(report: BuildReport) -> None:
+    """Warnings and skipped files, one line each, on stderr (file names and messages escaped, not markup)."""
+    for warning in report.warnings:
+        console.print(f"[yellow]warning[/yellow] {escape(warning)}", soft_wrap=True)
+    for doc in report.documents:
+        for warning in doc.warnings:
+            console.print(f"[yellow]warning[/yellow] {escape(doc.file)}: {escape(warning)}", soft_wrap=True)
+        if doc.error:
+            console.print(f"[red]skipped[/red] {escape(doc.error)}", soft_wrap=True)
 
 
 def _push(args: argparse.Namespace) -> int:
