@@ -11,6 +11,8 @@ makes it ~0.4 s slower (``bench/load_embedded.py``).  Its CSV reader has quirks
 this module works around, each checked by ``tests/test_embedded.py``:
 
 * a quoted value holding a newline needs ``PARALLEL=false``;
+* the format is guessed from the first rows unless ``AUTO_DETECT=false``: with no
+  quoted field among them, a later quoted field is split on its commas;
 * an empty field is NULL unless ``NULL_STRINGS`` is given, and ``NULL_STRINGS``
   applies to STRING columns only, so STRING columns get a NULL marker and the
   other columns an empty field;
@@ -28,13 +30,15 @@ import csv
 import json
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import ladybug
 import pyoxigraph
 
-from policykg.graph.model import BOOLEAN, DOUBLE, INT64, STRING, STRING_LIST, PropertyGraph, Schema, Value
+from policykg.graph.model import (BOOLEAN, DOUBLE, INT64, STRING, STRING_LIST, LabelSchema, Node, PropertyGraph,
+                                  Relationship, RelationshipSchema, Schema, Value, merge_types)
 
 CYPHER_DIR, CYPHER_FILE, SPARQL_DIR = "cypher", "graph.lbug", "sparql"
 GRAPHS = "graphs"  # every table's extra STRING[] column: the named graphs that state the node or relationship
@@ -50,26 +54,98 @@ def write_embedded(pg: PropertyGraph, dataset_path: Path, folder: Path) -> dict[
 
 def write_cypher(pg: PropertyGraph, directory: Path) -> dict[str, float | int]:
     """A fresh LadybugDB database in ``directory``: one table per label and relationship type, bulk copied."""
+    return write_cypher_stream(pg.nodes, pg.relationships, directory)
+
+
+def write_cypher_stream(nodes: Iterable[Node], relationships: Iterable[Relationship],
+                        directory: Path) -> dict[str, float | int]:
+    """``write_cypher`` for a graph given one node and one relationship at a time (``mapping.stream_store``).
+
+    The rows are spooled to files beside ``directory`` while the schema is worked out,
+    then copied table by table, so memory holds one row and the node labels, not the graph.
+    """
     started = time.perf_counter()
     directory.mkdir(parents=True, exist_ok=False)
-    schema = pg.schema()
-    # One transaction and one checkpoint at the end: auto-checkpointing after each of the
-    # ~70 COPY statements doubled the corpus's load time.
-    database = ladybug.Database(str(directory / CYPHER_FILE), auto_checkpoint=False)
-    connection = ladybug.Connection(database)
-    try:
-        connection.execute("BEGIN TRANSACTION")
-        with tempfile.TemporaryDirectory(prefix="policykg-copy-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="policykg-copy-", dir=directory.parent) as tmp:
+        spool = _Spool(Path(tmp))
+        for node in nodes:
+            spool.node(node)
+        for rel in relationships:
+            spool.relationship(rel)
+        spool.close()
+        # One transaction and one checkpoint at the end: auto-checkpointing after each of the
+        # ~70 COPY statements doubled the corpus's load time.
+        database = ladybug.Database(str(directory / CYPHER_FILE), auto_checkpoint=False)
+        connection = ladybug.Connection(database)
+        try:
+            connection.execute("BEGIN TRANSACTION")
+            schema = spool.schema()
             _create_tables(connection, schema)
-            _copy_nodes(connection, pg, schema, Path(tmp))
-            _copy_relationships(connection, pg, schema, Path(tmp))
-        connection.execute("COMMIT")
-        connection.execute("CHECKPOINT")
-    finally:
-        connection.close()
-        database.close()
-    return {"cypher_nodes": len(pg.nodes), "cypher_relationships": len(pg.relationships),
+            _copy_nodes(connection, spool, schema, Path(tmp))
+            _copy_relationships(connection, spool, schema, Path(tmp))
+            connection.execute("COMMIT")
+            connection.execute("CHECKPOINT")
+        finally:
+            connection.close()
+            database.close()
+    return {"cypher_nodes": spool.node_count, "cypher_relationships": spool.relationship_count,
             "cypher_seconds": time.perf_counter() - started}
+
+
+class _Spool:
+    """Rows written to one JSON-lines file per label and per (type, start label, end label), and their schema."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.label_of: dict[str, str] = {}
+        self.node_types: dict[str, dict[str, str]] = defaultdict(dict)
+        self.listed: dict[str, set[str]] = defaultdict(set)  # per label: properties that are a list somewhere
+        self.rel_types: dict[str, dict[str, str]] = defaultdict(dict)
+        self.pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self.files: dict[tuple, Any] = {}
+        self.node_count = self.relationship_count = 0
+
+    def node(self, node: Node) -> None:
+        self.label_of[node.iri] = node.label
+        merge_types(self.node_types[node.label], node.props)
+        self.listed[node.label] |= {k for k, v in node.props.items() if isinstance(v, list)}
+        self._write(("node", node.label), [node.iri, node.props, list(node.graphs)])
+        self.node_count += 1
+
+    def relationship(self, rel: Relationship) -> None:
+        start, end = self.label_of[rel.start], self.label_of[rel.end]
+        merge_types(self.rel_types[rel.type], rel.props)
+        self.pairs[rel.type].add((start, end))
+        self._write(("rel", rel.type, start, end), [rel.start, rel.end, rel.props, list(rel.graphs)])
+        self.relationship_count += 1
+
+    def _write(self, key: tuple, row: list) -> None:
+        handle = self.files.get(key)
+        if handle is None:
+            handle = self.files[key] = (self.folder / f"spool-{len(self.files)}.jsonl").open("w", encoding="utf-8")
+        handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        for handle in self.files.values():
+            handle.close()
+
+    def rows(self, key: tuple) -> Iterator[list]:
+        handle = self.files.get(key)
+        if handle is None:
+            return
+        with open(handle.name, encoding="utf-8") as lines:
+            for line in lines:
+                yield json.loads(line)
+
+    def schema(self) -> Schema:
+        """As ``PropertyGraph.schema()`` of the graph with uniform lists: a listed property is a STRING[]."""
+        labels = {}
+        for label, types in sorted(self.node_types.items()):
+            types = {**types, **{name: STRING_LIST for name in self.listed[label]}}
+            labels[label] = LabelSchema(dict(sorted(types.items())))
+        return Schema(labels=labels, relationships={
+            name: RelationshipSchema(dict(sorted(props.items())), sorted(self.pairs[name]))
+            for name, props in sorted(self.rel_types.items())})
 
 
 def write_sparql(dataset_path: Path, directory: Path) -> dict[str, float | int]:
@@ -148,25 +224,29 @@ def _create_tables(connection: ladybug.Connection, schema: Schema) -> None:
         connection.execute(f"CREATE REL TABLE {quote(name)}({pairs}, {_ddl_columns(_columns(rel.properties))})")
 
 
-def _copy_nodes(connection: ladybug.Connection, pg: PropertyGraph, schema: Schema, tmp: Path) -> None:
-    by_label: dict[str, list] = {label: [] for label in schema.labels}
-    for node in pg.nodes:
-        by_label[node.label].append(node)
-    for index, (label, nodes) in enumerate(by_label.items()):
+def _copy_nodes(connection: ladybug.Connection, spool: _Spool, schema: Schema, tmp: Path) -> None:
+    for index, label in enumerate(schema.labels):
         columns = _columns(schema.labels[label].properties)
-        rows = ([_cell(n.iri, STRING)] + _cells(n.props, n.graphs, columns) for n in nodes)
+        listed = spool.listed[label]
+        rows = ([_cell(iri, STRING)] + _cells(_uniform(props, listed), tuple(graphs), columns)
+                for iri, props, graphs in spool.rows(("node", label)))
         _copy(connection, label, tmp / f"node-{index}.csv", {"iri": STRING, **columns}, rows, "")
 
 
-def _copy_relationships(connection: ladybug.Connection, pg: PropertyGraph, schema: Schema, tmp: Path) -> None:
+def _uniform(props: dict[str, Value], listed: set[str]) -> dict[str, Value]:
+    """A property that is a list on one node of a label is a list (of strings) on every node of it."""
+    for name in listed & props.keys():
+        value = props[name]
+        props[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
+    return props
+
+
+def _copy_relationships(connection: ladybug.Connection, spool: _Spool, schema: Schema, tmp: Path) -> None:
     """One file per (type, start label, end label): a table with several pairs is copied pair by pair."""
-    label_of = {node.iri: node.label for node in pg.nodes}
-    groups: dict[tuple[str, str, str], list] = {}
-    for rel in pg.relationships:
-        groups.setdefault((rel.type, label_of[rel.start], label_of[rel.end]), []).append(rel)
-    for index, ((name, start, end), rels) in enumerate(sorted(groups.items())):
+    groups = sorted((name, start, end) for name, rel in schema.relationships.items() for start, end in rel.pairs)
+    for index, (name, start, end) in enumerate(groups):
         columns = _columns(schema.relationships[name].properties)
-        rows = ([r.start, r.end] + _cells(r.props, r.graphs, columns) for r in rels)
+        rows = ([a, b] + _cells(props, tuple(graphs), columns) for a, b, props, graphs in spool.rows(("rel", name, start, end)))
         options = f" (from={json.dumps(start)}, to={json.dumps(end)})"
         keys = {"from": STRING, "to": STRING}
         _copy(connection, name, tmp / f"rel-{index}.csv", {**keys, **columns}, rows, options)
@@ -191,7 +271,7 @@ def _copy(connection: ladybug.Connection, table: str, path: Path, columns: dict[
     out = ", ".join(_split(n) if kind == STRING_LIST else n for n, kind in zip(names, columns.values()))
     connection.execute(
         f"COPY {quote(table)} FROM (LOAD WITH HEADERS ({read}) FROM {json.dumps(str(path))} "
-        f"(HEADER=false, PARALLEL={'false' if multiline else 'true'}, NULL_STRINGS=[{json.dumps(NULL)}]) "
+        f"(HEADER=false, AUTO_DETECT=false, PARALLEL={'false' if multiline else 'true'}, NULL_STRINGS=[{json.dumps(NULL)}]) "
         f"RETURN {out}){options}")
 
 

@@ -17,21 +17,33 @@
 The output is sorted (nodes by iri, relationships by start, type, end), so the
 same dataset always maps to the same graph.  ``docs/property-graph.md`` is the
 reader's guide.
+
+The mapper reads through a ``QuadIndex`` (``quad_index.py``): an rdflib dataset
+in memory (``map_dataset``) or the build's Oxigraph store on disk
+(``stream_store``, which yields nodes and relationships one at a time, so the
+memory of a build does not grow with every document).  Relationships are
+gathered per start node: its own links, the links to it that are turned round
+(inverses, symmetric ones from a lower level) and the ``rdf:Statement``\ s about
+them, so no table of every relationship is ever held.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterator
 
+import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
 from .mapping_rules import (Rules, label_of, literal_value, load_rules, property_name,
                             relationship_type, sort_key)
 from .model import Node, PropertyGraph, Relationship, Value
+from .quad_index import DatasetIndex, QuadIndex, StoreIndex
 
-Quad = tuple  # (predicate, object, graph)
+EVIDENCE_CACHE = 100_000
 
 
 @dataclass
@@ -53,30 +65,40 @@ class Evidence:
 
 
 class _Mapper:
-    """One run of the mapping over one dataset."""
+    """One run of the mapping over one dataset, read through ``index``."""
 
-    def __init__(self, dataset: Dataset, rules: Rules) -> None:
+    def __init__(self, index: QuadIndex, rules: Rules) -> None:
         self.rules = rules
-        self.about: dict[URIRef, list[Quad]] = defaultdict(list)
-        for s, p, o, g in dataset.quads((None, None, None, None)):
-            if isinstance(s, URIRef):
-                self.about[s].append((p, o, str(getattr(g, "identifier", g))))
-        self.labels = {s: label for s in self.about
-                       if (label := label_of(self.objects(s, RDF.type), rules)) is not None}
-        self.evidence = {e: self._evidence(e) for e in self._typed(rules.term("Evidence"))}
+        self.index = index
+        self.labels = {s: label for s, types in index.typed_subjects()
+                       if (label := label_of(types, rules)) is not None}
+        self.evidence_class = rules.term("Evidence")
+        self.evidence = lru_cache(maxsize=EVIDENCE_CACHE)(self._evidence)
+        self.rank = lru_cache(maxsize=EVIDENCE_CACHE)(self._rank)
+        self.by_predicate = lru_cache(maxsize=EVIDENCE_CACHE)(self._by_predicate)
 
     # -- reading -------------------------------------------------------------------
+    def about(self, subject: URIRef) -> list:
+        return self.index.about(subject)
+
     def objects(self, subject: URIRef, predicate: URIRef) -> set:
-        return {o for p, o, _ in self.about.get(subject, ()) if p == predicate}
+        return set(self.by_predicate(subject).get(predicate, ()))
+
+    def _by_predicate(self, subject: URIRef) -> dict[URIRef, list]:
+        """The subject's objects per predicate (asked for one predicate at a time, again and again)."""
+        found: dict[URIRef, list] = defaultdict(list)
+        for p, o, _ in self.about(subject):
+            found[p].append(o)
+        return found
 
     def value(self, subject: URIRef, predicate: URIRef):
         values = sorted(self.objects(subject, predicate), key=str)
         return values[0] if values else None
 
-    def _typed(self, cls: URIRef) -> list[URIRef]:
-        return sorted(s for s in self.about if cls in self.objects(s, RDF.type))
-
-    def _evidence(self, iri: URIRef) -> Evidence:
+    def _evidence(self, iri: URIRef) -> Evidence | None:
+        """The evidence record of ``iri``, or None when it is not a ``pkg:Evidence``."""
+        if self.evidence_class not in self.objects(iri, RDF.type):
+            return None
         term, value = self.rules.term, self.value
         document = value(iri, PROV.wasQuotedFrom)
         source = value(document, term("sourceFile")) if document is not None else None
@@ -88,13 +110,16 @@ class _Mapper:
             document=optional(document, str), source_file=optional(source, str),
             division=optional(value(iri, term("division")), str),
             matched=sorted(str(m) for m in self.objects(iri, term("matchedLabel"))),
-            graphs={g for _, _, g in self.about[iri]})
+            graphs={g for _, _, g in self.about(iri)})
 
-    # -- nodes ---------------------------------------------------------------------
+    def records(self, evidence: set) -> list[Evidence]:
+        return [record for e in evidence if (record := self.evidence(e)) is not None]
+
+# -- nodes ---------------------------------------------------------------------
     def node(self, iri: URIRef) -> Node:
         values: dict[str, list[Value]] = defaultdict(list)
         graphs: set[str] = set()
-        for p, o, g in self.about[iri]:
+        for p, o, g in self.about(iri):
             if p == RDF.type or isinstance(o, Literal):
                 graphs.add(g)
         self._literals(iri, values)
@@ -109,7 +134,7 @@ class _Mapper:
         """Literal properties; names from several predicates: the first of name_priority wins."""
         names: dict[str, list[tuple[int, str]]] = defaultdict(list)
         priority = {p: i for i, p in enumerate(self.rules.name_priority)}
-        for p, o, _ in self.about[iri]:
+        for p, o, _ in self.about(iri):
             if not isinstance(o, Literal):
                 continue
             name = property_name(p, o, self.rules)
@@ -128,8 +153,7 @@ class _Mapper:
 
     def _fold_evidence(self, iri: URIRef, values: dict[str, list[Value]], graphs: set[str]) -> None:
         """The node's evidence: the first (by document and offset) as scalars, all as lists."""
-        records = sorted((self.evidence[e] for e in self.objects(iri, self.rules.term("evidence"))
-                          if e in self.evidence), key=Evidence.order)
+        records = sorted(self.records(self.objects(iri, self.rules.term("evidence"))), key=Evidence.order)
         if not records:
             return
         first = records[0]
@@ -152,14 +176,14 @@ class _Mapper:
                 literal = self.value(target, predicate)
                 if literal is not None:
                     values[f"{prefix}_{suffix}"] = [literal_value(literal)]
-            graphs |= {g for p, o, g in self.about[target] if isinstance(o, Literal)}
+            graphs |= {g for p, o, g in self.about(target) if isinstance(o, Literal)}
 
     # -- relationships -------------------------------------------------------------
     def orient(self, s: URIRef, p: URIRef, o: URIRef) -> tuple[URIRef, URIRef, URIRef]:
         """The kept direction: inverses turned round, symmetric pairs from the higher level."""
         if p in self.rules.inverse_of:
             s, p, o = o, self.rules.inverse_of[p], s
-        if p in self.rules.symmetric and self._rank(o) < self._rank(s):
+        if p in self.rules.symmetric and self.rank(o) < self.rank(s):
             s, o = o, s
         return s, p, o
 
@@ -174,27 +198,34 @@ class _Mapper:
             return o in self.labels
         return p not in self.rules.skip_predicates and o in self.labels
 
-    def relationships(self) -> dict[tuple, dict]:
+    def relationships_from(self, start: URIRef) -> list[Relationship]:
+        """Every relationship whose (oriented) start is ``start``, sorted by type and end."""
         found: dict[tuple, dict] = {}
-        for s in sorted(self.labels):
-            for p, o, g in self.about[s]:
-                if self.is_link(p, o):
-                    self._add(found, self.orient(s, p, o))["graphs"].add(g)
-        for statement in self._typed(RDF.Statement):
-            self._attach(found, statement)
-        return found
+        turned = set(self.rules.inverse_of) | set(self.rules.symmetric)
+        incoming = [(s, p, start, g) for s, p, g in self.index.referring(start, turned) if s in self.labels]
+        for s, p, o, g in [(start, p, o, g) for p, o, g in self.about(start)] + incoming:
+            if self.is_link(p, o) and (key := self.orient(s, p, o))[0] == start:
+                self._add(found, key)["graphs"].add(g)
+        statements = {st for st, _, _ in self.index.referring(start, (RDF.subject, RDF.object))}
+        for statement in sorted(statements):
+            self._attach(found, statement, start)
+        keys = sorted(found, key=lambda k: (relationship_type(k[1]), str(k[2])))
+        return [self.relationship(key, found[key]) for key in keys]
 
     def _add(self, found: dict, spo: tuple) -> dict:
         return found.setdefault(spo, {"graphs": set(), "evidence": set(), "props": {}})
 
-    def _attach(self, found: dict, statement: URIRef) -> None:
-        """An rdf:Statement's evidence and properties onto the relationship it is about."""
-        s, p, o = (self.value(statement, RDF[x]) for x in ("subject", "predicate", "object"))
-        if s not in self.labels or not self.is_link(p, o):
+    def _attach(self, found: dict, statement: URIRef, start: URIRef) -> None:
+        """An rdf:Statement's evidence and properties onto the relationship it is about (when it starts at ``start``)."""
+        if RDF.Statement not in self.objects(statement, RDF.type):
             return
-        entry = self._add(found, self.orient(s, p, o))
-        entry["graphs"] |= {g for _, _, g in self.about[statement]}
-        entry["evidence"] |= {e for e in self.objects(statement, self.rules.term("evidence")) if e in self.evidence}
+        s, p, o = (self.value(statement, RDF[x]) for x in ("subject", "predicate", "object"))
+        if s not in self.labels or not self.is_link(p, o) or (key := self.orient(s, p, o))[0] != start:
+            return
+        entry = self._add(found, key)
+        entry["graphs"] |= {g for _, _, g in self.about(statement)}
+        entry["evidence"] |= {e for e in self.objects(statement, self.rules.term("evidence"))
+                              if self.evidence(e) is not None}
         for predicate, name in sorted(self.rules.statement_properties.items()):
             literal = self.value(statement, predicate)
             if literal is not None:
@@ -204,7 +235,7 @@ class _Mapper:
         s, p, o = spo
         own = {str(e) for e in self.objects(s, self.rules.term("evidence"))}
         end = {str(e) for e in self.objects(o, self.rules.term("evidence"))}
-        records = sorted((self.evidence[e] for e in entry["evidence"]),
+        records = sorted(self.records(entry["evidence"]),
                          key=lambda r: (0 if r.iri in own else 1 if r.iri in end else 2, r.order()))
         props = dict(entry["props"])
         graphs = set(entry["graphs"])
@@ -238,9 +269,27 @@ def _uniform_lists(nodes: list[Node]) -> list[Node]:
 
 def map_dataset(dataset: Dataset, rules: Rules | None = None) -> PropertyGraph:
     """The property graph of an RDF dataset (all named graphs), sorted and deterministic."""
-    mapper = _Mapper(dataset, rules or load_rules())
-    nodes = _uniform_lists([mapper.node(iri) for iri in sorted(mapper.labels)])
-    found = mapper.relationships()
-    relationships = [mapper.relationship(spo, found[spo])
-                     for spo in sorted(found, key=lambda k: (str(k[0]), relationship_type(k[1]), str(k[2])))]
-    return PropertyGraph(nodes=nodes, relationships=relationships)
+    rules = rules or load_rules()
+    nodes, relationships = stream(DatasetIndex(dataset, reverse_predicates(rules)), rules)
+    return PropertyGraph(nodes=_uniform_lists(list(nodes)), relationships=list(relationships))
+
+
+def stream_store(store: ox.Store, rules: Rules | None = None) -> tuple[Iterator[Node], Iterator[Relationship]]:
+    """Nodes, then relationships, of the dataset in an Oxigraph store, one at a time and in order.
+
+    Lists are not made uniform per label here: a writer that keeps only a row at a time
+    does it from the schema (``graph/embedded.py``)."""
+    return stream(StoreIndex(store), rules or load_rules())
+
+
+def stream(index: QuadIndex, rules: Rules) -> tuple[Iterator[Node], Iterator[Relationship]]:
+    mapper = _Mapper(index, rules)
+    order = sorted(mapper.labels)
+    nodes = (mapper.node(iri) for iri in order)
+    relationships = (rel for iri in order for rel in mapper.relationships_from(iri))
+    return nodes, relationships
+
+
+def reverse_predicates(rules: Rules) -> set[URIRef]:
+    """The predicates the mapping looks up by object: those it may turn round, and a statement's ends."""
+    return set(rules.inverse_of) | set(rules.symmetric) | {RDF.subject, RDF.object}

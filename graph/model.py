@@ -64,11 +64,11 @@ class PropertyGraph:
         label_of = {node.iri: node.label for node in self.nodes}
         labels: dict[str, dict[str, str]] = defaultdict(dict)
         for node in self.nodes:
-            _merge_types(labels[node.label], node.props)
+            merge_types(labels[node.label], node.props)
         relationships: dict[str, dict[str, str]] = defaultdict(dict)
         pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for rel in self.relationships:
-            _merge_types(relationships[rel.type], rel.props)
+            merge_types(relationships[rel.type], rel.props)
             pairs[rel.type].add((label_of[rel.start], label_of[rel.end]))
         return Schema(
             labels={name: LabelSchema(dict(sorted(props.items()))) for name, props in sorted(labels.items())},
@@ -90,7 +90,7 @@ def value_type(value: Value) -> str:
     return STRING
 
 
-def _merge_types(columns: dict[str, str], props: dict[str, Value]) -> None:
+def merge_types(columns: dict[str, str], props: dict[str, Value]) -> None:
     """Add ``props``' types to ``columns``; a property seen with two types becomes a STRING."""
     for name, value in props.items():
         kind = value_type(value)

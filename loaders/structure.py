@@ -92,6 +92,7 @@ class _Parser:
         self.stack: list[Division] = []  # open divisions, chapter first
         self.box: Box | None = None
         self.in_glossary = False
+        self.glossary_end = 0  # the end of the glossary's last line
         self.p = patterns()
 
     def run(self) -> None:
@@ -112,8 +113,9 @@ class _Parser:
             self._line(line)
             index += 1
         self._close_all(self.s.body_end)
-        if self.s.glossary_span:
-            self.s.glossary_span = Span(self.s.glossary_span.start, self.s.body_end)
+        if self.s.glossary_span:  # to the trailer, or (none after it) to its last line
+            end = max(self.s.body_end, self.glossary_end)
+            self.s.glossary_span = Span(self.s.glossary_span.start, end)
 
     def _line(self, line: Line) -> None:
         if self.p["glossary"].match(line.text):
@@ -125,6 +127,7 @@ class _Parser:
             return
         if self.in_glossary:
             self._glossary_line(line)
+            self.glossary_end = line.span.end
             return
         heading = self._accepted_heading(line.text)
         if heading:

@@ -18,15 +18,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TextIO
 
-from rdflib import Dataset, URIRef
+import pyoxigraph
+from rdflib import URIRef
 
 from policykg.build_documents import Graphed, Indexed, graph_document, index_document
 from policykg.build_pool import DocumentPool, build_workers
 from policykg.graph.datadir import DataDir
-from policykg.graph.embedded import write_embedded
-from policykg.graph.mapping import map_dataset
+from policykg.graph.embedded import CYPHER_DIR, SPARQL_DIR, write_cypher_stream, write_sparql
+from policykg.graph.mapping import stream_store
 from policykg.loaders.iris import ID, graph_iri, plan_iri
 from policykg.loaders.rdf_alignments import alignment_graph
 from policykg.loaders.source import SIDECAR_SUFFIX, list_documents, orphan_sidecars
@@ -92,29 +93,24 @@ def build(corpus: Path, data_dir: Path, progress: Progress | None = None,
     say = progress or (lambda name, stage: None)
     stages: Counter[str] = Counter()
     paths = list_documents(corpus)
-    with DocumentPool(build_workers(workers, len(paths))) as pool:
-        reports, accepted, loaded = _index(pool.map(index_document, paths), say, stages)
-        dataset = _to_dataset(pool.map(partial(graph_document, loaded=loaded), accepted), reports, say, stages)
     warnings = [f"{sidecar.name}: a sidecar with no {sidecar.name.removesuffix(SIDECAR_SUFFIX)}.txt beside it "
                 "(was the text renamed or deleted?); it was not read" for sidecar in orphan_sidecars(corpus)]
-    if not any(report.triples for report in reports.values()):
-        # Publishing would replace the graph in service with one that holds no document.
-        problem = (f"no document in {corpus} could be loaded ({len(reports)} file(s) skipped)" if reports
-                   else f"the corpus folder {corpus} holds no *.txt document")
-        raise BuildError(f"{problem}: nothing was put in service",
-                         BuildReport(list(reports.values()), None, time.perf_counter() - started, 0,
-                                     warnings=warnings, stages=dict(stages)))
     store = DataDir(data_dir)
     folder = store.new_build()
     try:
-        with _timed(stages, "dataset"):
-            dataset.serialize(destination=folder / DATASET_FILE, format="nquads")
-        say("all documents", "map")
-        with _timed(stages, "map"):
-            graph = map_dataset(dataset)
-        del dataset
+        with DocumentPool(build_workers(workers, len(paths))) as pool:
+            reports, accepted, loaded = _index(pool.map(index_document, paths), say, stages)
+            graphed = pool.map(partial(graph_document, loaded=loaded), accepted)
+            _write_dataset(graphed, reports, folder / DATASET_FILE, say, stages)
+        if not any(report.triples for report in reports.values()):
+            # Publishing would replace the graph in service with one that holds no document.
+            problem = (f"no document in {corpus} could be loaded ({len(reports)} file(s) skipped)" if reports
+                       else f"the corpus folder {corpus} holds no *.txt document")
+            raise BuildError(f"{problem}: nothing was put in service",
+                             BuildReport(list(reports.values()), None, time.perf_counter() - started, 0,
+                                         warnings=warnings, stages=dict(stages)))
         say("embedded stores", "load")
-        stores = write_embedded(graph, folder / DATASET_FILE, folder)
+        stores = _write_stores(folder, say, stages)
         final = store.publish(folder)
     except BaseException as error:
         store.discard(folder)
@@ -122,10 +118,40 @@ def build(corpus: Path, data_dir: Path, progress: Progress | None = None,
             # LadybugDB's disk errors (full, file too large, read-only) are RuntimeErrors: say what they are
             raise OSError(f"LadybugDB could not write the build: {error}") from error
         raise
-    stages.update(cypher=stores["cypher_seconds"], sparql=stores["sparql_seconds"])
     triples = sum(r.triples for r in reports.values())
     return BuildReport(list(reports.values()), final, time.perf_counter() - started, triples, stores, warnings,
                        dict(stages))
+
+
+def _write_stores(folder: Path, say: Progress, stages: Counter[str]) -> dict[str, float | int]:
+    """Oxigraph bulk-loaded from the dataset; then the property graph, mapped from Oxigraph as it streams
+    into LadybugDB (so neither the dataset nor the property graph is ever held in memory)."""
+    stores = write_sparql(folder / DATASET_FILE, folder / SPARQL_DIR)
+    say("property graph", "map")
+    rdf = pyoxigraph.Store.read_only(str(folder / SPARQL_DIR))
+    try:
+        nodes, relationships = stream_store(rdf)
+        mapping: Counter[str] = Counter()
+        stores |= write_cypher_stream(_timed_items(nodes, mapping, "map"), _timed_items(relationships, mapping, "map"),
+                                      folder / CYPHER_DIR)
+    finally:
+        del rdf  # releases RocksDB's files
+    stages.update(sparql=stores["sparql_seconds"], map=mapping["map"], cypher=stores["cypher_seconds"] - mapping["map"])
+    return stores
+
+
+def _timed_items(items: Iterable, stages: Counter[str], stage: str) -> Iterator:
+    """``items``, the time spent making each added to ``stages[stage]`` (the mapping runs as LadybugDB is fed)."""
+    iterator = iter(items)
+    while True:
+        started = time.perf_counter()
+        try:
+            item = next(iterator)
+        except StopIteration:
+            stages[stage] += time.perf_counter() - started
+            return
+        stages[stage] += time.perf_counter() - started
+        yield item
 
 
 def _index(results: Iterable[Indexed], say: Progress, stages: Counter[str],
@@ -159,35 +185,39 @@ def _index(results: Iterable[Indexed], say: Progress, stages: Counter[str],
     return reports, accepted, loaded
 
 
-def _to_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport], say: Progress,
-                stages: Counter[str]) -> Dataset:
-    """One named graph per document, one for the ontology, one for the alignments across plans.
+def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport], path: Path, say: Progress,
+                   stages: Counter[str]) -> None:
+    """N-Quads: one named graph per document as it comes, then the alignments across plans and the ontology.
 
     Documents whose graph fails SHACL are left out and reported.
     """
-    dataset = Dataset()
     indicators, programmes = [], []
     parents: dict[str, set[str]] = {}  # each document → the loaded plans it cites: the cascade
-    for graphed in results:
-        say(graphed.file, "graph")
-        stages.update(graphed.seconds)
-        report = reports[graphed.file]
-        if graphed.error or graphed.failed_shapes is not None:
-            report.error = graphed.error or f"{report.file}: {shacl_summary(graphed.failed_shapes or '')}"
-            continue
-        with _timed(stages, "dataset"):
-            named = dataset.graph(graph_iri(report.slug))
-            for triple in graphed.triples:
-                named.add(triple)
-        report.triples, report.counts = len(graphed.triples), graphed.counts
-        indicators += graphed.indicators
-        programmes += graphed.programmes
-        parents[graphed.plan] = graphed.parents
-    say("all documents", "align")
-    with _timed(stages, "align"):
-        _add(dataset, ALIGNMENTS_GRAPH, alignment_graph(indicators, programmes, parents))
-    _add(dataset, ONTOLOGY_GRAPH, ontology_graph())
-    return dataset
+    with path.open("w", encoding="utf-8") as out:
+        for graphed in results:
+            say(graphed.file, "graph")
+            stages.update(graphed.seconds)
+            report = reports[graphed.file]
+            if graphed.error or graphed.failed_shapes is not None:
+                report.error = graphed.error or f"{report.file}: {shacl_summary(graphed.failed_shapes or '')}"
+                continue
+            with _timed(stages, "dataset"):
+                _write_graph(out, graph_iri(report.slug), graphed.ntriples)
+            report.triples, report.counts = graphed.triple_count, graphed.counts
+            indicators += graphed.indicators
+            programmes += graphed.programmes
+            parents[graphed.plan] = graphed.parents
+        say("all documents", "align")
+        with _timed(stages, "align"):
+            alignments = alignment_graph(indicators, programmes, parents)
+        _write_graph(out, ALIGNMENTS_GRAPH, alignments.serialize(format="nt"))
+        _write_graph(out, ONTOLOGY_GRAPH, ontology_graph().serialize(format="nt"))
+
+
+def _write_graph(out: TextIO, name: URIRef, ntriples: str) -> None:
+    """N-Triples lines as N-Quads of the graph ``name`` (each line ends `` .``; literals escape their newlines)."""
+    suffix = f" <{name}> .\n"
+    out.writelines(line[:-2] + suffix for line in ntriples.splitlines() if line.endswith(" ."))
 
 
 @contextmanager
@@ -217,9 +247,3 @@ def shacl_summary(text: str, shown: int = 3) -> str:
     more = f"; and {len(found) - shown} other kinds" if len(found) > shown else ""
     return (f"its graph fails the SHACL shapes ({total} violations), so it was left out; the loaders should never "
             f"write such a graph: please report it with the file. {kinds}{more}")
-
-
-def _add(dataset: Dataset, name: URIRef, graph) -> None:
-    named = dataset.graph(name)
-    for triple in graph:
-        named.add(triple)

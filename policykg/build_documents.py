@@ -8,7 +8,7 @@ of them would not fit in memory.  Instead each file is parsed twice:
    title and kind (a cited title resolves to a loaded plan), and a digest of its
    text (a duplicate under another name is left out).
 2. ``graph_document``: its RDF graph, given the titles of every loaded plan,
-   validated against the SHACL shapes, returned as plain triples with the
+   validated against the SHACL shapes, returned as N-Triples with the
    alignment candidates and the time each step took.
 
 Both take a path and return small, picklable values, so ``policykg/build.py``
@@ -33,9 +33,6 @@ from policykg.loaders.rdf import DocumentGraph, document_slug
 from policykg.loaders.rdf_alignments import candidates
 from policykg.loaders.source import DocumentError
 from policykg.loaders.validate import validate_graph
-
-Triple = tuple  # (subject, predicate, object) rdflib terms
-
 
 @dataclass
 class Indexed:
@@ -63,7 +60,8 @@ class Graphed:
     file: str
     plan: str | None = None  # the document's IRI (a plan's or an article's)
     parents: set[str] = field(default_factory=set)  # the loaded plans it cites
-    triples: list[Triple] = field(default_factory=list)
+    ntriples: str = ""  # the graph as N-Triples (text pickles faster than rdflib terms)
+    triple_count: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     indicators: list[Candidate] = field(default_factory=list)
     programmes: list[Candidate] = field(default_factory=list)
@@ -104,7 +102,8 @@ def graph_document(path: Path, loaded: dict[str, URIRef]) -> Graphed:
     indicators, programmes = candidates(writer)
     loaded_plans = set(loaded.values())
     parents = {str(cited) for cited in graph.objects(writer.iri, ELI.based_on) if cited in loaded_plans}
-    return Graphed(path.name, plan=str(writer.iri), parents=parents, triples=list(graph), counts=class_counts(graph), indicators=indicators,
+    return Graphed(path.name, plan=str(writer.iri), parents=parents,
+                   ntriples=graph.serialize(format="nt"), triple_count=len(graph), counts=class_counts(graph), indicators=indicators,
                    programmes=programmes, seconds=clock.seconds)
 
 

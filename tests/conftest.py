@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# A command prefix that runs a child as root without the power to ignore file permissions (util-linux
+# setpriv): how a test running as root checks an unreadable file or an unwritable folder.
+ROOT_WITHOUT_OVERRIDE = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--")
 CORPUS = ROOT / "data" / "corpus"
 
 

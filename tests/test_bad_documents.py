@@ -25,7 +25,7 @@ from policykg.graph.datadir import DataDir
 from policykg.graph.embedded import open_sparql
 
 from .bad_documents.cases import CASES, LOADED, REFUSED, WARNED, Case, copy_corpus, plan, title
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS, ROOT, ROOT_WITHOUT_OVERRIDE
 
 SHARED = [case for case in CASES if not case.alone]
 ORIGINALS = sorted(path.name for path in CORPUS.glob("*.txt"))
@@ -247,7 +247,8 @@ def test_a_19_mb_file_under_the_limit_builds(tmp_path):
 
 
 def test_an_unreadable_file_is_refused_by_name():
-    """Root reads any file, so as root the refusal is checked in a child running as nobody (util-linux setpriv)."""
+    """Root reads any file, so as root the refusal is checked in a child without the capabilities that let it
+    (util-linux setpriv); a child running as another user could not read a checkout that is private to root."""
     (case,) = [c for c in CASES if c.id == "unreadable"]
     with tempfile.TemporaryDirectory() as folder:  # under /tmp: pytest's own folders are closed to other users
         corpus = Path(folder)
@@ -258,7 +259,7 @@ def test_an_unreadable_file_is_refused_by_name():
 
 
 def _as_another_user(path: Path) -> str | None:
-    """What parse_document says of ``path`` to a user other than its owner (nobody, when we are root)."""
+    """What parse_document says of ``path`` to a reader without the right to read it (root: without its overrides)."""
     code = f"""
 import json
 from pathlib import Path
@@ -273,8 +274,8 @@ except DocumentError as error:
     prefix: tuple[str, ...] = ()
     if os.geteuid() == 0:
         if not shutil.which("setpriv"):
-            pytest.skip("running as root, which reads any file, and setpriv is missing to run a child as nobody")
-        prefix = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+            pytest.skip("running as root, which reads any file, and setpriv is missing to drop that power")
+        prefix = ROOT_WITHOUT_OVERRIDE
     return _child(code, prefix)
 
 

@@ -8,6 +8,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
 
+import policykg.build
 from policykg.build import DATASET_FILE, build
 from policykg.cli import main
 from policykg.graph.datadir import DataDir
@@ -96,10 +97,10 @@ def test_a_failed_build_leaves_the_graph_in_service_untouched(built, tmp_path, m
     in_service = DataDir(data_dir).current()
     before = (in_service / DATASET_FILE).read_bytes()
 
-    def broken_serialize(*args, **kwargs):
+    def disk_full(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(Dataset, "serialize", broken_serialize)
+    monkeypatch.setattr(policykg.build, "write_sparql", disk_full)  # after the dataset is written
     try:
         build(corpus, data_dir)
     except OSError:

@@ -34,7 +34,7 @@ from policykg.graph.datadir import KEEP_BUILDS, DataDir
 from policykg.graph.embedded import open_cypher, open_sparql
 from policykg.graph.lease import LEASE_FILE
 
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS, ROOT, ROOT_WITHOUT_OVERRIDE
 
 RANDOM_KILLS = 8
 SEED = 8
@@ -114,9 +114,8 @@ def _leftovers(data_dir: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def data_dir():
-    """A data directory with one complete build in service (under /tmp and open to all: a test runs as nobody)."""
+    """A data directory with one complete build in service."""
     folder = Path(tempfile.mkdtemp(prefix="policykg-faults-"))
-    folder.chmod(0o755)
     started = time.perf_counter()
     subprocess.run(_command(folder), cwd=ROOT, check=True, capture_output=True)
     FIGURES["build_seconds"] = round(time.perf_counter() - started, 2)
@@ -264,15 +263,15 @@ def test_a_write_that_fails_leaves_the_graph_in_service(data_dir, limit_mb, wher
 
 
 def test_a_data_directory_that_cannot_be_written_leaves_the_graph_in_service(data_dir):
-    """Root writes anywhere, so as root the build runs as nobody (util-linux setpriv); otherwise the folder is made read-only."""
+    """The builds folder is made read-only; root writes anyway, so as root the build runs without the
+    capabilities that let it (util-linux setpriv)."""
     before = _snapshot(data_dir)
     prefix: list[str] = []
     if os.geteuid() == 0:
         if not shutil.which("setpriv"):
-            pytest.skip("running as root, which writes anywhere, and setpriv is missing to run the build as nobody")
-        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    else:
-        (data_dir / "builds").chmod(0o555)
+            pytest.skip("running as root, which writes anywhere, and setpriv is missing to drop that power")
+        prefix = list(ROOT_WITHOUT_OVERRIDE)
+    (data_dir / "builds").chmod(0o555)
     try:
         result = subprocess.run([*prefix, *_command(data_dir)], cwd=ROOT, capture_output=True, text=True, timeout=300,
                                 env={**os.environ, "HOME": "/tmp"})

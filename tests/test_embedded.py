@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from policykg.graph.embedded import NULL, open_cypher, open_sparql, write_embedded
+from policykg.graph.embedded import NULL, open_cypher, open_sparql, write_cypher, write_embedded
 from policykg.graph.model import DOUBLE, Node, PropertyGraph, Relationship
 
 G1, G2 = "https://w3id.org/policykg/id/graph/a", "https://w3id.org/policykg/id/graph/b"
@@ -178,3 +178,14 @@ def test_corpus_programmes_agree_between_stores(built, tmp_path):
     sparql = open_sparql(tmp_path).query(
         "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?p a <https://w3id.org/policykg/ontology#Programme> } }")
     assert cypher_count == int(next(iter(sparql))["n"].value) > 0
+
+
+def test_quoted_cells_after_many_plain_rows_are_read_whole(tmp_path):
+    """LadybugDB guesses the CSV dialect from the first rows: commas and quotes that first appear on row 300
+    must still be one value each (found when building 20 generated plans)."""
+    names = [f"项目{i}" for i in range(299)] + ['健全分层分类社会救助体系, "兜底" 保障', "a,b,c"]
+    nodes = [Node(f"urn:x:{i}", "Programme", {"name_zh": name, "rank": i}) for i, name in enumerate(names)]
+    write_cypher(PropertyGraph(nodes=nodes), tmp_path / "cypher")
+    with open_cypher(tmp_path) as store:
+        _, rows = store.query("MATCH (p:Programme) RETURN p.name_zh, p.rank ORDER BY p.rank")
+    assert [row[0] for row in rows] == names and rows[-1][1] == 300
