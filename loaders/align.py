@@ -18,6 +18,7 @@ Pure: no RDF, no I/O beyond ``ontology/lexicon/alignment.yaml``.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
@@ -158,20 +159,21 @@ def _ordered(x: Candidate, y: Candidate) -> tuple[Candidate, Candidate]:
     return (x, y) if _rank(x) <= _rank(y) else (y, x)
 
 
-def related_plans(parents: dict[str, set[str]]) -> set[tuple[str, str]]:
-    """The plan pairs worth aligning: a plan and each of its ancestors, and plans with a parent in common.
+def related_plans(parents: dict[str, set[str]], national: set[str] = frozenset()) -> set[tuple[str, str]]:
+    """The plan pairs worth aligning: a plan and each plan above it, and plans under the same plan.
 
-    ``parents`` maps each loaded plan to the loaded plans it cites (its parents in the
-    cascade).  Plans citing none count as children of one root, so they are compared with
-    each other too.  Comparing every pair of plans instead would grow as the square of the
-    corpus and link each county's indicator with every other county's.
+    ``parents`` maps each loaded plan to the loaded plans it cites; a plan citing none
+    (its parent is not loaded, or its citation was not found) follows the ``national``
+    plans, as every plan does.  Comparing every pair of plans instead grows as the square
+    of the corpus and links each county's indicator with every other county's; siblings
+    grow only with the number of plans under one plan (a province's cities, a city's counties).
     """
-    ancestors = {plan: _ancestors(plan, parents) for plan in parents}
-    children: dict[str, set[str]] = {}
-    for plan, cited in parents.items():
-        for parent in cited or {""}:  # "": the root of the plans citing none
-            children.setdefault(parent, set()).add(plan)
-    pairs = {tuple(sorted((plan, up))) for plan, ups in ancestors.items() for up in ups if up != plan}
+    cascade = {plan: (cited or (set(national) - {plan})) for plan, cited in parents.items()}
+    pairs = {tuple(sorted((plan, up))) for plan in cascade for up in _ancestors(plan, cascade) if up != plan}
+    children: dict[str, list[str]] = defaultdict(list)
+    for plan, above in cascade.items():
+        for parent in above:
+            children[parent].append(plan)
     for siblings in children.values():
         ordered = sorted(siblings)
         pairs |= {(x, y) for i, x in enumerate(ordered) for y in ordered[i + 1:]}

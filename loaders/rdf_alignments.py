@@ -31,7 +31,8 @@ def alignment_graph(indicators: list[Candidate], programmes: list[Candidate],
                     parents: dict[str, set[str]] | None = None) -> Graph:
     """The alignments among the documents' candidates: of plans related in the cascade when ``parents``
     (each document's plan → the loaded plans it cites) is given, else of every pair of plans."""
-    related = related_plans(parents) if parents is not None else None
+    national = {c.plan for c in [*indicators, *programmes] if c.level == "national"}
+    related = related_plans(parents, national) if parents is not None else None
     graph = Graph()
     for alignment in [*align_indicators(indicators, related), *align_programmes(programmes, related)]:
         _write(graph, alignment)

@@ -18,15 +18,14 @@ BLANK = re.compile(r"_:\S+")
 
 def test_related_plans_follow_the_cascade():
     parents = {"national": set(), "article": set(), "hainan": {"national"}, "shandong": {"national"},
-               "weihai": {"shandong", "national"}, "jinan": {"shandong"}, "county": {"jinan"}}
-    pairs = related_plans(parents)
-    # ancestors, however far up
+               "weihai": {"shandong"}, "jinan": {"shandong"}, "county": {"jinan"}, "shaoyang": set()}
+    pairs = related_plans(parents, national={"national"})
+    # every plan above, however far up
     assert {("county", "jinan"), ("county", "shandong"), ("county", "national")} <= pairs
-    # siblings: a parent in common; plans citing nothing share a root
-    assert {("hainan", "shandong"), ("jinan", "weihai"), ("article", "national")} <= pairs
-    # neither: a county and a province of another branch, cousins
-    assert ("county", "hainan") not in pairs and ("county", "weihai") not in pairs
-    assert ("hainan", "jinan") not in pairs
+    # plans under the same plan; a plan citing no loaded plan follows the national one
+    assert {("hainan", "shandong"), ("jinan", "weihai"), ("hainan", "shaoyang"), ("article", "shaoyang")} <= pairs
+    # cousins and a county with its uncle are not paired
+    assert not pairs & {("county", "weihai"), ("county", "hainan"), ("hainan", "jinan"), ("hainan", "weihai")}
 
 
 def test_alignment_is_limited_to_related_plans():
