@@ -457,11 +457,17 @@ def heading_text(family: str, level: int, number: int, title: str) -> str:
 def _wrap(text: str, width: int) -> list[str]:
     """A box item's text cut into lines of about ``width`` characters, as the national plan's boxes are.
 
-    A cut is moved on where the next line would start like a heading or an item (一、 (二) 3.).
+    A cut is moved on where the next line would start like a heading or an item (一、 (二) 3.),
+    and out of quotes: the loaders read a name quoted across a line break (“\n金民工程”) as
+    another programme whose IRI clashes with the name's own, and SHACL then drops the plan.
     """
     lines, start = [], 0
     while len(text) - start > width:
         cut = start + width
+        opened = text.rfind("“", start, cut)
+        if opened > text.rfind("”", start, cut):  # inside a quote: cut after it
+            closed = text.find("”", cut)
+            cut = closed + 1 if closed >= 0 else len(text)
         while cut < len(text) and LINE_START.match(text, cut):
             cut += 1
         lines.append(text[start:cut])
