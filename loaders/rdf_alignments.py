@@ -8,8 +8,9 @@ two rows (or programme names) it joins: both quotes stand side by side.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Iterator
 
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Literal, URIRef
 
 from .align import Alignment, Candidate, align_indicators, align_programmes, related_plans
 from .iris import PKG, child_iri
@@ -27,29 +28,27 @@ def candidates(writer: DocumentGraph) -> tuple[list[Candidate], list[Candidate]]
     return indicators, programmes
 
 
-def alignment_graph(indicators: list[Candidate], programmes: list[Candidate],
-                    parents: dict[str, set[str]] | None = None) -> Graph:
+def alignment_triples(indicators: list[Candidate], programmes: list[Candidate],
+                      parents: dict[str, set[str]] | None = None) -> Iterator[tuple]:
     """The alignments among the documents' candidates: of plans related in the cascade when ``parents``
-    (each document's plan → the loaded plans it cites) is given, else of every pair of plans."""
+    (each document's plan → the loaded plans it cites) is given, else of every pair of plans.
+
+    One at a time: a large corpus has millions of them, which the build writes straight to its file.
+    """
     national = {c.plan for c in [*indicators, *programmes] if c.level == "national"}
     related = related_plans(parents, national) if parents is not None else None
-    graph = Graph()
     for alignment in [*align_indicators(indicators, related), *align_programmes(programmes, related)]:
-        _write(graph, alignment)
-    return graph
+        yield from _triples(alignment)
 
 
-def _write(graph: Graph, alignment: Alignment) -> None:
+def _triples(alignment: Alignment) -> Iterator[tuple]:
     a, b = URIRef(alignment.a), URIRef(alignment.b)
-    graph.add((a, PKG.alignedWith, b))
-    graph.add((b, PKG.alignedWith, a))
     statement = child_iri(a, "alignedWith", b.split("/id/", 1)[-1].replace("/", "~"))
-    graph.add((statement, RDF.type, RDF.Statement))
-    graph.add((statement, RDF.subject, a))
-    graph.add((statement, RDF.predicate, PKG.alignedWith))
-    graph.add((statement, RDF.object, b))
-    graph.add((statement, PKG.alignmentMethod, Literal(alignment.method)))
     score = Decimal(str(round(alignment.score, 3)))
-    graph.add((statement, PKG.alignmentScore, Literal(score, datatype=XSD.decimal)))
+    yield from ((a, PKG.alignedWith, b), (b, PKG.alignedWith, a),
+                (statement, RDF.type, RDF.Statement), (statement, RDF.subject, a),
+                (statement, RDF.predicate, PKG.alignedWith), (statement, RDF.object, b),
+                (statement, PKG.alignmentMethod, Literal(alignment.method)),
+                (statement, PKG.alignmentScore, Literal(score, datatype=XSD.decimal)))
     for node in (a, b):
-        graph.add((statement, PKG.evidence, child_iri(node, "evidence")))
+        yield statement, PKG.evidence, child_iri(node, "evidence")

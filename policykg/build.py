@@ -29,7 +29,7 @@ from policykg.graph.datadir import DataDir
 from policykg.graph.embedded import CYPHER_DIR, SPARQL_DIR, write_cypher_stream, write_sparql
 from policykg.graph.mapping import stream_store
 from policykg.loaders.iris import ID, graph_iri, plan_iri
-from policykg.loaders.rdf_alignments import alignment_graph
+from policykg.loaders.rdf_alignments import alignment_triples
 from policykg.loaders.source import SIDECAR_SUFFIX, list_documents, orphan_sidecars
 from policykg.loaders.validate import ontology_graph
 
@@ -209,8 +209,9 @@ def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport
             parents[graphed.plan] = graphed.parents
         say("all documents", "align")
         with _timed(stages, "align"):
-            alignments = alignment_graph(indicators, programmes, parents)
-        _write_graph(out, ALIGNMENTS_GRAPH, alignments.serialize(format="nt"))
+            suffix = f" <{ALIGNMENTS_GRAPH}> .\n"
+            out.writelines(" ".join(term.n3() for term in triple) + suffix
+                           for triple in alignment_triples(indicators, programmes, parents))
         _write_graph(out, ONTOLOGY_GRAPH, ontology_graph().serialize(format="nt"))
 
 
