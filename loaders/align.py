@@ -174,23 +174,21 @@ def _ordered(x: Candidate, y: Candidate) -> tuple[Candidate, Candidate]:
 
 
 def related_plans(parents: dict[str, set[str]], national: set[str] = frozenset()) -> set[tuple[str, str]]:
-    """The plan pairs worth aligning: a plan and each plan above it, and plans under the same plan.
+    """The plan pairs worth aligning: a plan and each plan above it, and the plans directly under a
+    national plan with each other.
 
     ``parents`` maps each loaded plan to the loaded plans it cites; a plan citing none
     (its parent is not loaded, or its citation was not found) follows the ``national``
-    plans, as every plan does.  Comparing every pair of plans instead grows as the square
-    of the corpus and links each county's indicator with every other county's; siblings
-    grow only with the number of plans under one plan (a province's cities, a city's counties).
+    plans, as every plan does.  Provinces are compared with each other; a province's cities
+    and a city's counties are not (they meet through the plan above them): their plans copy
+    one template, so pairing them made more alignments than the plans had triples (2,000
+    generated plans: over 40 M quads), and comparing every pair of plans grows as the square
+    of the corpus.
     """
     cascade = {plan: (cited or (set(national) - {plan})) for plan, cited in parents.items()}
     pairs = {tuple(sorted((plan, up))) for plan in cascade for up in _ancestors(plan, cascade) if up != plan}
-    children: dict[str, list[str]] = defaultdict(list)
-    for plan, above in cascade.items():
-        for parent in above:
-            children[parent].append(plan)
-    for siblings in children.values():
-        ordered = sorted(siblings)
-        pairs |= {(x, y) for i, x in enumerate(ordered) for y in ordered[i + 1:]}
+    under_national = sorted(plan for plan, above in cascade.items() if above & set(national))
+    pairs |= {(x, y) for i, x in enumerate(under_national) for y in under_national[i + 1:]}
     return pairs  # type: ignore[return-value]
 
 
