@@ -187,7 +187,8 @@ def related_plans(parents: dict[str, set[str]], national: set[str] = frozenset()
     """
     cascade = {plan: (cited or (set(national) - {plan})) for plan, cited in parents.items()}
     pairs = {tuple(sorted((plan, up))) for plan in cascade for up in _ancestors(plan, cascade) if up != plan}
-    under_national = sorted(plan for plan, above in cascade.items() if above & set(national))
+    # directly under: citing national plans only (a city citing its province and the national plan is not)
+    under_national = sorted(plan for plan, above in cascade.items() if above and above <= set(national))
     pairs |= {(x, y) for i, x in enumerate(under_national) for y in under_national[i + 1:]}
     return pairs  # type: ignore[return-value]
 

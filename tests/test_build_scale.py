@@ -18,13 +18,13 @@ BLANK = re.compile(r"_:\S+")
 
 def test_related_plans_follow_the_cascade():
     parents = {"national": set(), "article": set(), "hainan": {"national"}, "shandong": {"national"},
-               "weihai": {"shandong"}, "jinan": {"shandong"}, "county": {"jinan"}, "shaoyang": set()}
+               "weihai": {"shandong"}, "jinan": {"shandong", "national"}, "county": {"jinan"}, "shaoyang": set()}
     pairs = related_plans(parents, national={"national"})
     # every plan above, however far up
     assert {("county", "jinan"), ("county", "shandong"), ("county", "national")} <= pairs
     # the plans directly under the national plan with each other; a plan citing no loaded plan follows it
     assert {("hainan", "shandong"), ("hainan", "shaoyang"), ("article", "shaoyang")} <= pairs
-    # a province's cities are not paired with each other, nor cousins
+    # a province's cities are not paired with each other (even one also citing the national plan), nor cousins
     assert not pairs & {("jinan", "weihai"), ("county", "weihai"), ("county", "hainan"), ("hainan", "jinan")}
 
 
