@@ -18,7 +18,6 @@ Pure: no RDF, no I/O beyond ``ontology/lexicon/alignment.yaml``.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 

@@ -3,10 +3,15 @@
 The build folder holds the dataset (N-Quads) and the embedded stores made from
 it: LadybugDB for Cypher, Oxigraph for SPARQL.
 
-Each file is parsed and validated on its own: a bad file is reported and left
-out, the others still build.  The dataset is written into a fresh build folder
-and put in service only when complete.  A corpus of which no document could be
-loaded raises ``BuildError`` and leaves the graph in service as it was.
+Each file is parsed and validated on its own, in worker processes
+(``build_documents.py``, ``build_pool.py``): a bad file is reported and left out,
+the others still build.  Each document's graph is appended to the dataset file as
+it comes, then the alignments across plans and the ontology; Oxigraph is
+bulk-loaded from that file and the property graph is mapped from Oxigraph into
+LadybugDB, so memory does not grow with every document (``docs/benchmarks.md``).
+The build folder is put in service only when complete.  A corpus of which no
+document could be loaded raises ``BuildError`` and leaves the graph in service as
+it was.
 """
 
 from __future__ import annotations
