@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlparse
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
-from neo4j.exceptions import Neo4jError
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
 from policykg.graph.model import Node, PropertyGraph, Relationship
 from policykg.graph.neo4j_files import batches, bind, constraint_statement, index_statement
@@ -115,6 +115,21 @@ def detect_dialect(driver: Driver, database: str | None) -> Dialect:
     return NEO4J
 
 
+CONNECT_TIMEOUT_S = 10.0  # a handshake unanswered this long went to a stale descriptor (FalkorDB): try again
+CONNECT_TRIES = 3
+
+
+def _detect_patiently(driver: Driver, target: BoltTarget) -> Dialect:
+    """``detect_dialect``, again after a handshake that timed out: on a loaded machine FalkorDB can answer
+    ``_absorb_stale``'s probe late, leaving a stale descriptor for the driver's first connection."""
+    for _ in range(CONNECT_TRIES - 1):
+        try:
+            return detect_dialect(driver, target.database)
+        except (TimeoutError, ServiceUnavailable, SessionExpired):
+            _absorb_stale(target.uri)
+    return detect_dialect(driver, target.database)
+
+
 @contextmanager
 def connect(target: BoltTarget) -> Iterator[tuple[Driver, Dialect]]:
     """A driver and the server's dialect; closing it leaves no stale descriptor behind."""
@@ -122,10 +137,12 @@ def connect(target: BoltTarget) -> Iterator[tuple[Driver, Dialect]]:
         raise ValueError(f"unknown dialect {target.dialect!r}")
     if target.dialect != "neo4j":
         _absorb_stale(target.uri)
-    driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password))
+    driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
+                                  connection_timeout=CONNECT_TIMEOUT_S,
+                                  connection_acquisition_timeout=CONNECT_TIMEOUT_S)
     dialect = DIALECTS.get(target.dialect or "")
     try:
-        dialect = dialect or detect_dialect(driver, target.database)
+        dialect = dialect or _detect_patiently(driver, target)
         yield driver, dialect
     finally:
         driver.close()
