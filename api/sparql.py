@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from policykg.api.problems import MEDIA_TYPE as PROBLEM, PROBLEM_SCHEMA, Problem, documented
+from policykg.api.problems import Problem, documented
 from policykg.api.services import Services, services
 from policykg.graph import catalogue
 from policykg.graph.reader import QueryRefused
@@ -149,7 +149,6 @@ FormatParam = Annotated[list[str], Query(alias="format", description=(
     "overrides Accept: json, xml, csv, tsv (SELECT/ASK; json and xml also give JSON-LD and RDF/XML for "
     "CONSTRUCT), ttl, nt, jsonld, rdfxml (CONSTRUCT/DESCRIBE), or a media type"))]
 
-_PROBLEM = {"content": {PROBLEM: {"schema": PROBLEM_SCHEMA}}}
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The answer, in the format negotiated by Accept (or format=). SELECT and ASK: SPARQL "
                          "results JSON (default), XML, CSV or TSV (CSV/TSV for SELECT only). CONSTRUCT and "
@@ -158,16 +157,14 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
                       "application/sparql-results+json": {"example": {
                           "head": {"vars": ["programme", "programme_name", "document", "target_group", "quote"]},
                           "results": {"bindings": [{"programme_name": {"type": "literal", "value": "…"}}]}}}}},
-    400: {"description": "No query, or a query that could not be parsed", **_PROBLEM},
-    403: {"description": "An update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE…) or a SERVICE call: refused",
-          **_PROBLEM},
-    406: {"description": "No format acceptable to the request can hold the answer", **_PROBLEM},
-    415: {"description": "POST with a body other than a form or application/sparql-query", **_PROBLEM},
-    422: {"description": "The answer has more rows (or triples) than the row limit (POLICYKG_ROW_LIMIT)",
-          **_PROBLEM},
-    503: {"description": "The query ran past the time limit (POLICYKG_QUERY_TIMEOUT) and was stopped, or every "
-                         "worker stayed busy; Retry-After says when to try again", **_PROBLEM},
-    **documented(413, 429),
+    **documented(400, 403, 406, 413, 415, 422, 429, 503,
+                 s400="No query, or a query that could not be parsed",
+                 s403="An update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE…) or a SERVICE call: refused",
+                 s406="No format acceptable to the request can hold the answer",
+                 s415="POST with a body other than a form or application/sparql-query",
+                 s422="The answer has more rows (or triples) than the row limit (POLICYKG_ROW_LIMIT)",
+                 s503="The query ran past the time limit (POLICYKG_QUERY_TIMEOUT) and was stopped, or every "
+                      "worker stayed busy; Retry-After says when to try again"),
 }
 DESCRIPTION = f"""The [SPARQL 1.1 Protocol](https://www.w3.org/TR/sparql11-protocol/) for queries: SELECT, ASK,
 CONSTRUCT and DESCRIBE over the whole graph. The default graph is the **union of the documents' named graphs**

@@ -32,20 +32,25 @@ the project's own.
 
 from __future__ import annotations
 
-import signal
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from policykg.graph.embedded_reader import MAX_NESTING
-from policykg.graph.reader import Limits, QueryError, QuerySyntaxError, QueryTimeout, QueryUnavailable, Rows
-from policykg.graph.worker_pool import JobTimedOut, PoolBusy, PoolClosed, WorkerDied, WorkerPool
+from policykg.graph.reader import Limits, QueryError, QuerySyntaxError, Rows
+from policykg.graph.worker_pool import WorkerPool, Wording
 
 START_SLACK_S = 5.0  # added to the time limit to bound the wait for a free worker
 GRACE_S = 0.5  # the engine's own interrupt normally answers within this; past it the worker is killed
 WORKERS = 2
 MEMORY_MB = 2048  # how much a worker may grow while answering (None: no limit)
+WORDING = Wording(
+    engine="Cypher", unit="statement", units="statements", narrow="labels, a shorter path, a LIMIT",
+    own_copy="the graph (`policykg export --format neo4j-csv`)",
+    died="the worker running the statement stopped unexpectedly and has been restarted; try again, or simplify "
+         "the statement",
+    crash="the statement made the query engine fail ({signal}); it was stopped and nothing else was affected. "
+          "Simplify it: less nesting, a shorter expression, smaller lists")
 
 
 @dataclass(frozen=True)
@@ -70,41 +75,33 @@ def database_options(folder: Path, memory_mb: int | None) -> dict[str, Any]:
     return options
 
 
-def serve(conn: Connection, folder: str, memory_mb: int | None) -> None:
-    """The worker's loop: open the database read-only, warm up, bound the memory, then answer jobs."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops the workers
-    try:
-        from policykg.graph.embedded_reader import EmbeddedReader
-        from policykg.graph.sparql_worker import _limit_memory
+def open_answerer(folder: str, memory_mb: int | None) -> Callable[[Job], Any]:
+    """In a worker: the database opened read-only (its memory sized for the bound) and warmed up; then
+    ``answer`` per job."""
+    from policykg.graph.embedded_reader import EmbeddedReader
 
-        reader = EmbeddedReader(Path(folder), pool_size=1, isolate=False,
-                                options=database_options(Path(folder), memory_mb))
-        reader.read("MATCH (n) RETURN count(*) AS n", guard=True)
-        _limit_memory(memory_mb)
-    except Exception as error:  # noqa: BLE001 - reported to the parent, which logs it
-        conn.send(f"{type(error).__name__}: {error}")
-        return
-    conn.send("ready")
-    while True:
+    reader = EmbeddedReader(Path(folder), pool_size=1, isolate=False, options=database_options(Path(folder), memory_mb))
+    reader.read("MATCH (n) RETURN count(*) AS n", guard=True)
+
+    def answer(job: Job) -> Any:
         try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return  # the server closed the pipe or exited
-        try:
-            reply: Any = reader.read(job.statement, job.params, job.limits, guard=True)
+            return reader.read(job.statement, job.params, job.limits, guard=True)
         except QueryError as error:
-            reply = error
+            return error
         except MemoryError:
-            reply = QueryError("the statement needed more memory than a query may use; narrow it or add a LIMIT")
+            return QueryError("the statement needed more memory than a query may use; narrow it or add a LIMIT")
         except RecursionError:
-            reply = QueryError("the answer is nested too deeply to be sent; return its parts instead")
+            return QueryError("the answer is nested too deeply to be sent; return its parts instead")
         except Exception as error:  # noqa: BLE001 - the engine's own message is the best detail
-            reply = QueryError(f"the statement could not be answered: {error}")
-        try:
-            conn.send(reply)
-        except (RecursionError, MemoryError, ValueError, TypeError) as error:  # not picklable / too deep
-            conn.send(QueryError(f"the answer could not be sent ({type(error).__name__}); "
-                                 "return plain values, fewer or less nested"))
+            return QueryError(f"the statement could not be answered: {error}")
+
+    return answer
+
+
+def unsendable(error: Exception) -> QueryError:
+    """The reply instead of an answer the pipe could not carry (not picklable, nested too deep)."""
+    return QueryError(f"the answer could not be sent ({type(error).__name__}); return plain values, fewer or less "
+                      "nested")
 
 
 class CypherSandbox:
@@ -112,37 +109,15 @@ class CypherSandbox:
 
     def __init__(self, folder: Path, workers: int = WORKERS, memory_mb: int | None = MEMORY_MB) -> None:
         self.folder, self.size = Path(folder), workers
-        self._pool = WorkerPool(serve, (str(self.folder), memory_mb), workers, "cypher")
+        self._pool = WorkerPool(open_answerer, (str(self.folder), memory_mb), workers, WORDING, memory_mb,
+                                unsendable)
 
     def run(self, statement: str, params: dict[str, Any] | None, limits: Limits) -> tuple[list[str], Rows]:
         """Answer one statement in a worker; raises a ``QueryError``."""
         if _nesting(params) > MAX_NESTING:
             raise QuerySyntaxError(f"the parameters nest lists or maps more than {MAX_NESTING} levels deep")
-        wait_s = limits.timeout_s + START_SLACK_S
-        try:
-            reply = self._pool.ask(Job(statement, dict(params or {}), limits), limits.timeout_s + GRACE_S, wait_s)
-        except PoolBusy:
-            raise QueryTimeout(f"the server is busy: all {self.size} Cypher workers were answering other "
-                               f"statements for {wait_s:g} s; try again in a moment") from None
-        except PoolClosed as closed:
-            raise QueryUnavailable(f"the Cypher workers could not start: {closed.startup_error}" if closed.startup_error
-                                   else "the Cypher endpoint is shutting down; try again when the server is back"
-                                   ) from None
-        except WorkerDied as died:
-            code = died.exitcode
-            if code is not None and code < 0 and -code != signal.SIGKILL:
-                raise QueryError(f"the statement made the query engine fail ({_signal_name(-code)}); it was "
-                                 "stopped and nothing else was affected. Simplify it: less nesting, a shorter "
-                                 "expression, smaller lists") from None
-            raise QueryUnavailable("the worker running the statement stopped unexpectedly and has been "
-                                   "restarted; try again, or simplify the statement") from None
-        except JobTimedOut:
-            raise QueryTimeout(f"the statement ran past the time limit of {limits.timeout_s:g} s and was "
-                               "stopped; narrow it (labels, a shorter path, a LIMIT) or run it on your own copy "
-                               "of the graph (`policykg export --format neo4j-csv`)") from None
-        if isinstance(reply, QueryError):
-            raise reply
-        return reply
+        return self._pool.answer(Job(statement, dict(params or {}), limits), limits.timeout_s,
+                                 limits.timeout_s + START_SLACK_S, GRACE_S)
 
     def pids(self) -> list[int]:
         return self._pool.pids()
@@ -162,10 +137,3 @@ def _nesting(value: Any) -> int:
             children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
             stack.extend((child, depth + 1) for child in children)
     return deepest
-
-
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"

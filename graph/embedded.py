@@ -30,15 +30,14 @@ import csv
 import json
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import ladybug
 import pyoxigraph
 
-from policykg.graph.model import (BOOLEAN, DOUBLE, INT64, STRING, STRING_LIST, LabelSchema, Node, PropertyGraph,
-                                  Relationship, RelationshipSchema, Schema, Value, merge_types)
+from policykg.graph.model import (BOOLEAN, DOUBLE, INT64, STRING, STRING_LIST, Node, PropertyGraph, Relationship,
+                                  Schema, SchemaBuilder, Value, uniform_lists)
 
 CYPHER_DIR, CYPHER_FILE, SPARQL_DIR = "cypher", "graph.lbug", "sparql"
 GRAPHS = "graphs"  # every table's extra STRING[] column: the named graphs that state the node or relationship
@@ -79,7 +78,7 @@ def write_cypher_stream(nodes: Iterable[Node], relationships: Iterable[Relations
         connection = ladybug.Connection(database)
         try:
             connection.execute("BEGIN TRANSACTION")
-            schema = spool.schema()
+            schema = spool.schema.schema(uniform_lists=True)
             _create_tables(connection, schema)
             _copy_nodes(connection, spool, schema, Path(tmp))
             _copy_relationships(connection, spool, schema, Path(tmp))
@@ -97,25 +96,17 @@ class _Spool:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.label_of: dict[str, str] = {}
-        self.node_types: dict[str, dict[str, str]] = defaultdict(dict)
-        self.listed: dict[str, set[str]] = defaultdict(set)  # per label: properties that are a list somewhere
-        self.rel_types: dict[str, dict[str, str]] = defaultdict(dict)
-        self.pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self.schema = SchemaBuilder()
         self.files: dict[tuple, Any] = {}
         self.node_count = self.relationship_count = 0
 
     def node(self, node: Node) -> None:
-        self.label_of[node.iri] = node.label
-        merge_types(self.node_types[node.label], node.props)
-        self.listed[node.label] |= {k for k, v in node.props.items() if isinstance(v, list)}
+        self.schema.add_node(node)
         self._write(("node", node.label), [node.iri, node.props, list(node.graphs)])
         self.node_count += 1
 
     def relationship(self, rel: Relationship) -> None:
-        start, end = self.label_of[rel.start], self.label_of[rel.end]
-        merge_types(self.rel_types[rel.type], rel.props)
-        self.pairs[rel.type].add((start, end))
+        start, end = self.schema.add_relationship(rel)
         self._write(("rel", rel.type, start, end), [rel.start, rel.end, rel.props, list(rel.graphs)])
         self.relationship_count += 1
 
@@ -136,16 +127,6 @@ class _Spool:
         with open(handle.name, encoding="utf-8") as lines:
             for line in lines:
                 yield json.loads(line)
-
-    def schema(self) -> Schema:
-        """As ``PropertyGraph.schema()`` of the graph with uniform lists: a listed property is a STRING[]."""
-        labels = {}
-        for label, types in sorted(self.node_types.items()):
-            types = {**types, **{name: STRING_LIST for name in self.listed[label]}}
-            labels[label] = LabelSchema(dict(sorted(types.items())))
-        return Schema(labels=labels, relationships={
-            name: RelationshipSchema(dict(sorted(props.items())), sorted(self.pairs[name]))
-            for name, props in sorted(self.rel_types.items())})
 
 
 def write_sparql(dataset_path: Path, directory: Path) -> dict[str, float | int]:
@@ -227,18 +208,10 @@ def _create_tables(connection: ladybug.Connection, schema: Schema) -> None:
 def _copy_nodes(connection: ladybug.Connection, spool: _Spool, schema: Schema, tmp: Path) -> None:
     for index, label in enumerate(schema.labels):
         columns = _columns(schema.labels[label].properties)
-        listed = spool.listed[label]
-        rows = ([_cell(iri, STRING)] + _cells(_uniform(props, listed), tuple(graphs), columns)
+        listed = spool.schema.listed[label]
+        rows = ([_cell(iri, STRING)] + _cells(uniform_lists(props, listed), tuple(graphs), columns)
                 for iri, props, graphs in spool.rows(("node", label)))
         _copy(connection, label, tmp / f"node-{index}.csv", {"iri": STRING, **columns}, rows, "")
-
-
-def _uniform(props: dict[str, Value], listed: set[str]) -> dict[str, Value]:
-    """A property that is a list on one node of a label is a list (of strings) on every node of it."""
-    for name in listed & props.keys():
-        value = props[name]
-        props[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
-    return props
 
 
 def _copy_relationships(connection: ladybug.Connection, spool: _Spool, schema: Schema, tmp: Path) -> None:
@@ -246,7 +219,8 @@ def _copy_relationships(connection: ladybug.Connection, spool: _Spool, schema: S
     groups = sorted((name, start, end) for name, rel in schema.relationships.items() for start, end in rel.pairs)
     for index, (name, start, end) in enumerate(groups):
         columns = _columns(schema.relationships[name].properties)
-        rows = ([a, b] + _cells(props, tuple(graphs), columns) for a, b, props, graphs in spool.rows(("rel", name, start, end)))
+        rows = ([a, b] + _cells(props, tuple(graphs), columns)
+                for a, b, props, graphs in spool.rows(("rel", name, start, end)))
         options = f" (from={json.dumps(start)}, to={json.dumps(end)})"
         keys = {"from": STRING, "to": STRING}
         _copy(connection, name, tmp / f"rel-{index}.csv", {**keys, **columns}, rows, options)

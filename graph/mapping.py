@@ -40,7 +40,7 @@ from rdflib.namespace import PROV, RDF
 
 from .mapping_rules import (Rules, label_of, literal_value, load_rules, property_name,
                             relationship_type, sort_key)
-from .model import Node, PropertyGraph, Relationship, Value
+from .model import Node, PropertyGraph, Relationship, Value, uniform_lists
 from .quad_index import DatasetIndex, QuadIndex, StoreIndex
 
 EVIDENCE_CACHE = 100_000
@@ -72,6 +72,7 @@ class _Mapper:
         self.index = index
         self.labels = {s: label for s, types in index.typed_subjects()
                        if (label := label_of(types, rules)) is not None}
+        self.turned = turned_predicates(rules)  # links the mapping may turn round: looked up by their object
         self.evidence_class = rules.term("Evidence")
         self.evidence = lru_cache(maxsize=EVIDENCE_CACHE)(self._evidence)
         self.rank = lru_cache(maxsize=EVIDENCE_CACHE)(self._rank)
@@ -115,7 +116,7 @@ class _Mapper:
     def records(self, evidence: set) -> list[Evidence]:
         return [record for e in evidence if (record := self.evidence(e)) is not None]
 
-# -- nodes ---------------------------------------------------------------------
+    # -- nodes ---------------------------------------------------------------------
     def node(self, iri: URIRef) -> Node:
         values: dict[str, list[Value]] = defaultdict(list)
         graphs: set[str] = set()
@@ -201,8 +202,7 @@ class _Mapper:
     def relationships_from(self, start: URIRef) -> list[Relationship]:
         """Every relationship whose (oriented) start is ``start``, sorted by type and end."""
         found: dict[tuple, dict] = {}
-        turned = set(self.rules.inverse_of) | set(self.rules.symmetric)
-        incoming = [(s, p, start, g) for s, p, g in self.index.referring(start, turned) if s in self.labels]
+        incoming = [(s, p, start, g) for s, p, g in self.index.referring(start, self.turned) if s in self.labels]
         for s, p, o, g in [(start, p, o, g) for p, o, g in self.about(start)] + incoming:
             if self.is_link(p, o) and (key := self.orient(s, p, o))[0] == start:
                 self._add(found, key)["graphs"].add(g)
@@ -261,9 +261,7 @@ def _uniform_lists(nodes: list[Node]) -> list[Node]:
     for node in nodes:
         listed[node.label] |= {k for k, v in node.props.items() if isinstance(v, list)}
     for node in nodes:
-        for name in listed[node.label] & node.props.keys():
-            value = node.props[name]
-            node.props[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
+        uniform_lists(node.props, listed[node.label])
     return nodes
 
 
@@ -290,6 +288,11 @@ def stream(index: QuadIndex, rules: Rules) -> tuple[Iterator[Node], Iterator[Rel
     return nodes, relationships
 
 
+def turned_predicates(rules: Rules) -> frozenset[URIRef]:
+    """The predicates whose links ``orient`` may turn round (inverses, symmetric ones)."""
+    return frozenset(rules.inverse_of) | rules.symmetric
+
+
 def reverse_predicates(rules: Rules) -> set[URIRef]:
     """The predicates the mapping looks up by object: those it may turn round, and a statement's ends."""
-    return set(rules.inverse_of) | set(rules.symmetric) | {RDF.subject, RDF.object}
+    return set(turned_predicates(rules)) | {RDF.subject, RDF.object}

@@ -61,20 +61,59 @@ class PropertyGraph:
 
     def schema(self) -> Schema:
         """Labels with their typed properties, relationship types with theirs and their label pairs."""
-        label_of = {node.iri: node.label for node in self.nodes}
-        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        builder = SchemaBuilder()
         for node in self.nodes:
-            merge_types(labels[node.label], node.props)
-        relationships: dict[str, dict[str, str]] = defaultdict(dict)
-        pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
+            builder.add_node(node)
         for rel in self.relationships:
-            merge_types(relationships[rel.type], rel.props)
-            pairs[rel.type].add((label_of[rel.start], label_of[rel.end]))
-        return Schema(
-            labels={name: LabelSchema(dict(sorted(props.items()))) for name, props in sorted(labels.items())},
-            relationships={name: RelationshipSchema(dict(sorted(props.items())), sorted(pairs[name]))
-                           for name, props in sorted(relationships.items())},
-        )
+            builder.add_relationship(rel)
+        return builder.schema()
+
+
+class SchemaBuilder:
+    """A graph's ``Schema``, worked out one node and one relationship at a time (nodes first).
+
+    ``PropertyGraph.schema()`` uses it, and so does a writer that never holds the
+    whole graph (``embedded.write_cypher_stream``).
+    """
+
+    def __init__(self) -> None:
+        self.label_of: dict[str, str] = {}
+        self.listed: dict[str, set[str]] = defaultdict(set)  # per label: properties that are a list somewhere
+        self._labels: dict[str, dict[str, str]] = defaultdict(dict)
+        self._relationships: dict[str, dict[str, str]] = defaultdict(dict)
+        self._pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
+
+    def add_node(self, node: Node) -> None:
+        self.label_of[node.iri] = node.label
+        _merge_types(self._labels[node.label], node.props)
+        self.listed[node.label] |= {k for k, v in node.props.items() if isinstance(v, list)}
+
+    def add_relationship(self, rel: Relationship) -> tuple[str, str]:
+        """Adds ``rel``; its (start label, end label)."""
+        pair = (self.label_of[rel.start], self.label_of[rel.end])
+        _merge_types(self._relationships[rel.type], rel.props)
+        self._pairs[rel.type].add(pair)
+        return pair
+
+    def schema(self, uniform_lists: bool = False) -> Schema:
+        """The schema; with ``uniform_lists``, as if ``uniform_lists`` had been applied to every node first
+        (a property that is a list on one node of a label is a STRING[] column)."""
+        labels = {}
+        for label, types in sorted(self._labels.items()):
+            if uniform_lists:
+                types = {**types, **{name: STRING_LIST for name in self.listed[label]}}
+            labels[label] = LabelSchema(dict(sorted(types.items())))
+        return Schema(labels=labels, relationships={
+            name: RelationshipSchema(dict(sorted(props.items())), sorted(self._pairs[name]))
+            for name, props in sorted(self._relationships.items())})
+
+
+def uniform_lists(props: dict[str, Value], listed: set[str]) -> dict[str, Value]:
+    """``props`` with each property of ``listed`` (a list on some node of the label) as a list of strings."""
+    for name in listed & props.keys():
+        value = props[name]
+        props[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
+    return props
 
 
 def value_type(value: Value) -> str:
@@ -90,7 +129,7 @@ def value_type(value: Value) -> str:
     return STRING
 
 
-def merge_types(columns: dict[str, str], props: dict[str, Value]) -> None:
+def _merge_types(columns: dict[str, str], props: dict[str, Value]) -> None:
     """Add ``props``' types to ``columns``; a property seen with two types becomes a STRING."""
     for name, value in props.items():
         kind = value_type(value)

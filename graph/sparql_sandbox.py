@@ -38,12 +38,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from policykg.graph.reader import QueryError, QueryTimeout, QueryUnavailable
-from policykg.graph.sparql_worker import DEFAULT_FORMATS, Answer, Job, Kind, serve
-from policykg.graph.worker_pool import JobTimedOut, PoolBusy, PoolClosed, WorkerDied, WorkerPool
+from policykg.graph.sparql_worker import DEFAULT_FORMATS, Answer, Job, Kind, open_answerer
+from policykg.graph.worker_pool import WorkerPool, Wording
 
 START_SLACK_S = 5.0  # added to the time limit to bound the wait for a free worker
 MEMORY_MB = 2048  # how much a worker may grow while answering (``memory_mb``; None: no limit)
+WORDING = Wording(
+    engine="SPARQL", unit="query", units="queries", narrow="more specific patterns, fewer OPTIONALs, a LIMIT",
+    own_copy="the data (`policykg export --format trig`)",
+    died="the worker running the query stopped unexpectedly (it may have run out of memory) and has been "
+         "restarted; simplify the query or add a LIMIT, then try again")
 
 
 class SparqlSandbox:
@@ -54,32 +58,13 @@ class SparqlSandbox:
         self.folder = Path(folder)
         self.size, self.timeout_s, self.max_rows = workers, timeout_s, max_rows
         self.wait_s = timeout_s + START_SLACK_S if wait_s is None else wait_s
-        self._pool = WorkerPool(serve, (str(self.folder), max_rows, memory_mb), workers, "sparql")
+        self._pool = WorkerPool(open_answerer, (str(self.folder), max_rows), workers, WORDING, memory_mb)
 
     def run(self, query: str, formats: Mapping[Kind, str | None] | None = None,
             default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()) -> Answer:
         """Answer one query; raises a ``QueryError`` (refused, syntax, timeout, too large, not acceptable)."""
         job = Job(query, dict(formats or DEFAULT_FORMATS), tuple(default_graphs), tuple(named_graphs))
-        try:
-            reply = self._pool.ask(job, self.timeout_s, self.wait_s)
-        except PoolBusy:
-            raise QueryTimeout(f"the server is busy: all {self.size} SPARQL workers were answering other "
-                               f"queries for {self.wait_s:g} s; try again in a moment") from None
-        except PoolClosed as closed:
-            raise QueryUnavailable(f"the SPARQL workers could not start: {closed.startup_error}" if closed.startup_error
-                                   else "the SPARQL endpoint is shutting down; try again when the server is back"
-                                   ) from None
-        except WorkerDied:
-            raise QueryUnavailable("the worker running the query stopped unexpectedly (it may have run out of "
-                                   "memory) and has been restarted; simplify the query or add a LIMIT, then try "
-                                   "again") from None
-        except JobTimedOut:
-            raise QueryTimeout(f"the query ran past the time limit of {self.timeout_s:g} s and was stopped; "
-                               "narrow it (more specific patterns, fewer OPTIONALs, a LIMIT) or run it on your "
-                               "own copy of the data (`policykg export --format trig`)") from None
-        if isinstance(reply, QueryError):
-            raise reply
-        return reply
+        return self._pool.answer(job, self.timeout_s, self.wait_s)
 
     def pids(self) -> list[int]:
         """Process ids of the live workers (for tests and monitoring)."""

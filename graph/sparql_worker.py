@@ -1,6 +1,6 @@
 """The worker side of the SPARQL sandbox: one process, one read-only store, one job at a time.
 
-``serve`` is the process's loop; ``answer`` checks a job's query
+``open_answerer`` prepares a worker (``worker_pool.run_worker`` is its loop); ``answer`` checks a job's query
 (``sparql_guard``), runs it, reads at most ``max_rows + 1`` results and writes
 them with rdflib's writers.  The data classes here (``Job``, ``Answer``,
 ``Format``) are what crosses the pipe.  ``graph/sparql_sandbox.py`` runs the
@@ -9,12 +9,11 @@ pool and the time limit.
 
 from __future__ import annotations
 
-import signal
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Callable, Iterable, Literal, Mapping
 
 from policykg.graph.reader import QueryError, QuerySyntaxError, ResultTooLarge
 from policykg.graph.terms import TripleTerm, to_rdflib
@@ -75,25 +74,13 @@ class Answer:
     body: bytes
 
 
-def serve(conn: Connection, folder: str, max_rows: int, memory_mb: int | None) -> None:
-    """The worker's loop: open the store read-only, warm up, then answer jobs until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops the workers
-    try:
-        from policykg.graph.embedded import open_sparql
+def open_answerer(folder: str, max_rows: int) -> Callable[[Job], Answer | QueryError]:
+    """In a worker: the build's store opened read-only and the writers warmed up; then ``answer`` per job."""
+    from policykg.graph.embedded import open_sparql
 
-        store = open_sparql(Path(folder))
-        _warm_up()
-        _limit_memory(memory_mb)
-    except Exception as error:  # noqa: BLE001 - reported to the parent, which logs it
-        conn.send(f"{type(error).__name__}: {error}")
-        return
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return  # the server closed the pipe or exited
-        conn.send(answer(store, job, max_rows))
+    store = open_sparql(Path(folder))
+    _warm_up()
+    return partial(answer, store, max_rows=max_rows)
 
 
 def answer(store: Any, job: Job, max_rows: int) -> Answer | QueryError:
@@ -232,20 +219,3 @@ def _warm_up() -> None:
                 table.serialize(format=FORMATS[name].writer, encoding="utf-8")
             else:
                 _write_table(table, FORMATS[name])
-
-
-def _limit_memory(memory_mb: int | None) -> None:
-    """Let the worker's address space grow by at most ``memory_mb`` beyond what it has once ready.
-
-    Relative to the ready worker's size, because that size (thread stacks, the store's caches) depends on the
-    machine. A query that needs more fails: the engine aborts, the worker dies and is replaced, and the request
-    is told so. Linux only (elsewhere RLIMIT_AS is not enforced); None switches it off.
-    """
-    status = Path("/proc/self/status")
-    if not memory_mb or not status.exists():
-        return
-    import resource
-
-    size_kb = next(int(line.split()[1]) for line in status.read_text().splitlines() if line.startswith("VmSize:"))
-    limit = (size_kb + memory_mb * 1024) * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -23,7 +23,8 @@ from functools import cache
 
 from .lexicon import load_lexicon
 
-LEVEL_RANK = {"national": 3, "provincial": 2, "municipal": 1, "county": 0}
+NATIONAL = "national"
+LEVEL_RANK = {NATIONAL: 3, "provincial": 2, "municipal": 1, "county": 0}
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from .lines import text_lines
 from .metadata import extract_metadata
-from .model import Division, ParsedDocument, PlanMetadata, SourceDocument, Span
+from .model import ParsedDocument, PlanMetadata, SourceDocument, Span
 from .normalise import normalise
-from .programmes import find_programmes
+from .programmes import divisions, find_programmes
 from .relations import find_relations
 from .source import SIDECAR_SUFFIX, DocumentError, read_document
 from .structure import parse_structure
@@ -75,7 +75,7 @@ def _cut_long_title(source: SourceDocument, metadata: PlanMetadata) -> list[str]
 
 def _empty_headings(document: ParsedDocument) -> list[str]:
     """Headings with no text under them (and no sub-headings): said, and kept as empty sections."""
-    leaves = [d for d in _walk(document.chapters) if not d.children]
+    leaves = [d for d in divisions(document.chapters) if not d.children]
     empty = [d for d in leaves if not document.text.text[d.span.end:d.body.end].strip()]
     if not empty:
         return []
@@ -85,9 +85,3 @@ def _empty_headings(document: ParsedDocument) -> list[str]:
     names = ", ".join(f"{d.marker} {d.title}".strip() for d in empty[:LISTED_EMPTY_HEADINGS])
     more = f" and {len(empty) - LISTED_EMPTY_HEADINGS} more" if len(empty) > LISTED_EMPTY_HEADINGS else ""
     return [f"{len(empty)} heading(s) with no text under them, kept as empty sections: {names}{more}"]
-
-
-def _walk(divisions: list[Division]):
-    for division in divisions:
-        yield division
-        yield from _walk(division.children)

@@ -29,13 +29,14 @@ def candidates(writer: DocumentGraph) -> tuple[list[Candidate], list[Candidate]]
 
 
 def alignment_triples(indicators: list[Candidate], programmes: list[Candidate],
-                      parents: dict[str, set[str]] | None = None) -> Iterator[tuple]:
+                      parents: dict[str, set[str]] | None = None, national: set[str] = frozenset()
+                      ) -> Iterator[tuple]:
     """The alignments among the documents' candidates: of plans related in the cascade when ``parents``
-    (each document's plan → the loaded plans it cites) is given, else of every pair of plans.
+    (each document's plan → the loaded plans it cites; ``national``: the national plans) is given, else of
+    every pair of plans.
 
     One at a time: a large corpus has millions of them, which the build writes straight to its file.
     """
-    national = {c.plan for c in [*indicators, *programmes] if c.level == "national"}
     related = related_plans(parents, national) if parents is not None else None
     for alignment in [*align_indicators(indicators, related), *align_programmes(programmes, related)]:
         yield from _triples(alignment)

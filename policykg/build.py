@@ -33,6 +33,7 @@ from policykg.build_pool import DocumentPool, build_workers
 from policykg.graph.datadir import DataDir
 from policykg.graph.embedded import CYPHER_DIR, SPARQL_DIR, write_cypher_stream, write_sparql
 from policykg.graph.mapping import stream_store
+from policykg.loaders.align import NATIONAL
 from policykg.loaders.iris import ID, graph_iri, plan_iri
 from policykg.loaders.rdf_alignments import alignment_triples
 from policykg.loaders.source import SIDECAR_SUFFIX, list_documents, orphan_sidecars
@@ -198,6 +199,7 @@ def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport
     """
     indicators, programmes = [], []
     parents: dict[str, set[str]] = {}  # each document → the loaded plans it cites: the cascade
+    national: set[str] = set()  # the national plans, which a plan citing no loaded plan follows
     with path.open("w", encoding="utf-8") as out:
         for graphed in results:
             say(graphed.file, "graph")
@@ -212,11 +214,13 @@ def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport
             indicators += graphed.indicators
             programmes += graphed.programmes
             parents[graphed.plan] = graphed.parents
+            if graphed.level == NATIONAL:
+                national.add(graphed.plan)
         say("all documents", "align")
         with _timed(stages, "align"):
             suffix = f" <{ALIGNMENTS_GRAPH}> .\n"
             out.writelines(" ".join(term.n3() for term in triple) + suffix
-                           for triple in alignment_triples(indicators, programmes, parents))
+                           for triple in alignment_triples(indicators, programmes, parents, national))
         _write_graph(out, ONTOLOGY_GRAPH, ontology_graph().serialize(format="nt"))
 
 

@@ -34,6 +34,7 @@ from policykg.loaders.rdf_alignments import candidates
 from policykg.loaders.source import DocumentError
 from policykg.loaders.validate import validate_graph
 
+
 @dataclass
 class Indexed:
     """Pass 1: what the build needs to know of a file before writing any graph."""
@@ -59,6 +60,7 @@ class Graphed:
 
     file: str
     plan: str | None = None  # the document's IRI (a plan's or an article's)
+    level: str | None = None  # national | provincial | municipal | county
     parents: set[str] = field(default_factory=set)  # the loaded plans it cites
     ntriples: str = ""  # the graph as N-Triples (text pickles faster than rdflib terms)
     triple_count: int = 0
@@ -72,16 +74,16 @@ class Graphed:
 
 def index_document(path: Path) -> Indexed:
     """Parse ``path`` and keep only its identity; a file that cannot be loaded gets ``error``."""
-    started = time.perf_counter()
+    clock = _Clock()
     try:
         document = parse_document(path)
     except DocumentError as error:
-        return Indexed(path, error=str(error), seconds={"parse": time.perf_counter() - started})
+        return Indexed(path, error=str(error), seconds=clock.lap("parse"))
     text = document.text.text
     return Indexed(path, slug=document_slug(document), title=document.metadata.title,
                    title_key=title_key(document.metadata.title), kind=document.metadata.kind,
                    digest=hashlib.sha256(text.encode("utf-8")).hexdigest(), warnings=list(document.warnings),
-                   seconds={"parse": time.perf_counter() - started})
+                   seconds=clock.lap("parse"))
 
 
 def graph_document(path: Path, loaded: dict[str, URIRef]) -> Graphed:
@@ -102,9 +104,9 @@ def graph_document(path: Path, loaded: dict[str, URIRef]) -> Graphed:
     indicators, programmes = candidates(writer)
     loaded_plans = set(loaded.values())
     parents = {str(cited) for cited in graph.objects(writer.iri, ELI.based_on) if cited in loaded_plans}
-    return Graphed(path.name, plan=str(writer.iri), parents=parents,
-                   ntriples=graph.serialize(format="nt"), triple_count=len(graph), counts=class_counts(graph), indicators=indicators,
-                   programmes=programmes, seconds=clock.seconds)
+    return Graphed(path.name, plan=str(writer.iri), level=document.metadata.level, parents=parents,
+                   ntriples=graph.serialize(format="nt"), triple_count=len(graph), counts=class_counts(graph),
+                   indicators=indicators, programmes=programmes, seconds=clock.seconds)
 
 
 def class_counts(graph) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """``wrk`` runs: a C load generator with its own connections, so the figures are the server's.
 
-Invoked as ``bench/api_latency.py`` invokes it (``-t min(clients, 2) -c clients -d S --latency``)
-plus ``--timeout`` long enough that a slow route's requests are measured, not
+Invoked with ``-t min(clients, 2) -c clients -d S --latency`` (two threads: the machine has two CPUs)
+and ``--timeout`` long enough that a slow route's requests are measured, not
 dropped as socket timeouts.  Every non-2xx answer and socket error is counted:
 a route that answers 404 fast must not pass for a fast route.
 """

@@ -1,10 +1,9 @@
 """Start and stop the servers under load: ``policykg serve`` on a build, and the ceiling app.
 
-Started as ``bench/api_latency.py`` starts the API: this interpreter, a free loopback
-port, ``POLICYKG_RATE_LIMIT=0`` (wrk's connections all come from one address).  The
-server's output goes to a log file; start-up waits for ``/api/health`` (or the
-ceiling route) for as long as it takes to load a big graph's entity index, and the
-time it took is a figure.  Stopping ends the server and then any of its own child
+This interpreter, a free loopback port, ``POLICYKG_RATE_LIMIT=0`` (wrk's connections
+all come from one address).  The server's output goes to a log file; start-up
+waits for ``/api/health`` (or the ceiling route) for as long as it takes to load a
+big graph's entity index, and the time it took is a figure.  Stopping ends the server and then any of its own child
 processes still there (SPARQL and Cypher workers), by pid.
 """
 
@@ -107,9 +106,12 @@ def stop(process: subprocess.Popen) -> None:
             pass
 
 
-def policykg_server(data_dir: Path, log: Path, timeout: float) -> AbstractContextManager[Server]:
+def policykg_server(data_dir: Path | None, log: Path, timeout: float) -> AbstractContextManager[Server]:
+    """``policykg serve`` on a free loopback port (``data_dir`` None: the configured default), no rate limit:
+    a load tool's connections all come from one address."""
     port = free_port()
-    command = [sys.executable, "-m", "policykg.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)]
+    command = [sys.executable, "-m", "policykg.cli", "serve", "--port", str(port)]
+    command += ["--data-dir", str(data_dir)] if data_dir else []
     return serve(command, "/api/health", log, port, timeout, {"POLICYKG_RATE_LIMIT": "0"})
 
 
