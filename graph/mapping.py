@@ -23,7 +23,7 @@ in memory (``map_dataset``) or the build's Oxigraph store on disk
 (``stream_store``, which yields nodes and relationships one at a time, so the
 memory of a build does not grow with every document).  Relationships are
 gathered per start node: its own links, the links to it that are turned round
-(inverses, symmetric ones from a lower level) and the ``rdf:Statement``\ s about
+(inverses, symmetric ones from a lower level) and the ``rdf:Statement`` nodes about
 them, so no table of every relationship is ever held.
 """
 

@@ -7,7 +7,7 @@ server has threads, and forking a threaded process is unsafe) that gets SIGKILL
 when it runs past its time.  Each sandbox gives the function that opens its
 store in a worker (``open_answerer``) and the ``Wording`` of what to tell the
 client; this module runs the processes, the pipes, the deadlines and the memory
-bound, and turns what happened to a job into the readers' ``QueryError``\ s.
+bound, and turns what happened to a job into the readers' ``QueryError`` exceptions.
 
 Workers start when the pool is made and join it once they report "ready" (a
 thread waits for that, so a request never waits on imports); a worker that was
