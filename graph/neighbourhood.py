@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykg.graph.lookups import Lookups, chunks, entry_ref
+from policykg.graph.lookups import Lookups, entry_ref
 
 MAX_DEPTH, MAX_PATH = 3, 8
 _TYPE_OF = {"ladybug": "label(r)", "neo4j": "type(r)", "falkordb": "type(r)"}
 _STEP = """
-MATCH (a){arrow}(b) WHERE a.iri IN $iris
+UNWIND $iris AS i MATCH (a:{label} {{iri: i}})
+OPTIONAL MATCH (a){arrow}(b)
 RETURN a.iri AS a, {type} AS type, b.iri AS b, r.quotes AS quotes, r.documents AS documents,
        r.divisions AS divisions, r.spans AS spans, r.matched AS matched, r.method AS method, r.score AS score"""
 _SHORTEST = {
@@ -35,13 +36,20 @@ RETURN a.iri AS a, {type} AS type, b.iri AS b, r.quotes AS quotes, r.documents A
 
 def neighbours(lookups: Lookups, iri: str, depth: int = 1, types: set[str] | None = None,
                max_nodes: int = 300) -> dict[str, Any]:
-    """Nodes within ``depth`` steps (either direction) of ``iri``, only of ``types`` if given, at most ``max_nodes``."""
+    """Nodes within ``depth`` steps (either direction) of ``iri``, only of ``types`` if given, at most ``max_nodes``.
+
+    When the limit cuts the answer (``truncated``), which nodes are kept is the engine's order, and edges
+    between kept nodes may be missing: without ``types``, each statement of a step reads at most
+    ``2 × max_nodes`` relationships, so a hub (a programme kind, a broad group: thousands of programmes at
+    thousands of plans) costs what the answer can hold, not its degree."""
     seen = {iri: 0}
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     frontier, truncated = [iri], False
     for level in range(1, min(depth, MAX_DEPTH) + 1):
         reached: list[str] = []
-        for row in _step(lookups, frontier):
+        rows, cut = _step(lookups, frontier, None if types else 2 * max_nodes)
+        truncated |= cut
+        for row in rows:
             other = row["b"]
             label = lookups.index.by_iri[other].label if other in lookups.index.by_iri else None
             if types and label not in types:
@@ -61,15 +69,26 @@ def neighbours(lookups: Lookups, iri: str, depth: int = 1, types: set[str] | Non
             "truncated": truncated}
 
 
-def _step(lookups: Lookups, frontier: list[str]) -> list[dict[str, Any]]:
-    """Every relationship at the frontier, outgoing and incoming, as (a → other) rows with ``forward``."""
-    rows = []
+def _step(lookups: Lookups, frontier: list[str], limit: int | None) -> tuple[list[dict[str, Any]], bool]:
+    """Every relationship at the frontier, outgoing and incoming, as (a → other) rows with ``forward``; and
+    whether a statement stopped at ``limit`` rows.
+
+    The frontier is looked up by key, label by label (``Lookups.keyed``): an unlabelled
+    ``(a) WHERE a.iri IN …`` scanned every table of the graph twice per step."""
+    by_label: dict[str, list[str]] = {}
+    for iri in frontier:
+        entry = lookups.index.by_iri.get(iri)
+        if entry is not None:
+            by_label.setdefault(entry.label, []).append(iri)
+    rows, cut = [], False
     type_of = _TYPE_OF[lookups.reader.dialect]
-    for batch in chunks(frontier):
+    for label, iris in sorted(by_label.items()):
         for arrow, forward in (("-[r]->", True), ("<-[r]-", False)):
-            for row in lookups.rows(_STEP.format(arrow=arrow, type=type_of), iris=batch):
-                rows.append({**row, "forward": forward})
-    return rows
+            statement = _STEP.format(label=label, arrow=arrow, type=type_of) + (f" LIMIT {limit}" if limit else "")
+            found = lookups.rows(statement, iris=iris) if limit else lookups.keyed(statement, iris)
+            cut |= limit is not None and len(found) >= limit
+            rows += [{**row, "forward": forward} for row in found if row["b"] is not None]
+    return rows, cut
 
 
 def _key(row: dict[str, Any]) -> tuple[str, str, str]:

@@ -26,8 +26,9 @@ MATCH (x:{label})-[:IN_DOCUMENT]->(p:{document} {{iri: $iri}})
 MATCH (x)-[:IS_PART_OF]->(parent)
 RETURN x.iri AS iri, parent.iri AS parent, x.char_start AS char_start"""
 _INDICATORS = """
-MATCH (i:Indicator)-[:IN_DOCUMENT]->(p:Plan)
-MATCH (i)-[:IN_TABLE]->(:IndicatorTable)-[:TABLE_KIND]->(k:Concept)
+UNWIND $iris AS x MATCH (i:Indicator {iri: x})
+OPTIONAL MATCH (i)-[:IN_DOCUMENT]->(p:Plan)
+OPTIONAL MATCH (i)-[:IN_TABLE]->(:IndicatorTable)-[:TABLE_KIND]->(k:Concept)
 RETURN i.iri AS iri, p.iri AS plan, k.notation AS table_kind, i.unit AS unit, i.attribute_text AS attribute,
        i.status_text AS status, i.domain_text AS domain,
        i.baseline_text AS baseline_text, i.baseline_value AS baseline_value, i.baseline_comparator AS baseline_comparator,
@@ -37,7 +38,8 @@ RETURN i.iri AS iri, p.iri AS plan, k.notation AS table_kind, i.unit AS unit, i.
        i.parse_note AS parse_notes, i.quote AS quote, i.document AS document, i.division AS division,
        i.source_file AS source_file, i.char_start AS char_start, i.char_end AS char_end"""
 _ALIGNED = """
-MATCH (i:Indicator)-[a:ALIGNED_WITH]-(o:Indicator) WHERE i.iri IN $iris
+UNWIND $iris AS x MATCH (i:Indicator {iri: x})
+OPTIONAL MATCH (i)-[a:ALIGNED_WITH]-(o:Indicator)
 RETURN i.iri AS iri, o.iri AS other, a.method AS method, a.score AS score"""
 
 
@@ -121,15 +123,20 @@ def outline(lookups: Lookups, iri: str) -> list[dict[str, Any]]:
 
 
 def indicators(lookups: Lookups, plan: str | None = None, text: str | None = None,
-               iris: set[str] | None = None) -> list[dict[str, Any]]:
-    """Indicator rows with baseline, target and actual values (text as written, number, comparator, year)."""
+               iris: set[str] | None = None, plans: set[str] | None = None) -> list[dict[str, Any]]:
+    """Indicator rows with baseline, target and actual values (text as written, number, comparator, year):
+    of ``plan`` (or of ``plans``), named like ``text``, among ``iris``; all of them without a filter.
+
+    The entity index chooses the candidates (by name and by the document that states them), the store
+    describes them by key; the plan is checked again on the store's ``IN_DOCUMENT``."""
     words = fold(text).split() if text else []
+    wanted = {plan} if plan else plans
+    candidates = [e.iri for e in lookups.index.entries if e.label == "Indicator"
+                  and (iris is None or e.iri in iris) and (wanted is None or e.document in wanted)
+                  and (not words or any(all(w in name for w in words) for name in e.folded))]
     found = []
-    for row in lookups.rows(_INDICATORS):
-        entry = lookups.index.by_iri[row["iri"]]
-        if (plan and row["plan"] != plan) or (iris is not None and row["iri"] not in iris):
-            continue
-        if words and not any(all(w in name for w in words) for name in entry.folded):
+    for row in lookups.keyed(_INDICATORS, candidates, "plan"):
+        if row["table_kind"] is None or (wanted is not None and row["plan"] not in wanted):
             continue
         values = {role: {"text": row[f"{role}_text"], "value": row[f"{role}_value"],
                          "comparator": row[f"{role}_comparator"], "year": row[f"{role}_year"]}
@@ -147,7 +154,7 @@ def compare(lookups: Lookups, text: str) -> list[dict[str, Any]]:
     clusters: list[set[str]] = []
     edges: dict[str, list[dict[str, Any]]] = {}
     for batch in chunks(sorted(seeds)):
-        for row in lookups.rows(_ALIGNED, iris=batch):
+        for row in lookups.keyed(_ALIGNED, batch, "other") if lookups.has("ALIGNED_WITH") else []:
             edges.setdefault(row["iri"], []).append(row)
     for seed in sorted(seeds):
         if any(seed in c for c in clusters):

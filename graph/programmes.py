@@ -1,9 +1,9 @@
 """Programmes: filter by group (through the hierarchy), domain, plan, body and text; details with evidence.
 
 Filters are separate small statements whose answers are intersected, so each
-stays a labelled, indexed match on every engine; the page of programmes is then
-described in three batched statements (the programmes, what they serve and
-their domains), whatever the filters were.
+starts from a key on every engine (``Lookups.keyed``); the page of programmes is
+then described in four batched statements (the programmes, what they serve,
+their domains and their alignments), whatever the filters were.
 """
 
 from __future__ import annotations
@@ -12,22 +12,36 @@ from dataclasses import dataclass
 from typing import Any
 
 from policykg.graph.entity_index import fold
-from policykg.graph.lookups import BODY_LINKS, Lookups, chunks
+from policykg.graph.lookups import BODY_LINKS, Lookups
 
 _DETAILS = """
-MATCH (p:Programme) WHERE p.iri IN $iris
-MATCH (p)-[:IN_DOCUMENT]->(d)
+UNWIND $iris AS i MATCH (p:Programme {iri: i})
+OPTIONAL MATCH (p)-[:IN_DOCUMENT]->(d)
 OPTIONAL MATCH (p)-[:PROGRAMME_KIND]->(k:Concept)
 RETURN p.iri AS iri, p.name_zh AS name_zh, p.origin AS origin, d.iri AS plan, k.notation AS kind,
        p.quote AS quote, p.document AS document, p.division AS division, p.source_file AS source_file,
        p.char_start AS char_start, p.char_end AS char_end"""
 _LINKED = """
-MATCH (p:Programme)-[s:{rel}]->(c:{label}) WHERE p.iri IN $iris
+UNWIND $iris AS i MATCH (p:Programme {{iri: i}})
+OPTIONAL MATCH (p)-[s:{rel}]->(c:{label})
 RETURN p.iri AS programme, c.iri AS concept, s.matched AS matched, s.quotes AS quotes,
        s.documents AS documents, s.divisions AS divisions, s.spans AS spans"""
 _ALIGNED = """
-MATCH (p:Programme)-[a:ALIGNED_WITH]-(o:Programme) WHERE p.iri IN $iris
+UNWIND $iris AS i MATCH (p:Programme {iri: i})
+OPTIONAL MATCH (p)-[a:ALIGNED_WITH]-(o:Programme)
 RETURN p.iri AS programme, o.iri AS other, a.method AS method, a.score AS score"""
+_USING = """
+UNWIND $iris AS i MATCH (c:{label} {{iri: i}})
+OPTIONAL MATCH (p:Programme)-[s:{rel}]->(c)
+RETURN p.iri AS programme, c.iri AS concept, s.matched AS matched"""
+_OF_PLAN = """
+UNWIND $iris AS i MATCH (d:{label} {{iri: i}})
+OPTIONAL MATCH (p:Programme)-[:IN_DOCUMENT]->(d)
+RETURN p.iri AS programme"""
+_OF_BODY = f"""
+UNWIND $iris AS i MATCH (b:Body {{iri: i}})
+OPTIONAL MATCH (p:Programme)-[:{BODY_LINKS}]->(b)
+RETURN DISTINCT p.iri AS programme"""
 
 
 @dataclass(frozen=True)
@@ -43,7 +57,14 @@ class ProgrammeFilter:
 
 
 def find(lookups: Lookups, where: ProgrammeFilter) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
-    """The programmes matching every filter (sorted by plan, then position), and why each group matched."""
+    """The programmes matching every filter (sorted by plan, then position), and why each group matched.
+
+    Kept for the last questions asked (``Lookups.cached``): at thousands of plans a broad group such as
+    老年人 matches tens of thousands of programmes, and the pages of one question share the answer."""
+    return lookups.cached(("programmes", where), lambda: _find(lookups, where))
+
+
+def _find(lookups: Lookups, where: ProgrammeFilter) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
     candidates: set[str] | None = None
     matched_groups: dict[str, list[dict[str, Any]]] = {}
     if where.group:
@@ -53,12 +74,10 @@ def find(lookups: Lookups, where: ProgrammeFilter) -> tuple[list[str], dict[str,
         candidates = _narrow(candidates, _in_domain(lookups, where.domain, where.exact))
     if where.plan:
         label = lookups.index.by_iri[where.plan].label
-        candidates = _narrow(candidates, {r["iri"] for r in lookups.rows(
-            f"MATCH (p:Programme)-[:IN_DOCUMENT]->(d:{label} {{iri: $plan}}) RETURN p.iri AS iri", plan=where.plan)})
+        candidates = _narrow(candidates, {r["programme"] for r in lookups.keyed(
+            _OF_PLAN.format(label=label), [where.plan], "programme")})
     if where.body:
-        candidates = _narrow(candidates, {r["iri"] for r in lookups.rows(
-            f"MATCH (p:Programme)-[:{BODY_LINKS}]->(b:Body {{iri: $body}}) RETURN DISTINCT p.iri AS iri",
-            body=where.body)})
+        candidates = _narrow(candidates, {r["programme"] for r in lookups.keyed(_OF_BODY, [where.body], "programme")})
     entries = [e for e in lookups.index.entries if e.label == "Programme"
                and (candidates is None or e.iri in candidates)]
     if where.text:
@@ -76,33 +95,32 @@ def _serving(lookups: Lookups, group: str, exact: bool) -> dict[str, list[dict[s
     """Programme IRI → the groups (``group`` or narrower) it serves, each with its distance and the words matched."""
     depths = lookups.narrower("TargetGroup", group, exact)
     found: dict[str, list[dict[str, Any]]] = {}
-    for batch in chunks(sorted(depths)):
-        for row in lookups.rows("MATCH (p:Programme)-[s:SERVES]->(g:TargetGroup) WHERE g.iri IN $iris "
-                                "RETURN p.iri AS programme, g.iri AS grp, s.matched AS matched", iris=batch):
-            found.setdefault(row["programme"], []).append(
-                {"group": lookups.ref(row["grp"]), "levels_below": depths[row["grp"]],
-                 "matched_words": list(row["matched"] or [])})
+    rows = lookups.keyed(_USING.format(label="TargetGroup", rel="SERVES"), sorted(depths), "programme") \
+        if lookups.has("SERVES") else []
+    for row in rows:
+        found.setdefault(row["programme"], []).append(
+            {"group": lookups.ref(row["concept"]), "levels_below": depths[row["concept"]],
+             "matched_words": list(row["matched"] or [])})
     return found
 
 
 def _in_domain(lookups: Lookups, domain: str, exact: bool) -> set[str]:
     depths = lookups.narrower("PolicyDomain", domain, exact)
-    found: set[str] = set()
-    for batch in chunks(sorted(depths)):
-        found |= {r["iri"] for r in lookups.rows(
-            "MATCH (p:Programme)-[:IN_DOMAIN]->(d:PolicyDomain) WHERE d.iri IN $iris RETURN p.iri AS iri", iris=batch)}
-    return found
+    if not lookups.has("IN_DOMAIN"):
+        return set()
+    return {row["programme"] for row in lookups.keyed(_USING.format(label="PolicyDomain", rel="IN_DOMAIN"),
+                                                      sorted(depths), "programme")}
 
 
 def describe(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
     """Full descriptions of the programmes ``iris`` (in that order): plan, kind, evidence, groups, domains."""
     if not iris:
         return []
-    details = {r["iri"]: r for r in lookups.rows(_DETAILS, iris=iris)}
+    details = {r["iri"]: r for r in lookups.keyed(_DETAILS, iris, "plan")}
     linked = {"serves": _linked(lookups, iris, "SERVES", "TargetGroup"),
               "domains": _linked(lookups, iris, "IN_DOMAIN", "PolicyDomain")}
     aligned: dict[str, list[dict[str, Any]]] = {}
-    for row in lookups.rows(_ALIGNED, iris=iris):
+    for row in lookups.keyed(_ALIGNED, iris, "other") if lookups.has("ALIGNED_WITH") else []:
         aligned.setdefault(row["programme"], []).append(
             {"programme": lookups.ref(row["other"]), "method": row["method"], "score": row["score"]})
     described = []
@@ -120,7 +138,7 @@ def describe(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
 def _linked(lookups: Lookups, iris: list[str], rel: str, label: str) -> dict[str, list[dict[str, Any]]]:
     """Programme IRI → the concepts it is linked to by ``rel``, each with the sentences that say so."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for row in lookups.rows(_LINKED.format(rel=rel, label=label), iris=iris):
+    for row in lookups.keyed(_LINKED.format(rel=rel, label=label), iris, "concept") if lookups.has(rel) else []:
         found.setdefault(row["programme"], []).append({
             "concept": lookups.ref(row["concept"]), "matched_words": list(row["matched"] or []),
             "evidence": lookups.statement_evidence(row["quotes"], row["documents"], row["divisions"], row["spans"])})

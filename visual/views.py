@@ -105,7 +105,7 @@ def cascade(lookups: Lookups, iri: str) -> dict[str, Any]:
     ordered = sorted(members, key=lambda p: (rank.get(p, 9), p))
     edges = [{"source": s, "type": "BASED_ON", "target": t} for s, t in pairs if s in members and t in members]
 
-    rows_by_iri = {row["iri"]: row for row in plans.indicators(lookups) if row["plan"]["iri"] in members}
+    rows_by_iri = {row["iri"]: row for row in plans.indicators(lookups, plans=members)}
     aligned = nx.Graph()
     for plan_iri in ordered:
         if documents.get(plan_iri, {}).get("in_corpus"):
