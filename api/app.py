@@ -12,7 +12,7 @@ from typing import AsyncIterator
 from fastapi import FastAPI
 
 from policykg import __version__
-from policykg.api import (cypher, docs_assets, limits, linked_data, problems, routes_entities, routes_plans,
+from policykg.api import (answer_cache, cypher, docs_assets, limits, linked_data, problems, routes_entities, routes_plans,
                           routes_programmes, routes_vocab, sparql)
 from policykg.api.services import ServiceHolder
 from policykg.api.settings import Settings
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     problems.install(app)
+    answer_cache.install(app, settings.answer_cache_mb * 2**20)
     limits.install(app, settings)
     for module in (routes_plans, routes_programmes, routes_vocab, routes_entities, sparql, cypher, linked_data,
                    docs_assets, visual_routes):

@@ -110,6 +110,11 @@ class ServiceHolder:
             if closing:
                 services.close()
 
+    def build_in_service(self) -> Path:
+        """The folder of the build answering requests now (after looking for a newer one, at most once a second)."""
+        self._look_for_new_build()
+        return self.current.build
+
     def _look_for_new_build(self) -> None:
         now = time.monotonic()
         if now - self._checked < self.settings.reload_check_s or self._opening is not None:

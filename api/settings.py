@@ -30,6 +30,7 @@ class Settings:
     reload_check_s: float = 1.0  # POLICYKG_RELOAD_CHECK: seconds between looks for a newly published build
     rate_limit: float = 20.0  # POLICYKG_RATE_LIMIT: requests per second per client address (0: no limit)
     rate_burst: int = 100  # POLICYKG_RATE_BURST: requests a client may send at once before the rate applies
+    answer_cache_mb: int = 64  # POLICYKG_ANSWER_CACHE_MB: answers of GET /api/… and /id/… kept per build (0: none)
     page_size: int = 50  # default ``limit`` of REST lists
     max_page_size: int = 500  # largest ``limit`` of REST lists
 
@@ -49,6 +50,7 @@ class Settings:
             "reload_check_s": os.environ.get("POLICYKG_RELOAD_CHECK"),
             "rate_limit": os.environ.get("POLICYKG_RATE_LIMIT"),
             "rate_burst": os.environ.get("POLICYKG_RATE_BURST"),
+            "answer_cache_mb": os.environ.get("POLICYKG_ANSWER_CACHE_MB"),
         }
         values = {k: v for k, v in env.items() if v is not None}
         values |= {k: v for k, v in overrides.items() if v is not None}
@@ -70,7 +72,8 @@ class Settings:
             raise ValueError(f"backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
         positive = (settings.query_timeout_s, settings.row_limit, settings.sparql_workers, settings.sparql_memory_mb,
                     settings.cypher_workers, settings.cypher_memory_mb, settings.max_body_bytes, settings.rate_burst)
-        if min(positive) <= 0 or settings.rate_limit < 0:
+        if min(positive) <= 0 or settings.rate_limit < 0 or settings.answer_cache_mb < 0:
             raise ValueError("the time limit, the row limit, the body size, the number of SPARQL and Cypher "
-                             "workers and their memory must be positive")
+                             "workers and their memory must be positive; the rate limit and the answer cache "
+                             "0 or more")
         return settings
