@@ -3,7 +3,7 @@
 For each N with a build: start ``policykg serve`` on it, pick the ids from the API
 itself (the first programme serving 老年人, else the first programme), warm each
 route up (three GETs, each must answer 200), then run wrk for ``seconds`` at each
-client count.  The ceiling app is measured the same way before the first N and
+client count; then the REST routes again on a server with the answer cache off.  The ceiling app is measured the same way before the first N and
 after the last (its drift says how steady the machine was); routes are reported
 against the mean of the two.  After the server stops, ``inprocess`` times the
 same questions with no HTTP.
@@ -35,7 +35,11 @@ ROUTES = {
     "sparql": "/sparql (group hierarchy, GET)",
     "health": "/api/health (the API, no store)",
 }
-TRAVERSAL = ("group", "neighbours")
+# The REST routes again on a server with the answer cache off (POLICYKG_ANSWER_CACHE_MB=0): every request asks
+# the store.  The default server answers a repeated URL from the cache, which is what wrk measures there.
+UNCACHED = ("lookup", "group", "neighbours")
+ROUTES |= {f"{name} uncached": f"{ROUTES[name]}, answer cache off" for name in UNCACHED}
+TRAVERSAL = ("group", "neighbours", "group uncached", "neighbours uncached")
 Say = Callable[[str], None]
 
 
@@ -96,8 +100,14 @@ def one_size(n: int, work: Path, clients: list[int], seconds: float, reps: int, 
         for name, path in paths(programme).items():
             say(f"query N={n}: {name} {ROUTES[name]} at {', '.join(map(str, clients))} clients")
             result["routes"][name] = load_route(server.url + path, clients, seconds)
-        result["loadavg_after"] = os.getloadavg()
         result["server_rss_bytes"] = {**server.rss, "after_load": server.tree_rss()}
+    say(f"query N={n}: starting policykg serve with the answer cache off")
+    with policykg_server(folder, logs / f"serve-{n}-uncached.log", server_timeout,
+                         {"POLICYKG_ANSWER_CACHE_MB": "0"}) as server:
+        for name in UNCACHED:
+            say(f"query N={n}: {name} uncached at {', '.join(map(str, clients))} clients")
+            result["routes"][f"{name} uncached"] = load_route(server.url + paths(programme)[name], clients, seconds)
+        result["loadavg_after"] = os.getloadavg()
     say(f"query N={n}: in-process")
     build = (folder / "current").resolve()
     target, log = logs / f"inprocess-{n}.json", logs / f"inprocess-{n}.log"

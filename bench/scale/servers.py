@@ -106,13 +106,14 @@ def stop(process: subprocess.Popen) -> None:
             pass
 
 
-def policykg_server(data_dir: Path | None, log: Path, timeout: float) -> AbstractContextManager[Server]:
-    """``policykg serve`` on a free loopback port (``data_dir`` None: the configured default), no rate limit:
-    a load tool's connections all come from one address."""
+def policykg_server(data_dir: Path | None, log: Path, timeout: float,
+                    env: dict[str, str] | None = None) -> AbstractContextManager[Server]:
+    """``policykg serve`` on a free loopback port (``data_dir`` None: the configured default), no rate limit
+    (a load tool's connections all come from one address), ``env`` added to the environment."""
     port = free_port()
     command = [sys.executable, "-m", "policykg.cli", "serve", "--port", str(port)]
     command += ["--data-dir", str(data_dir)] if data_dir else []
-    return serve(command, "/api/health", log, port, timeout, {"POLICYKG_RATE_LIMIT": "0"})
+    return serve(command, "/api/health", log, port, timeout, {"POLICYKG_RATE_LIMIT": "0", **(env or {})})
 
 
 def ceiling_server(log: Path, timeout: float = 60) -> AbstractContextManager[Server]:
