@@ -74,7 +74,10 @@ def write_cypher_stream(nodes: Iterable[Node], relationships: Iterable[Relations
         spool.close()
         # One transaction and one checkpoint at the end: auto-checkpointing after each of the
         # ~70 COPY statements doubled the corpus's load time.
-        database = ladybug.Database(str(directory / CYPHER_FILE), auto_checkpoint=False)
+        # One thread: with two, LadybugDB 0.22's COPY of the 145,220 programmes of 5,000 generated plans
+        # hung for good, both threads waiting on a lock in the primary-key index builder
+        # (IndexBuilderGlobalQueues::maybeConsumeIndex); one thread copied the same file in 4 s.
+        database = ladybug.Database(str(directory / CYPHER_FILE), auto_checkpoint=False, max_num_threads=COPY_THREADS)
         connection = ladybug.Connection(database)
         try:
             connection.execute("BEGIN TRANSACTION")
@@ -89,6 +92,9 @@ def write_cypher_stream(nodes: Iterable[Node], relationships: Iterable[Relations
             database.close()
     return {"cypher_nodes": spool.node_count, "cypher_relationships": spool.relationship_count,
             "cypher_seconds": time.perf_counter() - started}
+
+
+COPY_THREADS = 1
 
 
 class _Spool:
