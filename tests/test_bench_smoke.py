@@ -63,7 +63,8 @@ def test_query_figures(run):
     assert query["ceiling"]["1"]["rps"] > 0
     size = query["sizes"]["5"]
     assert size["status"] == "ok", size.get("error")
-    assert set(size["routes"]) == {"lookup", "group", "neighbours", "sparql", "health"}
+    assert set(size["routes"]) == {"lookup", "group", "neighbours", "sparql", "health",
+                                   "lookup uncached", "group uncached", "neighbours uncached"}
     for name, route in size["routes"].items():
         assert "error" not in route, (name, route.get("error"))
         run_1 = route["runs"]["1"]
@@ -71,13 +72,13 @@ def test_query_figures(run):
         assert run_1["errors"] == 0, (name, run_1)
     inprocess = size["inprocess"]
     assert inprocess["index_seconds"] > 0
-    assert set(inprocess["routes"]) == {"lookup", "group", "neighbours", "sparql"}
+    assert set(inprocess["routes"]) == {"lookup", "group", "group uncached", "neighbours", "sparql"}
     assert all(r["ops_per_second"] > 0 and r["p99_ms"] >= r["p50_ms"] > 0 for r in inprocess["routes"].values())
 
 
 def test_goals_tables_and_plots(run):
     results, out = run
-    assert len(results["goals"]) == 3 and all(g["status"] for g in results["goals"])
+    assert len(results["goals"]) == 5 and all(g["status"] for g in results["goals"])
     text = (out / "results.md").read_text(encoding="utf-8")
     assert "| N | documents |" in text and "|---|" in text and "### Goals" in text
     assert {"build_time.png", "build_stages.png", "load_rates.png", "query.png"} <= {p.name for p in out.glob("*.png")}
