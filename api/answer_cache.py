@@ -29,7 +29,8 @@ NOT_CACHED = ("/api/health",)
 
 @dataclass(frozen=True)
 class Answer:
-    status: int
+    """A kept 200 answer."""
+
     headers: list[tuple[bytes, bytes]]
     body: bytes
 
@@ -87,7 +88,7 @@ class AnswerCache:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False) and start.get("status") == 200:
-                    self._store(key, Answer(200, list(start.get("headers", [])), b"".join(chunks)))
+                    self._store(key, Answer(list(start.get("headers", [])), b"".join(chunks)))
             await send(message)
 
         return keep
@@ -103,7 +104,7 @@ class AnswerCache:
 
 
 async def _replay(answer: Answer, send: Send) -> None:
-    await send({"type": "http.response.start", "status": answer.status,
+    await send({"type": "http.response.start", "status": 200,
                 "headers": [*answer.headers, (HEADER, b"hit")]})
     await send({"type": "http.response.body", "body": answer.body})
 

@@ -12,8 +12,8 @@ from typing import AsyncIterator
 from fastapi import FastAPI
 
 from policykg import __version__
-from policykg.api import (answer_cache, cypher, docs_assets, limits, linked_data, problems, routes_entities, routes_plans,
-                          routes_programmes, routes_vocab, sparql)
+from policykg.api import (answer_cache, cypher, docs_assets, limits, linked_data, problems, routes_entities,
+                          routes_plans, routes_programmes, routes_vocab, sparql)
 from policykg.api.services import ServiceHolder
 from policykg.api.settings import Settings
 from policykg.visual import routes as visual_routes

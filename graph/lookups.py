@@ -81,10 +81,13 @@ class Lookups:
         columns, rows = self.reader.read(statement, params, _OWN)
         return [dict(zip(columns, row)) for row in rows]
 
-    def keyed(self, statement: str, iris: Iterable[str], present: str | None = None,
+    def keyed(self, statement: str, iris: Iterable[str], present: str | None = None, needs: str | None = None,
               **params: Any) -> list[dict[str, Any]]:
         """The rows of ``statement`` (which starts ``UNWIND $iris AS i MATCH (x:Label {iri: i})``) for ``iris``,
-        in chunks; ``present``: the column an ``OPTIONAL MATCH`` fills, rows where it is null dropped."""
+        in chunks; ``present``: the column an ``OPTIONAL MATCH`` fills, rows where it is null dropped;
+        ``needs``: the relationship type it follows, none at all when the store has no such type (``has``)."""
+        if needs is not None and not self.has(needs):
+            return []
         found = []
         for batch in chunks(iris):
             found += [row for row in self.rows(statement, iris=batch, **params)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from policykg.graph.entity_index import fold
-from policykg.graph.lookups import Lookups, chunks
+from policykg.graph.lookups import Lookups
 from policykg.graph.reader import QuerySyntaxError
 
 LEVEL_ORDER = {"national": 0, "provincial": 1, "municipal": 2, "county": 3}
@@ -153,9 +153,8 @@ def compare(lookups: Lookups, text: str) -> list[dict[str, Any]]:
     seeds = {i["iri"] for i in indicators(lookups, text=text)}
     clusters: list[set[str]] = []
     edges: dict[str, list[dict[str, Any]]] = {}
-    for batch in chunks(sorted(seeds)):
-        for row in lookups.keyed(_ALIGNED, batch, "other") if lookups.has("ALIGNED_WITH") else []:
-            edges.setdefault(row["iri"], []).append(row)
+    for row in lookups.keyed(_ALIGNED, sorted(seeds), "other", needs="ALIGNED_WITH"):
+        edges.setdefault(row["iri"], []).append(row)
     for seed in sorted(seeds):
         if any(seed in c for c in clusters):
             continue

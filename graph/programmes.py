@@ -95,9 +95,8 @@ def _serving(lookups: Lookups, group: str, exact: bool) -> dict[str, list[dict[s
     """Programme IRI → the groups (``group`` or narrower) it serves, each with its distance and the words matched."""
     depths = lookups.narrower("TargetGroup", group, exact)
     found: dict[str, list[dict[str, Any]]] = {}
-    rows = lookups.keyed(_USING.format(label="TargetGroup", rel="SERVES"), sorted(depths), "programme") \
-        if lookups.has("SERVES") else []
-    for row in rows:
+    for row in lookups.keyed(_USING.format(label="TargetGroup", rel="SERVES"), sorted(depths), "programme",
+                             needs="SERVES"):
         found.setdefault(row["programme"], []).append(
             {"group": lookups.ref(row["concept"]), "levels_below": depths[row["concept"]],
              "matched_words": list(row["matched"] or [])})
@@ -106,10 +105,8 @@ def _serving(lookups: Lookups, group: str, exact: bool) -> dict[str, list[dict[s
 
 def _in_domain(lookups: Lookups, domain: str, exact: bool) -> set[str]:
     depths = lookups.narrower("PolicyDomain", domain, exact)
-    if not lookups.has("IN_DOMAIN"):
-        return set()
     return {row["programme"] for row in lookups.keyed(_USING.format(label="PolicyDomain", rel="IN_DOMAIN"),
-                                                      sorted(depths), "programme")}
+                                                      sorted(depths), "programme", needs="IN_DOMAIN")}
 
 
 def describe(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
@@ -120,7 +117,7 @@ def describe(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
     linked = {"serves": _linked(lookups, iris, "SERVES", "TargetGroup"),
               "domains": _linked(lookups, iris, "IN_DOMAIN", "PolicyDomain")}
     aligned: dict[str, list[dict[str, Any]]] = {}
-    for row in lookups.keyed(_ALIGNED, iris, "other") if lookups.has("ALIGNED_WITH") else []:
+    for row in lookups.keyed(_ALIGNED, iris, "other", needs="ALIGNED_WITH"):
         aligned.setdefault(row["programme"], []).append(
             {"programme": lookups.ref(row["other"]), "method": row["method"], "score": row["score"]})
     described = []
@@ -138,7 +135,7 @@ def describe(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
 def _linked(lookups: Lookups, iris: list[str], rel: str, label: str) -> dict[str, list[dict[str, Any]]]:
     """Programme IRI → the concepts it is linked to by ``rel``, each with the sentences that say so."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for row in lookups.keyed(_LINKED.format(rel=rel, label=label), iris, "concept") if lookups.has(rel) else []:
+    for row in lookups.keyed(_LINKED.format(rel=rel, label=label), iris, "concept", needs=rel):
         found.setdefault(row["programme"], []).append({
             "concept": lookups.ref(row["concept"]), "matched_words": list(row["matched"] or []),
             "evidence": lookups.statement_evidence(row["quotes"], row["documents"], row["divisions"], row["spans"])})

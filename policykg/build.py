@@ -22,11 +22,12 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 import pyoxigraph
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from policykg.build_documents import Graphed, Indexed, graph_document, index_document
 from policykg.build_pool import DocumentPool, build_workers
@@ -41,6 +42,7 @@ from policykg.loaders.validate import ontology_graph
 
 DATASET_FILE = "dataset.nq"
 ONTOLOGY_GRAPH = ID["graph/ontology"]  # the ontology and its SKOS vocabularies
+ALIGNMENT_BATCH = 100_000  # alignment triples written at a time
 ALIGNMENTS_GRAPH = ID["graph/alignments"]  # links between plans, read from no single document
 Progress = Callable[[str, str], None]  # (file name, stage)
 
@@ -218,10 +220,17 @@ def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport
                 national.add(graphed.plan)
         say("all documents", "align")
         with _timed(stages, "align"):
-            suffix = f" <{ALIGNMENTS_GRAPH}> .\n"
-            out.writelines(" ".join(term.n3() for term in triple) + suffix
-                           for triple in alignment_triples(indicators, programmes, parents, national))
+            triples = alignment_triples(indicators, programmes, parents, national)
+            while batch := list(islice(triples, ALIGNMENT_BATCH)):  # millions at thousands of plans
+                _write_graph(out, ALIGNMENTS_GRAPH, _graph(batch).serialize(format="nt"))
         _write_graph(out, ONTOLOGY_GRAPH, ontology_graph().serialize(format="nt"))
+
+
+def _graph(triples: list[tuple]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def _write_graph(out: TextIO, name: URIRef, ntriples: str) -> None:

@@ -3,10 +3,11 @@
 For each N with a build: start ``policykg serve`` on it, pick the ids from the API
 itself (the first programme serving 老年人, else the first programme), warm each
 route up (three GETs, each must answer 200), then run wrk for ``seconds`` at each
-client count; then the REST routes again on a server with the answer cache off.  The ceiling app is measured the same way before the first N and
-after the last (its drift says how steady the machine was); routes are reported
-against the mean of the two.  After the server stops, ``inprocess`` times the
-same questions with no HTTP.
+client count; then the REST routes again on a server with the answer cache off.
+The ceiling app is measured the same way before the first N and after the last
+(its drift says how steady the machine was); routes are reported against the
+mean of the two.  After the server stops, ``inprocess`` times the same questions
+with no HTTP.
 """
 
 from __future__ import annotations
@@ -96,8 +97,9 @@ def one_size(n: int, work: Path, clients: list[int], seconds: float, reps: int, 
     with policykg_server(folder, logs / f"serve-{n}.log", server_timeout) as server:
         result["ready_seconds"] = server.ready_seconds
         result["programme"] = programme = programme or pick_programme(server)
+        routes = paths(programme)
         result["loadavg_before"] = os.getloadavg()
-        for name, path in paths(programme).items():
+        for name, path in routes.items():
             say(f"query N={n}: {name} {ROUTES[name]} at {', '.join(map(str, clients))} clients")
             result["routes"][name] = load_route(server.url + path, clients, seconds)
         result["server_rss_bytes"] = {**server.rss, "after_load": server.tree_rss()}
@@ -106,7 +108,7 @@ def one_size(n: int, work: Path, clients: list[int], seconds: float, reps: int, 
                          {"POLICYKG_ANSWER_CACHE_MB": "0"}) as server:
         for name in UNCACHED:
             say(f"query N={n}: {name} uncached at {', '.join(map(str, clients))} clients")
-            result["routes"][f"{name} uncached"] = load_route(server.url + paths(programme)[name], clients, seconds)
+            result["routes"][f"{name} uncached"] = load_route(server.url + routes[name], clients, seconds)
         result["loadavg_after"] = os.getloadavg()
     say(f"query N={n}: in-process")
     build = (folder / "current").resolve()

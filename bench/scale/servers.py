@@ -3,8 +3,9 @@
 This interpreter, a free loopback port, ``POLICYKG_RATE_LIMIT=0`` (wrk's connections
 all come from one address).  The server's output goes to a log file; start-up
 waits for ``/api/health`` (or the ceiling route) for as long as it takes to load a
-big graph's entity index, and the time it took is a figure.  Stopping ends the server and then any of its own child
-processes still there (SPARQL and Cypher workers), by pid.
+big graph's entity index, and the time it took is a figure.  Stopping ends the
+server and then any of its own child processes still there (SPARQL and Cypher
+workers), by pid.
 """
 
 from __future__ import annotations
