@@ -140,10 +140,11 @@ def write_sparql(dataset_path: Path, directory: Path) -> dict[str, float | int]:
     compacted.
 
     ``bulk_load`` adds its sorted files to RocksDB batch by batch, and their key ranges overlap, so
-    every lookup by subject has to look into more files as the dataset grows.  Unless the store is
-    compacted (``optimize``), a subject costs 4× more at 5,000 plans than at 1,000, and the
-    mapping, which asks for every subject, grew 18× from 1,000 plans to 5,000 (docs/benchmarks.md).  Compaction takes a sixth to a quarter of the load's time (6 s after 24 s at
-    1,000 plans) and leaves the folder about 1.8× larger."""
+    every lookup by subject has to look into more files as the dataset grows.  Uncompacted, a
+    subject cost 4× more at 5,000 plans than at 1,000, and the mapping, which asks for every
+    subject, grew 18× from 1,000 plans to 5,000; compacted (``optimize``), 7.5× (docs/benchmarks.md).
+    Compaction takes a sixth of the load's time (26 of 159 s at 5,000 plans) and leaves the folder
+    about 1.8× larger."""
     started = time.perf_counter()
     directory.mkdir(parents=True, exist_ok=False)
     store = pyoxigraph.Store(str(directory))

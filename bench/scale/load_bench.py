@@ -9,7 +9,7 @@ build's ``dataset.nq`` and loads it into fresh stores in a temporary folder:
   ``COPY FROM``), with the time inside LadybugDB's ``execute`` measured apart: ``engine`` is
   the same COPY statements (and the commit and checkpoint) at the engine's own speed;
 * ``unwind``  LadybugDB Cypher ``UNWIND $rows … CREATE`` batches (``bench/load_embedded.load_unwind``);
-* ``sparql``  ``graph.embedded.write_sparql``, the build's path (``bulk_load`` + flush + count);
+* ``sparql``  ``graph.embedded.write_sparql``, the build's path (``bulk_load`` + flush + compaction + count);
 * ``bulk``    pyoxigraph ``Store.bulk_load`` alone, the engine's bulk loader;
 * ``txn``     pyoxigraph ``Store.load``, its transactional (non-bulk) loader.
 

@@ -85,8 +85,8 @@ def load_table(load: dict[str, Any]) -> Tab:
               note="cypher write_cypher: the build's LadybugDB path (Python writes CSV, then COPY FROM); cypher "
                    "engine: the time of those COPY statements, commit and checkpoint inside LadybugDB (its bulk "
                    "loader's own speed); unwind: Cypher UNWIND batches. sparql write_sparql: the build's Oxigraph "
-                   "path; bulk_load: the engine's bulk loader alone; load (txn): its transactional loader. Rows: "
-                   "nodes + relationships for LadybugDB, quads for Oxigraph.")
+                   "path (bulk_load, then compaction); bulk_load: the engine's bulk loader alone; load (txn): its "
+                   "transactional loader. Rows: nodes + relationships for LadybugDB, quads for Oxigraph.")
     against = {"cypher write_cypher": "cypher_vs_engine", "cypher unwind": None,
                "sparql write_sparql": "sparql_vs_bulk_load", "sparql load (txn)": "txn_vs_bulk_load"}
     for key, r in load.items():
