@@ -44,7 +44,7 @@ def node_types(lookups: Lookups, types: str | None) -> set[str] | None:
     if not types:
         return None
     wanted = {t.strip() for t in types.split(",") if t.strip()}
-    known = {e.label for e in lookups.index.entries}
+    known = set(lookups.index.by_label)
     if unknown := wanted - known:
         raise bad_parameter("types", f"unknown types {sorted(unknown)}; known: {', '.join(sorted(known))}")
     return wanted

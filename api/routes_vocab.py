@@ -36,14 +36,12 @@ def areas(data: Annotated[Lookups, Depends(lookups)]) -> list[dict]:
 def bodies(data: Annotated[Lookups, Depends(lookups)]) -> list[dict]:
     """Government bodies (民政部, 民政厅…) with their synonyms; service institutions are under `/api/search`."""
     return [{**entry_ref(e), "alt_labels": list(e.alt_labels), "broader": [], "narrower": []}
-            for e in data.index.entries if e.label == "Body"]
+            for e in data.index.by_label.get("Body", [])]
 
 
 @router.get("/api/health", tags=["meta"], summary="Is the graph served?")
 def health(svc: Annotated[Services, Depends(services)]) -> dict:
     """The build in service, the backend and the size of the graph."""
-    counts: dict[str, int] = {}
-    for entry in svc.lookups.index.entries:
-        counts[entry.label] = counts.get(entry.label, 0) + 1
+    counts = svc.lookups.index.counts()
     return {"status": "ok", "backend": svc.settings.backend, "dialect": svc.graph.dialect,
-            "build": svc.build.name, "nodes": sum(counts.values()), "nodes_by_type": dict(sorted(counts.items()))}
+            "build": svc.build.name, "nodes": sum(counts.values()), "nodes_by_type": counts}

@@ -97,7 +97,8 @@ class EmbeddedReader:
             if count > limits.max_rows:
                 raise ResultTooLarge(f"the answer has {count} rows, more than the row limit of {limits.max_rows}: "
                                      "add LIMIT (and SKIP to page through it)")
-            return result.get_column_names(), [[plain(value) for value in row] for row in result.get_all()]
+            return result.get_column_names(), [[plain(value) if isinstance(value, (dict, list)) else value
+                                                for value in row] for row in result.get_all()]
 
     def _workers(self) -> Any:
         """The worker pool for guarded statements, started on the first one (most apps never need it)."""
@@ -171,6 +172,8 @@ def plain(value: Any, depth: int = 0) -> Any:
             return {"labels": [value["_LABEL"]], "properties": _properties(value, depth)}
         return {key: plain(item, depth + 1) for key, item in value.items()}
     if isinstance(value, list):
+        if not any(isinstance(item, (dict, list)) for item in value):
+            return value  # a list of scalars (most lists: quotes, spans, matched words) is already plain
         return [plain(item, depth + 1) for item in value]
     return value
 

@@ -82,10 +82,19 @@ class EntityIndex:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self.by_iri = {e.iri: e for e in entries}
+        # per label, in IRI order: routes that list one kind (programmes, bodies, indicators) or count the
+        # kinds (/api/health) must not walk every entry (640,862 at 5,000 plans: 50 ms a request)
+        self.by_label: dict[str, list[Entry]] = {}
+        for entry in entries:
+            self.by_label.setdefault(entry.label, []).append(entry)
         self._by_name: dict[tuple[str, str], list[Entry]] = {}
         for entry in entries:
             for name in entry.folded:
                 self._by_name.setdefault((entry.label, name), []).append(entry)
+
+    def counts(self) -> dict[str, int]:
+        """How many entities of each label, by label."""
+        return {label: len(entries) for label, entries in sorted(self.by_label.items())}
 
     @classmethod
     def load(cls, reader: GraphReader) -> EntityIndex:

@@ -94,9 +94,10 @@ def _links(lookups: Lookups, rel: str, statement: str = _LINKS) -> dict[str, lis
 
 def _counts(lookups: Lookups) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {"Programme": {}, "Indicator": {}}
-    for entry in lookups.index.entries:
-        if entry.label in counts and entry.document:
-            counts[entry.label][entry.document] = counts[entry.label].get(entry.document, 0) + 1
+    for label, per_document in counts.items():
+        for entry in lookups.index.by_label.get(label, []):
+            if entry.document:
+                per_document[entry.document] = per_document.get(entry.document, 0) + 1
     return counts
 
 
@@ -131,8 +132,8 @@ def indicators(lookups: Lookups, plan: str | None = None, text: str | None = Non
     describes them by key; the plan is checked again on the store's ``IN_DOCUMENT``."""
     words = fold(text).split() if text else []
     wanted = {plan} if plan else plans
-    candidates = [e.iri for e in lookups.index.entries if e.label == "Indicator"
-                  and (iris is None or e.iri in iris) and (wanted is None or e.document in wanted)
+    candidates = [e.iri for e in lookups.index.by_label.get("Indicator", [])
+                  if (iris is None or e.iri in iris) and (wanted is None or e.document in wanted)
                   and (not words or any(all(w in name for w in words) for name in e.folded))]
     found = []
     for row in lookups.keyed(_INDICATORS, candidates, "plan"):

@@ -89,11 +89,8 @@ def page(request: Request, data: Annotated[Lookups, Depends(_lookups)],
          lang: Annotated[str, Query(max_length=5)] = "zh") -> HTMLResponse:
     """The page; everything after the first paint (search, drawing, the URL's state) is done by its scripts."""
     lang = "en" if lang == "en" else "zh"
-    counts: dict[str, int] = {}
-    for entry in data.index.entries:
-        counts[entry.label] = counts.get(entry.label, 0) + 1
     config = {"root": _root(request), "assets": ASSETS_URL, "styles": load_styles().page_config(),
-              "strings": strings(), "types": dict(sorted(counts.items())), "max_depth": neighbourhood.MAX_DEPTH}
+              "strings": strings(), "types": data.index.counts(), "max_depth": neighbourhood.MAX_DEPTH}
     html = _templates().get_template("page.html").render(
         root=_root(request), assets=ASSETS_URL, lang=lang, t={k: v[lang] for k, v in strings().items()
                                                               if isinstance(v, dict) and lang in v},

@@ -39,8 +39,8 @@ def neighbours(lookups: Lookups, iri: str, depth: int, types: set[str] | None, l
 def based_on(lookups: Lookups) -> list[tuple[str, str]]:
     """Every (plan, the plan it is based on) pair, read as each document's one-step neighbourhood of documents."""
     pairs = set()
-    for entry in lookups.index.entries:
-        if entry.label in DOCUMENT_TYPES:
+    for label in sorted(DOCUMENT_TYPES):
+        for entry in lookups.index.by_label.get(label, []):
             for edge in neighbourhood.neighbours(lookups, entry.iri, 1, DOCUMENT_TYPES, 100)["edges"]:
                 if edge["type"] == "BASED_ON":
                     pairs.add((edge["source"], edge["target"]))
