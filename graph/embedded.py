@@ -43,6 +43,10 @@ CYPHER_DIR, CYPHER_FILE, SPARQL_DIR = "cypher", "graph.lbug", "sparql"
 GRAPHS = "graphs"  # every table's extra STRING[] column: the named graphs that state the node or relationship
 NULL = "<<policykg:null>>"  # a STRING cell that is NULL (an empty field is the empty string)
 ITEM_SEP, ITEM_MARK = "\ue001", "|"  # list cells: a private-use separator; the mark keeps items non-empty
+# One thread for COPY: with two, LadybugDB 0.22's COPY of the 145,220 programmes of 5,000 generated plans
+# hung for good, both threads waiting on a lock in the primary-key index builder
+# (IndexBuilderGlobalQueues::maybeConsumeIndex); one thread copied the same file in 4 s.
+COPY_THREADS = 1
 
 
 def write_embedded(pg: PropertyGraph, dataset_path: Path, folder: Path) -> dict[str, float | int]:
@@ -74,9 +78,6 @@ def write_cypher_stream(nodes: Iterable[Node], relationships: Iterable[Relations
         spool.close()
         # One transaction and one checkpoint at the end: auto-checkpointing after each of the
         # ~70 COPY statements doubled the corpus's load time.
-        # One thread: with two, LadybugDB 0.22's COPY of the 145,220 programmes of 5,000 generated plans
-        # hung for good, both threads waiting on a lock in the primary-key index builder
-        # (IndexBuilderGlobalQueues::maybeConsumeIndex); one thread copied the same file in 4 s.
         database = ladybug.Database(str(directory / CYPHER_FILE), auto_checkpoint=False, max_num_threads=COPY_THREADS)
         connection = ladybug.Connection(database)
         try:
@@ -92,9 +93,6 @@ def write_cypher_stream(nodes: Iterable[Node], relationships: Iterable[Relations
             database.close()
     return {"cypher_nodes": spool.node_count, "cypher_relationships": spool.relationship_count,
             "cypher_seconds": time.perf_counter() - started}
-
-
-COPY_THREADS = 1
 
 
 class _Spool:

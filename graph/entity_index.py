@@ -85,10 +85,9 @@ class EntityIndex:
         # per label, in IRI order: routes that list one kind (programmes, bodies, indicators) or count the
         # kinds (/api/health) must not walk every entry (640,862 at 5,000 plans: 50 ms a request)
         self.by_label: dict[str, list[Entry]] = {}
-        for entry in entries:
-            self.by_label.setdefault(entry.label, []).append(entry)
         self._by_name: dict[tuple[str, str], list[Entry]] = {}
         for entry in entries:
+            self.by_label.setdefault(entry.label, []).append(entry)
             for name in entry.folded:
                 self._by_name.setdefault((entry.label, name), []).append(entry)
 

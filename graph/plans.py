@@ -71,12 +71,17 @@ def document(lookups: Lookups, iri: str) -> dict[str, Any] | None:
     found = next((dict(d) for d in documents(lookups) if d["iri"] == iri), None)
     if found is None:
         return None
-    based_on = _links(lookups, "BASED_ON")
-    found["based_on"] = [lookups.ref(o) for o in based_on.get(iri, [])]
-    found["based_on_by"] = sorted((lookups.ref(p) for p, targets in based_on.items() if iri in targets),
-                                  key=lambda r: r["iri"])
+    pairs = based_on(lookups)
+    found["based_on"] = [lookups.ref(target) for source, target in pairs if source == iri]
+    found["based_on_by"] = [lookups.ref(source) for source, target in pairs if target == iri]
     found["outline"] = outline(lookups, iri)
     return found
+
+
+def based_on(lookups: Lookups) -> list[tuple[str, str]]:
+    """Every (document, the plan it is based on) pair, sorted; read once per build (two statements)."""
+    return lookups.memo(("based_on",), lambda: sorted(
+        (source, target) for source, targets in _links(lookups, "BASED_ON").items() for target in targets))
 
 
 def _links(lookups: Lookups, rel: str, statement: str = _LINKS) -> dict[str, list[str]]:

@@ -228,8 +228,7 @@ def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport
 
 def _graph(triples: list[tuple]) -> Graph:
     graph = Graph()
-    for triple in triples:
-        graph.add(triple)
+    graph += triples
     return graph
 
 

@@ -22,7 +22,6 @@ from policykg.graph import neighbourhood, plans, programmes
 from policykg.graph.entity_index import entity_id
 from policykg.graph.lookups import Lookups, entry_ref
 
-DOCUMENT_TYPES = {"Plan", "Article"}
 LEVEL_GAP = 260  # vertical distance between two plan levels, in vis-network units
 COLUMN_GAP = 320  # horizontal distance between two plans of one level: room for their names
 CASCADE_COLUMN, CASCADE_LINE = 300, 56  # the cascade's grid: a column per plan level, a line per aligned set
@@ -35,17 +34,6 @@ def neighbours(lookups: Lookups, iri: str, depth: int, types: set[str] | None, l
 
 
 # -- plans ------------------------------------------------------------------------------------------
-
-def based_on(lookups: Lookups) -> list[tuple[str, str]]:
-    """Every (plan, the plan it is based on) pair, read as each document's one-step neighbourhood of documents."""
-    pairs = set()
-    for label in sorted(DOCUMENT_TYPES):
-        for entry in lookups.index.by_label.get(label, []):
-            for edge in neighbourhood.neighbours(lookups, entry.iri, 1, DOCUMENT_TYPES, 100)["edges"]:
-                if edge["type"] == "BASED_ON":
-                    pairs.add((edge["source"], edge["target"]))
-    return sorted(pairs)
-
 
 def ranks(documents: list[dict[str, Any]], pairs: list[tuple[str, str]]) -> dict[str, float]:
     """How far down the cascade each document sits: 0 national, 1 provincial, 2 municipal, 3 county.
@@ -75,7 +63,7 @@ def _plan_nodes(documents: list[dict[str, Any]], rank: dict[str, float]) -> list
 def overview(lookups: Lookups) -> dict[str, Any]:
     """Every plan and article of the corpus and the plans they cite, by level, with BASED_ON between them."""
     documents = plans.documents(lookups)
-    pairs = based_on(lookups)
+    pairs = plans.based_on(lookups)
     nodes = _plan_nodes(documents, ranks(documents, pairs))
     edges = [{"source": s, "type": "BASED_ON", "target": t} for s, t in pairs]
     focus = next((d["id"] for d in documents if d["level"] == "national"), None)
@@ -99,7 +87,7 @@ def cascade(lookups: Lookups, iri: str) -> dict[str, Any]:
     below it), one line per set of aligned indicators, so an alignment reads
     across from the national plan to the municipal one."""
     documents = {d["iri"]: d for d in plans.documents(lookups)}
-    pairs = based_on(lookups)
+    pairs = plans.based_on(lookups)
     members = {iri} | _reach(pairs, iri, up=True) | _reach(pairs, iri, up=False)
     rank = ranks(list(documents.values()), pairs)
     ordered = sorted(members, key=lambda p: (rank.get(p, 9), p))
