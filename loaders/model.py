@@ -171,6 +171,7 @@ class ParsedDocument:
     warnings: list[str] = field(default_factory=list)
     programmes: list["Programme"] = field(default_factory=list)
     relations: list["Relation"] = field(default_factory=list)
+    bodies: list["Body"] = field(default_factory=list)  # every organisation the text names
 
 
 @dataclass
@@ -189,6 +190,8 @@ class Programme:
     division: Division | None = None  # the chapter or section it sits in
     box: Box | None = None
     item: BoxItem | None = None
+    period: str = "planned"  # 'planned' (the plan's own period), 'achieved' (reported as done) or 'both'
+    mentions: list[Span] = field(default_factory=list)  # every place the name is written in prose
 
 
 @dataclass
@@ -198,5 +201,17 @@ class Relation:
     programme: str  # the programme's name
     predicate: str  # 'serves', 'inDomain', 'leadBody', 'cooperatingBody', 'responsibleBody'
     target: str  # the concept's IRI
-    evidence: Span
+    evidence: Span  # a verbatim stretch of text that holds both ends of the relation
     matched: str  # the words of the text that named the concept
+    window: str | None = None  # where it was read: name, clause, sentence, item, box, paragraph, glossary, role
+    confidence: float | None = None  # how sure the reading is, by window (ontology/lexicon/measures.yaml)
+
+
+@dataclass
+class Body:
+    """An organisation the text names: as written, its canonical name and its IRI."""
+
+    written: str
+    canonical: str
+    iri: str  # the bodies vocabulary's concept, or a body IRI minted from the canonical name
+    span: Span  # its first mention

@@ -10,7 +10,7 @@ from .metadata import extract_metadata
 from .model import ParsedDocument, PlanMetadata, SourceDocument, Span
 from .normalise import normalise
 from .programmes import divisions, find_programmes
-from .relations import find_relations
+from .relations import find_bodies, find_relations
 from .source import SIDECAR_SUFFIX, DocumentError, read_document
 from .structure import parse_structure
 
@@ -54,6 +54,7 @@ def parse_document(path: Path) -> ParsedDocument:
     document.warnings += _empty_headings(document)
     document.programmes = find_programmes(document)
     document.relations = find_relations(document, document.programmes)
+    document.bodies = find_bodies(document)
     if metadata.kind == "plan" and not numbered:
         document.warnings.append("no chapter headings found: loaded as an article-like text")
     return document

@@ -1,8 +1,11 @@
 """Programmes a plan names: its boxes, their titled items, names in prose, glossary terms.
 
 The same name written several times is one programme; each writing adds the
-sentence around it to the programme's own text.  Patterns and word lists live in
-``ontology/lexicon/programmes.yaml``.
+sentence around it to the programme's own text.  Names in prose are read by the
+chunker of ``loaders/measures`` (``READER = "chunker"``); the earlier reader, a
+handful of patterns in ``ontology/lexicon/programmes.yaml``, is kept as
+``"patterns"`` so the two can be compared on the expected sets
+(``bench/extraction_score.py --reader patterns``).
 """
 
 from __future__ import annotations
@@ -12,8 +15,12 @@ from collections.abc import Iterator
 from functools import cache
 
 from .lexicon import load_lexicon
+from .measures.lexicon import measures_lexicon
+from .measures.prose import merge_period, prose_measures
 from .model import Box, Division, ParsedDocument, Programme, Span
 from .sentences import sentence_at
+
+READERS = ("chunker", "patterns")
 
 CLAUSE_BREAKS = ",，"
 
@@ -36,26 +43,29 @@ def _rules() -> dict:
     }
 
 
-def kind_of(name: str) -> str:
-    """The programme kind its name's last word gives; known brands by the lexicon; else 'item'."""
-    lex = _rules()["lex"]
-    if name in lex["known"]:
-        return lex["known"][name]
-    for suffix, kind in lex["suffixes"].items():
-        if name.endswith(suffix):
-            return kind
-    return "item"
+def kind_of(name: str, default: str = "item") -> str:
+    """The programme kind its name's head word gives; known brands by the lexicon; else ``default``."""
+    known = _rules()["lex"]["known"]
+    if name in known:
+        return known[name]
+    head = measures_lexicon().head_of(name.rstrip("”"))
+    return measures_lexicon().heads[head] if head else default
 
 
-def find_programmes(document: ParsedDocument) -> list[Programme]:
+def find_programmes(document: ParsedDocument, reader: str = "chunker") -> list[Programme]:
     """Every programme of ``document``, in order of first appearance."""
+    prose = prose_measures(document) if reader == "chunker" else _prose(document)
     found: dict[str, Programme] = {}
-    for programme in [*_boxes(document), *_glossary(document), *_prose(document)]:
+    for programme in [*_boxes(document), *_glossary(document, every=reader == "chunker"), *prose]:
         known = found.get(programme.name)
         if known is None:
             found[programme.name] = programme
         else:
             known.texts += [t for t in programme.texts if t not in known.texts]
+            known.mentions += [m for m in programme.mentions if m not in known.mentions]
+            if programme.origin == "prose":
+                known.period = merge_period(known.period, programme.period) if known.origin == "prose" \
+                    else known.period
     return sorted(found.values(), key=lambda p: p.span.start)
 
 
@@ -79,7 +89,7 @@ def _boxes(document: ParsedDocument) -> Iterator[Programme]:
     for division in divisions(document.chapters):
         for box in division.boxes:
             if box.title:
-                yield Programme(box.title, kind_of(box.title), "box", _title_span(document, box),
+                yield Programme(box.title, kind_of(box.title, "box"), "box", _title_span(document, box),
                                 [box.body or box.span], division, box=box)
             for item in box.items:
                 if item.titled or len(item.title) <= max_title:
@@ -93,12 +103,14 @@ def _title_span(document: ParsedDocument, box: Box) -> Span:
     return Span(start, start + len(box.title))
 
 
-def _glossary(document: ParsedDocument) -> Iterator[Programme]:
+def _glossary(document: ParsedDocument, every: bool = True) -> Iterator[Programme]:
+    """Glossary terms: every one (a plan defines a term because it launches it), or, for the
+    pattern reader, those with a programme's suffix."""
     lex = _rules()["lex"]
     for entry in document.glossary:
-        if entry.term in lex["known"] or any(entry.term.endswith(s) for s in lex["suffixes"]):
+        if every or entry.term in lex["known"] or any(entry.term.endswith(s) for s in lex["suffixes"]):
             name_span = Span(entry.span.start, entry.span.start + len(entry.term))
-            yield Programme(entry.term, kind_of(entry.term), "glossary", name_span, [entry.span])
+            yield Programme(entry.term, kind_of(entry.term, "term"), "glossary", name_span, [entry.span])
 
 
 def _prose(document: ParsedDocument) -> Iterator[Programme]:

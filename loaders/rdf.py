@@ -53,7 +53,7 @@ class DocumentGraph:
         for index, table in enumerate(self.doc.preamble_tables, start=1):
             self._table(table, self.iri, index)
         self._glossary()
-        write_programmes(self, self.doc.programmes, self.doc.relations)
+        write_programmes(self, self.doc.programmes, self.doc.relations, self.doc.bodies)
         return self.graph
 
     # -- helpers ---------------------------------------------------------------------------

@@ -7,21 +7,46 @@ evidence and the words that matched, so a query can ask *why* as well as *what*.
 
 from __future__ import annotations
 
-from rdflib import RDF, Literal, URIRef
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from .iris import PKG, child_iri, segment
-from .model import Programme, Relation, Span
+from .model import Body, Programme, Relation, Span
 from .programmes import division_at
 
 
-def write_programmes(writer, programmes: list[Programme], relations: list[Relation]) -> None:
-    """Add ``programmes`` and ``relations`` to ``writer`` (a ``DocumentGraph``)."""
+def write_programmes(writer, programmes: list[Programme], relations: list[Relation],
+                     bodies: list[Body] = ()) -> None:
+    """Add ``programmes``, their ``relations`` and the ``bodies`` the text names to ``writer``."""
     iris = {p.name: child_iri(writer.iri, "programme", p.name) for p in programmes}
     for programme in programmes:
         writer.nodes[id(programme)] = iris[programme.name]
         _programme(writer, programme, iris[programme.name])
+    known = {body.iri for body in bodies}
+    for body in bodies:
+        _body(writer, body)
     for relation in relations:
+        if relation.predicate.endswith("Body") and relation.target not in known:
+            _body(writer, Body(relation.matched, relation.matched, relation.target, relation.evidence))
+            known.add(relation.target)
         _relation(writer, iris[relation.programme], relation)
+
+
+def _body(writer, body: Body) -> None:
+    """A body the document names: typed and labelled, and linked from the document with its quote.
+
+    The body node is shared by every document that names it; the mention, with its
+    evidence, is a statement of this document's graph (so quotes never mix).
+    """
+    node = URIRef(body.iri)
+    writer.add(node, RDF.type, PKG.Body)
+    writer.add(node, SKOS.prefLabel, Literal(body.canonical, lang="zh"))
+    writer.add(node, RDFS.label, Literal(body.canonical, lang="zh"))
+    if body.written != body.canonical:
+        writer.add(node, SKOS.altLabel, Literal(body.written, lang="zh"))
+    mention = Relation("", "mentionsBody", body.iri, body.span, body.written, window="text")
+    _relation(writer, writer.iri, mention)
 
 
 def _programme(writer, programme: Programme, node: URIRef) -> None:
@@ -29,6 +54,7 @@ def _programme(writer, programme: Programme, node: URIRef) -> None:
     writer.label(node, programme.name)
     writer.add(node, PKG.programmeKind, PKG[f"kind-{programme.kind}"])
     writer.add(node, PKG.origin, Literal(programme.origin))
+    writer.add(node, PKG.timing, Literal(programme.period))
     writer.add(node, PKG.inDocument, writer.iri)
     place = writer.node_of(programme.item or programme.box) or writer.node_of(programme.division)
     writer.evidence(node, programme.span, place)
@@ -68,4 +94,8 @@ def _relation(writer, subject: URIRef, relation: Relation) -> None:
     evidence = writer.evidence(statement, relation.evidence, writer.node_of(division), key=key)
     if evidence is not None:
         writer.add(evidence, PKG.matchedLabel, Literal(relation.matched, lang="zh"))
+    if relation.window is not None:
+        writer.add(statement, PKG.window, Literal(relation.window))
+    if relation.confidence is not None:
+        writer.add(statement, PKG.confidence, Literal(Decimal(str(relation.confidence)), datatype=XSD.decimal))
 

@@ -1,12 +1,16 @@
-"""Relations read from a programme's own text, one sentence at a time.
+"""Relations read from a programme's own text.
 
-- serves: a target group named in the programme's text (an abbreviation such as
-  “三留守”人员 stands for each group it comprises);
+- serves: a target group named as recipients in one of the programme's windows
+  (its name, clause, sentence, box item, box, paragraph, glossary definition), with
+  the window and a confidence (``loaders/measures/links.py``); an abbreviation such
+  as “三留守”人员 stands for each group it comprises;
 - inDomain: a domain keyword in the programme's name, else in its section's title;
-- leadBody / cooperatingBody / responsibleBody: a body named right before 牵头,
-  配合 or 负责 in the programme's text.
-Only the programme's own text is read, so every relation quotes the sentence
-that says it.  Precision over recall: nothing is inferred from a neighbour.
+- leadBody / cooperatingBody / responsibleBody: a body a sentence naming the
+  programme gives a role (X牵头, X会同Y, 由X负责).
+Every relation quotes a stretch of text that holds both its ends.
+
+``find_bodies`` lists every organisation the text names, so the graph knows the
+bodies a plan speaks of even where no role ties them to a programme.
 """
 
 from __future__ import annotations
@@ -17,21 +21,49 @@ from functools import cache
 
 from rdflib import URIRef
 
+from .iris import body_iri
 from .lexicon import load_lexicon
-from .model import ParsedDocument, Programme, Relation, Span
+from .measures.bodies import BodyMention, bodies_in
+from .measures.links import body_links, serves_links
+from .model import Body, ParsedDocument, Programme, Relation, Span
 from .sentences import sentences_in
 from .vocab import Vocabulary, bodies, target_groups
 
 
 
-def find_relations(document: ParsedDocument, programmes: list[Programme]) -> list[Relation]:
-    """Every relation of every programme, without duplicates, in a stable order."""
+def find_relations(document: ParsedDocument, programmes: list[Programme], reader: str = "chunker") -> list[Relation]:
+    """Every relation of every programme, without duplicates, in a stable order.
+
+    ``reader="patterns"`` reads serves and bodies the earlier way (sentence by
+    sentence, vocabulary bodies only), for comparison.
+    """
     found: dict[tuple, Relation] = {}
+    jurisdiction = document.metadata.jurisdiction
     for programme in programmes:
-        for relation in [*_serves(document, programme), *_domains(document, programme),
-                         *_bodies(document, programme)]:
+        if reader == "chunker":
+            read = [*serves_links(document, programme), *_domains(document, programme),
+                    *body_links(document, programme, jurisdiction, body_reference)]
+        else:
+            read = [*_serves(document, programme), *_domains(document, programme), *_bodies(document, programme)]
+        for relation in read:
             key = (relation.programme, relation.predicate, relation.target, relation.evidence)
             found.setdefault(key, relation)
+    return list(found.values())
+
+
+def body_reference(mention: BodyMention) -> str:
+    """A body's IRI: the vocabulary's concept, else one minted from its canonical name."""
+    return str(mention.concept or body_iri(mention.canonical))
+
+
+def find_bodies(document: ParsedDocument) -> list[Body]:
+    """Every organisation the body of the text names, once per IRI, at its first mention."""
+    text = document.text.text
+    found: dict[str, Body] = {}
+    for sentence in sentences_in(text, Span(document.body_start, len(text))):
+        for mention in bodies_in(text, sentence, document.metadata.jurisdiction):
+            iri = body_reference(mention)
+            found.setdefault(iri, Body(mention.written, mention.canonical, iri, mention.span))
     return list(found.values())
 
 

@@ -28,17 +28,21 @@ CLASSES = """Document Plan Article Division Chapter Section SubSection Box BoxIt
     PolicyDomain Evidence""".split()
 OBJECT_PROPERTIES = """inDocument level issuer responsibleBody leadBody cooperatingBody
     serviceInstitution inTable tableKind attribute completionStatus baseline target actual alignedWith
-    programmeKind serves inDomain runsIn definesProgramme mentionedIn definedIn evidence division""".split()
+    programmeKind serves inDomain runsIn definesProgramme mentionedIn definedIn evidence division
+    mentionsBody""".split()
 DATATYPE_PROPERTIES = """loaded sourceFile periodStart periodEnd ordinal marker headingLevel unit
     valueText numericValue comparator year domainText statusText attributeText parseNote quote
-    charStart charEnd""".split()
+    charStart charEnd timing window confidence""".split()
 CONCEPTS = {
     "plan-levels.ttl": ("PlanLevels", "level-national level-provincial level-municipal level-county"),
     "indicator-attributes.ttl": ("IndicatorAttributes", "attribute-binding attribute-indicative"),
     "completion-statuses.ttl": ("CompletionStatuses",
                                 "status-achieved status-not-achieved status-transferred"),
     "programme-kinds.ttl": ("ProgrammeKinds", "kind-project kind-action kind-scheme kind-model "
-                            "kind-item kind-pilot kind-platform kind-brand"),
+                            "kind-item kind-pilot kind-platform kind-brand kind-demonstration "
+                            "kind-activity kind-campaign kind-fund kind-infosystem kind-circle "
+                            "kind-institution kind-mechanism kind-system kind-network kind-pattern "
+                            "kind-policy kind-list kind-subsidy kind-way kind-box kind-term"),
     "table-kinds.ttl": ("TableKinds", "table-target table-completion"),
 }
 DECLARATIONS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,

@@ -1,0 +1,170 @@
+"""Organisations a sentence names: recognised by their head word, split when coordinated.
+
+A body's name ends in a head word (部门, 厅, 局, 委员会, 联席会议, 残联 …) and grows
+leftwards over nouns; ``民政、公安、教育等部门`` names three bodies.  A scope word
+(各级, 全省) is dropped from the canonical name, a bare level word is the plan's
+own place (省民政厅 → 海南省民政厅), and a name the bodies vocabulary knows
+(as a label or an abbreviation) is that concept.  Word lists:
+``ontology/lexicon/measures.yaml`` (``bodies``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from rdflib import URIRef
+
+from ..model import Span
+from ..vocab import bodies as body_vocabulary
+from .lexicon import measures_lexicon
+from .segment import Token, cut
+
+NAME_FLAGS = frozenset({"n", "nt", "ns", "nz", "nr", "j", "vn", "nh", "ng", "an", "a", "b", "l"})
+
+
+@dataclass(frozen=True)
+class BodyMention:
+    written: str  # as in the text
+    canonical: str  # without scope words, qualified by the plan's place where bare
+    concept: URIRef | None  # the bodies vocabulary's concept, when it knows the name
+    span: Span
+
+
+@cache
+def _rules() -> dict:
+    rules = measures_lexicon().raw["bodies"]
+    return {**rules, "heads": sorted(rules["heads"], key=len, reverse=True),
+            "scope_prefixes": sorted(rules["scope_prefixes"], key=len, reverse=True)}
+
+
+def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[BodyMention]:
+    """The organisations named in ``text[span]``, in order."""
+    words = text[span.start : span.end]
+    rules = _rules()
+    if not any(head in words for head in rules["heads"]):
+        return []
+    tokens = cut(words, span.start)
+    found: list[BodyMention] = []
+    for index, token in enumerate(tokens):
+        if _is_head(token, rules):
+            found += _named(tokens, index, rules, jurisdiction)
+    outer = [b for b in found if not any(o is not b and o.span.start <= b.span.start and b.span.end <= o.span.end
+                                         and (o.span.end - o.span.start) > (b.span.end - b.span.start) for o in found)]
+    return sorted(outer, key=lambda b: b.span.start)
+
+
+def tokens_of(text: str, span: Span) -> list[Token]:
+    return cut(text[span.start : span.end], span.start)
+
+
+def _is_head(token: Token, rules: dict) -> bool:
+    """Whether ``token`` ends an organisation's name (民政厅, 部门, 联席会议, 省委)."""
+    if body_vocabulary().concept(token.word) is not None or token.word in rules["party_committees"]:
+        return True
+    if token.word in rules["not_bodies"] or token.flag not in NAME_FLAGS:
+        return False
+    head = next((h for h in rules["heads"] if token.word.endswith(h)), None)
+    if head is None:
+        return False
+    if head in rules["short_heads"]:
+        return token.flag in rules["short_head_flags"] and len(token.word) >= 2
+    return True
+
+
+def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | None) -> list[BodyMention]:
+    first, length = index, len(tokens[index].word)
+    while first > 0:
+        before = tokens[first - 1]
+        if (before.flag not in NAME_FLAGS or before.word in measures_lexicon().stop_words
+                or before.word[0] in "和与及"
+                or length + len(before.word) > rules["max_name"]):
+            break
+        first, length = first - 1, length + len(before.word)
+    written = "".join(t.word for t in tokens[first : index + 1])
+    if written in rules["not_bodies"]:
+        return []
+    if _quoted_or_titled(tokens, first) or not _placed(tokens, first, index, rules):
+        return []
+    mentions = []
+    shared = next((h for h in rules["shared_heads"] if written.endswith(h)), None)
+    if shared is not None:
+        mentions += _coordinated(tokens, first, shared, rules, jurisdiction)
+    mention = _mention(written, Span(tokens[first].start, tokens[index].end), rules, jurisdiction)
+    if mention is not None:
+        mentions.append(mention)
+    return mentions
+
+
+def _quoted_or_titled(tokens: list[Token], first: int) -> bool:
+    """Inside 《…》 (a law's title) or “…” (a slogan): no body acting."""
+    opened = "".join(t.word for t in tokens[:first])
+    return opened.count("《") > opened.count("》") or opened.count("“") > opened.count("”")
+
+
+def _placed(tokens: list[Token], first: int, index: int, rules: dict) -> bool:
+    """政府 and 党委 name a body only with a place or level before them (乡镇人民政府, 省政府)."""
+    word = tokens[index].word
+    if not any(word.endswith(h) for h in rules["needs_place"]) or word in rules["party_committees"][:-1]:
+        return True
+    stem = "".join(t.word for t in tokens[first:index]) or word[: -2]
+    places = [t for t in tokens[first:index] if t.flag == "ns"]
+    return bool(places) or any(stem.startswith(p) or word.startswith(p) for p in rules["place_words"])
+
+
+def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
+                 jurisdiction: str | None) -> list[BodyMention]:
+    """``民政、公安、教育等部门``: each noun of the list before ``first`` + the shared head."""
+    mentions, j = [], first - 1
+    if j >= 0 and tokens[j].word == "等":
+        j -= 1
+    elif j < 0 or tokens[j].word != "、":
+        return []
+    while j >= 0:
+        if tokens[j].word == "、":
+            j -= 1
+            continue
+        if tokens[j].flag not in NAME_FLAGS or tokens[j].word in measures_lexicon().stop_words:
+            break
+        token = tokens[j]
+        mention = _mention(token.word + head, Span(token.start, token.end), rules, jurisdiction)
+        if mention is not None:
+            mentions.append(mention)
+        if j == 0 or tokens[j - 1].word != "、":
+            break
+        j -= 1
+    return mentions
+
+
+def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) -> BodyMention | None:
+    canonical = written
+    for prefix in rules["scope_prefixes"]:
+        if canonical.startswith(prefix) and len(canonical) > len(prefix) + 1:
+            canonical = canonical[len(prefix):]
+            break
+    if canonical in rules["generic"] or written in rules["generic"] or len(canonical) < 2:
+        return None
+    head = next((h for h in rules["heads"] if canonical.endswith(h)), "")
+    stem = canonical[: len(canonical) - len(head)]
+    for word in sorted(rules["generic_stems"], key=len, reverse=True):
+        stem = stem.replace(word, "")
+    if head and len(stem) < 1 and canonical not in rules["party_committees"]:
+        return None
+    for short, full in rules["abbreviations"].items():
+        if short in canonical and full not in canonical:
+            canonical = canonical.replace(short, full)
+            break
+    canonical = _qualified(canonical, rules, jurisdiction)
+    vocabulary = body_vocabulary()
+    concept = vocabulary.concept(canonical) or vocabulary.concept(written)
+    return BodyMention(written, canonical, concept, span)
+
+
+def _qualified(name: str, rules: dict, jurisdiction: str | None) -> str:
+    """省民政厅 in a plan of 海南省 is 海南省民政厅; other places' bodies stay as written."""
+    if not jurisdiction:
+        return name
+    level = rules["jurisdiction_prefixes"].get(name[0])
+    if level is not None and jurisdiction.endswith(level) and not name.startswith(jurisdiction):
+        return jurisdiction + name[1:]
+    return name

@@ -1,0 +1,38 @@
+"""``ontology/lexicon/measures.yaml``, read once and arranged for the readers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from ..lexicon import load_lexicon
+
+
+@dataclass(frozen=True)
+class MeasuresLexicon:
+    raw: dict
+    heads: dict[str, str]  # head word → kind, longest first
+    stop_words: frozenset[str]
+    stop_flags: frozenset[str]
+    generic_names: frozenset[str]
+    generic_modifiers: tuple[str, ...]  # longest first
+    institution_kinds: frozenset[str]
+
+    def head_of(self, word: str) -> str | None:
+        """The head word ``word`` ends with (longest), or None."""
+        return next((head for head in self.heads if word.endswith(head)), None)
+
+
+@cache
+def measures_lexicon() -> MeasuresLexicon:
+    raw = load_lexicon("measures")
+    heads = dict(sorted(raw["heads"].items(), key=lambda kv: len(kv[0]), reverse=True))
+    return MeasuresLexicon(
+        raw=raw,
+        heads=heads,
+        stop_words=frozenset(raw["stop_words"]),
+        stop_flags=frozenset(raw["stop_flags"]),
+        generic_names=frozenset(raw["generic_names"]),
+        generic_modifiers=tuple(sorted(set(raw["generic_modifiers"]), key=len, reverse=True)),
+        institution_kinds=frozenset(raw["institution_kinds"]),
+    )

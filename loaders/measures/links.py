@@ -1,0 +1,180 @@
+"""A programme's links, each read from a window of its own text with the words that say it.
+
+- serves: a target group named as recipients, from the most confident window that
+  holds it — the programme's name, its clause, its part of the sentence, its box
+  item, its box, the paragraph it leads, its glossary definition (confidences in
+  ``ontology/lexicon/measures.yaml``: ``windows``).  A group that takes part or
+  helps (组织留守妇女参与…) is not served.
+- leadBody / cooperatingBody / responsibleBody: a body named in a sentence that
+  names the programme, with the role the sentence gives it (X牵头, X会同Y, 由X负责).
+
+Every link's evidence is one stretch of the text that holds both its ends, so the
+quote shows the programme (or its box, item or term) and the group or body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from ..model import ParsedDocument, Programme, Relation, Span
+from ..sentences import sentence_at, sentences_in
+from .bodies import BodyMention, bodies_in
+from .groups import GroupMention, groups_in
+from .lexicon import measures_lexicon
+
+CLAUSE_BREAKS = ",，;；:："
+# A text without line breaks (a scraped page) has no paragraphs: the window stops after this
+# many sentences whatever the line holds.
+PARAGRAPH_SENTENCES = 3
+ROLE_PREDICATES = {"lead": "leadBody", "cooperating": "cooperatingBody", "responsible": "responsibleBody"}
+
+
+@cache
+def _windows() -> dict[str, float]:
+    return dict(measures_lexicon().raw["windows"])
+
+
+def serves_links(document: ParsedDocument, programme: Programme) -> list[Relation]:
+    """One serves link per group: the one read from the most confident window."""
+    best: dict[str, Relation] = {}
+    for relation in _serves_candidates(document, programme):
+        known = best.get(relation.target)
+        if known is None or relation.confidence > known.confidence:
+            best[relation.target] = relation
+    return list(best.values())
+
+
+def _serves_candidates(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
+    text = document.text.text
+    name = _name_span(text, programme)
+    for mention in groups_in(text, name):
+        yield from _serves(programme, mention, sentence_at(text, name.start), "name")
+    for written in programme.mentions:
+        sentence = sentence_at(text, written.start)
+        clause = _clause(text, sentence, written)
+        own = [t for t in programme.texts if sentence.start <= t.start and t.end <= sentence.end]
+        for part in own or [clause]:
+            for mention in _recipients(text, part, exclude=written):
+                window = "clause" if clause.start <= mention.span.start < clause.end else "sentence"
+                yield from _serves(programme, mention, sentence, window)
+        yield from _paragraph(document, programme, sentence)
+    if programme.item is not None:
+        yield from _block(document, programme, programme.item.body or programme.item.span,
+                          programme.item.span.start, "item")
+    if programme.origin == "box" and programme.box is not None:
+        yield from _block(document, programme, programme.box.body or programme.box.span,
+                          programme.span.start, "box")
+    if programme.origin == "glossary":
+        for entry in document.glossary:
+            if entry.term == programme.name:
+                for mention in _recipients(text, entry.span, exclude=programme.span):
+                    yield from _serves(programme, mention, entry.span, "glossary")
+
+
+def _name_span(text: str, programme: Programme) -> Span:
+    """Where the name itself is written (a box item's span holds its whole paragraph)."""
+    position = text.find(programme.name, programme.span.start, programme.span.end)
+    if position < 0:
+        return programme.span
+    return Span(position, position + len(programme.name))
+
+
+def _block(document: ParsedDocument, programme: Programme, body: Span, start: int,
+           window: str) -> Iterator[Relation]:
+    """Groups in a box's or an item's body; the quote runs from its title to the group's sentence."""
+    text = document.text.text
+    for mention in _recipients(text, body, exclude=_name_span(text, programme)):
+        end = sentence_at(text, mention.span.start).end
+        yield from _serves(programme, mention, Span(min(start, mention.span.start), max(end, programme.span.end)), window)
+
+
+def _paragraph(document: ParsedDocument, programme: Programme, sentence: Span) -> Iterator[Relation]:
+    """The paragraph a programme leads: named in its first sentence, the rest of the line speaks of it."""
+    text = document.text.text
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    if text[line_start : sentence.start].strip():
+        return
+    line_end = text.find("\n", sentence.end)
+    line = Span(sentence.end, len(text) if line_end < 0 else line_end)
+    following = sentences_in(text, line)[:PARAGRAPH_SENTENCES]
+    if not following:
+        return
+    rest = Span(following[0].start, following[-1].end)
+    for mention in _recipients(text, rest, exclude=programme.span):
+        end = sentence_at(text, mention.span.start).end
+        yield from _serves(programme, mention, Span(sentence.start, end), "paragraph")
+
+
+def _serves(programme: Programme, mention: GroupMention, evidence: Span, window: str) -> Iterator[Relation]:
+    for concept in mention.concepts:
+        yield Relation(programme.name, "serves", str(concept), evidence, mention.written,
+                       window=window, confidence=_windows()[window])
+
+
+def _recipients(text: str, span: Span, exclude: Span | None = None) -> list[GroupMention]:
+    """Groups in ``span`` named as recipients (not the programme's own name, not helpers)."""
+    lex = measures_lexicon().raw
+    found = []
+    for mention in groups_in(text, span):
+        if exclude is not None and exclude.start <= mention.span.start < exclude.end:
+            continue
+        before = text[max(span.start, mention.span.start - 2) : mention.span.start]
+        after = text[mention.span.end : mention.span.end + 2]
+        if any(before.endswith(w) for w in lex["participant_before"]) or \
+                any(after.startswith(w) for w in lex["participant_after"]):
+            continue
+        found.append(mention)
+    return found
+
+
+def _clause(text: str, sentence: Span, name: Span) -> Span:
+    start = max((i + 1 for i in range(sentence.start, name.start) if text[i] in CLAUSE_BREAKS),
+                default=sentence.start)
+    end = next((i for i in range(name.end, sentence.end) if text[i] in CLAUSE_BREAKS), sentence.end)
+    return Span(start, end)
+
+
+# -- bodies -----------------------------------------------------------------------------
+
+def body_links(document: ParsedDocument, programme: Programme, jurisdiction: str | None,
+               iri_of) -> Iterator[Relation]:
+    """Bodies a sentence naming the programme gives a role: X牵头, X会同Y, 由X负责, X配合."""
+    text = document.text.text
+    for sentence in _programme_sentences(document, programme):
+        mentions = bodies_in(text, sentence, jurisdiction)
+        for index, body in enumerate(mentions):
+            role = _role(text, sentence, mentions, index)
+            if role is not None:
+                evidence = Span(min(sentence.start, programme.span.start), max(sentence.end, programme.span.end))
+                yield Relation(programme.name, ROLE_PREDICATES[role], iri_of(body), evidence, body.written,
+                               window="role", confidence=_windows()["clause"])
+
+
+def _programme_sentences(document: ParsedDocument, programme: Programme) -> list[Span]:
+    text = document.text.text
+    sentences = [sentence_at(text, m.start) for m in programme.mentions]
+    if programme.item is not None:
+        sentences += sentences_in(text, programme.item.body or programme.item.span)
+    return list(dict.fromkeys(sentences))
+
+
+def _role(text: str, sentence: Span, mentions: list[BodyMention], index: int) -> str | None:
+    rules = measures_lexicon().raw["bodies"]
+    body = mentions[index]
+    gap = rules["max_gap"]
+    before = text[max(sentence.start, body.span.start - 1) : body.span.start]
+    after = text[body.span.end : min(sentence.end, body.span.end + gap + 2)]
+    if index > 0:
+        between = text[mentions[index - 1].span.end : body.span.start]
+        if any(between.strip("、").startswith(w) for w in rules["with_words"]):
+            return "cooperating"
+        if between == "、" and _role(text, sentence, mentions, index - 1) == "cooperating":
+            return "cooperating"
+    if before == "由" and "负责" in text[body.span.end : sentence.end][:12]:
+        return "responsible"
+    for word, role in rules["roles"].items():
+        position = after.find(word)
+        if 0 <= position <= gap:
+            return role
+    return None

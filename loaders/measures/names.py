@@ -1,0 +1,356 @@
+"""Names of measures in a sentence: a noun-phrase chunker over jieba's tokens.
+
+A name ends in a head word (工程, 行动, 试点, 制度, 体系 … in
+``ontology/lexicon/measures.yaml``) and grows leftwards from it over words that
+can be part of a name, stopping at a verb of launching or of policy (实施, 建立,
+健全 …), an adverb, punctuation, 的, 等, a preposition or a number.  So the verb may
+stand anywhere before the name (实施X工程, 被确定为X试点城市, 成功创建X示范区).
+
+- Names that share a head in a list are one name each: A、B和C工程 → A工程, B工程,
+  C工程; “A”“B”等专项行动 → “A”专项行动, “B”专项行动.  A conjunction inside a name
+  (居家和社区适老化改造工程) stays, unless the words before it end in a head of their
+  own (A补贴和B补贴制度: two names).
+- Heads such as 制度, 体系, 机制 are generic on their own: such a name counts only
+  when it is specific (names a group, carries a quotation or a count, or keeps
+  words once generic modifiers are taken away).
+- A quoted phrase that is not part of a headed name names a way of working
+  (“一门受理、协同办理”), unless it is a period, a slogan or a group.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..lexicon import load_lexicon
+from ..model import Span
+from ..vocab import target_groups
+from .lexicon import MeasuresLexicon, measures_lexicon
+from .segment import Token, cut
+
+QUOTED = "q"  # the flag of a token made of a whole quotation
+OWN_NAME = 4  # characters after an earlier head that make a name of their own
+SHARED_PREFIX = 4  # “A”“B”等专项行动: at most this many characters between 等 and the head
+_DIGIT = re.compile(r"[0-9０-９%.]")
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    name: str
+    kind: str
+    span: Span  # the words of the name as written (for a shared head: its own words through the head)
+    how: str  # 'headed', 'shared-head' or 'quoted'
+
+
+def names_in(text: str, sentence: Span) -> list[NameMatch]:
+    """Every measure named in ``text[sentence]``, in order, without overlaps."""
+    words = text[sentence.start : sentence.end]
+    lex = measures_lexicon()
+    if "“" not in words and not any(head in words for head in lex.heads):
+        return _known(words, sentence.start)
+    tokens = _merge_quotes(cut(words, sentence.start))
+    found: list[NameMatch] = []
+    used: set[int] = set()
+    for index, token in enumerate(tokens):
+        whole = _whole_quoted(token, lex)
+        if whole is not None:
+            found.append(whole)
+            used.add(index)
+            continue
+        head = _head(tokens, index, lex)
+        if head is None:
+            continue
+        for match, covered in _headed(tokens, index, head, lex):
+            if _acceptable(match, lex):
+                found.append(match)
+                used |= covered
+    found += [m for i, t in enumerate(tokens) if t.flag == QUOTED and i not in used
+              for m in [_quoted(tokens, i, lex)] if m is not None]
+    found += _known(words, sentence.start)
+    return _without_overlaps(found)
+
+
+def _known(words: str, offset: int) -> list[NameMatch]:
+    """Brands and names the lexicon knows (海螺姑娘), wherever written, even run into others."""
+    known = load_lexicon("programmes")["known"]
+    found = []
+    for name, kind in known.items():
+        start = words.find(name)
+        while start >= 0:
+            found.append(NameMatch(name, kind, Span(offset + start, offset + start + len(name)), "known"))
+            start = words.find(name, start + len(name))
+    return found
+
+
+def _merge_quotes(tokens: list[Token]) -> list[Token]:
+    """A quotation “…” of reasonable length becomes one token flagged ``q``."""
+    limit = measures_lexicon().raw["max_quote"] + 2
+    merged, index = [], 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.word == "“":
+            close = next((j for j in range(index + 1, len(tokens)) if tokens[j].word in "“”"), None)
+            if close is not None and tokens[close].word == "”" and tokens[close].end - token.start <= limit:
+                word = "".join(t.word for t in tokens[index : close + 1])
+                merged.append(Token(word, QUOTED, token.start, tokens[close].end))
+                index = close + 1
+                continue
+        merged.append(token)
+        index += 1
+    return merged
+
+
+def _whole_quoted(token: Token, lex: MeasuresLexicon) -> NameMatch | None:
+    """A name quoted whole, head and all (“金民工程”, “福康工程”): the name without its quotes."""
+    if token.flag != QUOTED:
+        return None
+    inner = token.word[1:-1]
+    head = lex.head_of(inner)
+    if head is None or len(inner) - len(head) < lex.raw["min_modifier"]:
+        return None
+    return NameMatch(inner, lex.heads[head], Span(token.start + 1, token.end - 1), "headed")
+
+
+def _head(tokens: list[Token], index: int, lex: MeasuresLexicon) -> str | None:
+    """The head word token ``index`` ends with, when it ends a name here."""
+    token = tokens[index]
+    if token.flag == QUOTED or token.word in lex.stop_words:
+        return None
+    head = lex.head_of(token.word)
+    if head is None:
+        return None
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if following is not None and (any(following.word.startswith(b) for b in lex.raw["head_blockers"])
+                                  or (lex.head_of(following.word) and following.flag != QUOTED)):
+        return None  # 项目库, 制度体系: a modifier of what follows
+    return head
+
+
+def _is_material(token: Token, lex: MeasuresLexicon) -> bool:
+    """Whether ``token`` can be part of a name (a noun, a verb of content, a quotation …)."""
+    if token.flag == QUOTED:
+        return True
+    if token.word in lex.stop_words:
+        return False
+    if token.word in "()()·+":
+        return True
+    if token.flag in ("m", "t"):
+        return not _DIGIT.search(token.word)
+    return token.flag not in lex.stop_flags
+
+
+def _grow(tokens: list[Token], start: int, lex: MeasuresLexicon, budget: int) -> int:
+    """The first index of the run of name material that ends at ``start`` (``start + 1`` when none).
+
+    The run stops at an earlier head once it holds enough words to be a name of its own
+    (孤儿医疗康复明天计划福彩圆梦·孤儿助学工程, run together, is two names), but goes on
+    through one that only qualifies a short tail (养老服务体系建设工程).
+    """
+    first, length = start + 1, 0
+    for j in range(start, -1, -1):
+        if not _is_material(tokens[j], lex) or length + len(tokens[j].word) > budget:
+            break
+        if length >= OWN_NAME and j < start and _head(tokens, j, lex) is not None:
+            break
+        first, length = j, length + len(tokens[j].word)
+    return _balanced(tokens, first, start)
+
+
+def _balanced(tokens: list[Token], first: int, last: int) -> int:
+    """Move ``first`` right past a bracket whose partner is outside the run."""
+    while first <= last and tokens[first].word in ")）":
+        first += 1
+    opened = sum(t.word in "(（" for t in tokens[first : last + 1])
+    closed = sum(t.word in ")）" for t in tokens[first : last + 1])
+    while first <= last and closed > opened and tokens[first].word not in "(（":
+        first += 1
+        closed = sum(t.word in ")）" for t in tokens[first : last + 1])
+    return first
+
+
+def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
+    """The name(s) ending at head token ``index``: one, or one per member of a shared-head list."""
+    max_name = lex.raw["max_name"]
+    first = _grow(tokens, index - 1, lex, max_name - len(tokens[index].word))
+    kind = lex.heads[head]
+    before = tokens[first - 1] if first > 0 else None
+    # “A”“B”等专项行动: every quotation before 等 takes the head.
+    run = "".join(t.word for t in tokens[first:index])
+    if len(run) <= SHARED_PREFIX and before is not None and before.word == "等" \
+            and first >= 2 and tokens[first - 2].flag == QUOTED:
+        for position in _quoted_list(tokens, first - 2):
+            quote = tokens[position]
+            yield (NameMatch(quote.word + run + tokens[index].word, kind, Span(quote.start, quote.end),
+                             "shared-head"), {position, index})
+        return
+    # A和B工程, A、B和C工程: a list sharing the head, or one name with 和 inside.
+    if before is not None and before.word in lex.raw["conjunctions"] and first < index:
+        left_end = first - 2
+        left_first = _grow(tokens, left_end, lex, max_name)
+        left_is_name = left_end >= 0 and lex.head_of(tokens[left_end].word) is not None
+        in_list = left_first > 0 and tokens[left_first - 1].word in lex.raw["list_marks"]
+        if left_first <= left_end and not left_is_name and not in_list:
+            first = left_first
+        elif in_list and _one_name(tokens, left_first, first, index, lex):
+            first = _list_start(tokens, left_first, lex)
+        elif in_list:
+            yield from _shared(tokens, left_first, left_end, _shared_tail(tokens, first, index, head), kind, lex)
+    elif before is not None and before.word in lex.raw["list_marks"]:
+        if _one_name(tokens, first - 1, first, index, lex):
+            first = _list_start(tokens, first, lex)
+        else:
+            yield from _shared(tokens, first - 1, first - 2, _shared_tail(tokens, first, index, head), kind, lex,
+                               own_start=True)
+    first = _drop_leading(tokens, first, index, lex)
+    if all(t.flag == "ns" for t in tokens[first:index]):
+        return  # a place and a head (海口市项目): where, not what
+    span = Span(tokens[first].start, tokens[index].end)
+    yield NameMatch("".join(t.word for t in tokens[first : index + 1]), kind, span, "headed"), set(range(first, index + 1))
+
+
+def _one_name(tokens: list[Token], list_end: int, first: int, index: int, lex: MeasuresLexicon) -> bool:
+    """A list that is part of one name: its tail counts levels or parts (省、市、县三级…网络), or
+    its members are levels or target groups (低保、特困、城乡低收入家庭梯度救助格局: one
+    格局 for all of them, which serves each)."""
+    tails = ["".join(t.word for t in tokens[start : index + 1]) for start in (first, first + 1)]
+    if any(re.match(lex.raw["counted_tail"], tail) for tail in tails):
+        return True
+    members = [t.word for t in tokens[max(0, list_end - 8) : first] if t.word not in lex.raw["list_marks"]]
+    groups = target_groups()
+    return bool(members) and (all(m in lex.raw["level_words"] for m in members[-3:])
+                              or all(groups.concept(m) is not None for m in members[-3:]))
+
+
+def _list_start(tokens: list[Token], start: int, lex: MeasuresLexicon) -> int:
+    """The first token of the 、-list that ends at ``start``."""
+    first = start
+    while first > 1 and tokens[first - 1].word in lex.raw["list_marks"]:
+        earlier = _grow(tokens, first - 2, lex, lex.raw["max_name"])
+        if earlier > first - 2:
+            break
+        first = earlier
+    return _drop_leading(tokens, first, start, lex)
+
+
+def _shared_tail(tokens: list[Token], first: int, index: int, head: str) -> str:
+    """What the members of a list share: the last member's name after its own first word.
+
+    未成年人、困境儿童、留守妇女保护制度体系 → 保护制度体系 (after the group 留守妇女);
+    养老、助残和托育服务工程 → 服务工程 (after 托育).
+    """
+    words = "".join(t.word for t in tokens[first : index + 1])
+    group = target_groups().find(words)
+    if group and group[0].start == 0:
+        tail = words[group[0].end :]
+    else:
+        tail = "".join(t.word for t in tokens[first + 1 : index + 1])
+    return tail if len(tail) >= len(head) else head
+
+
+def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
+    """Each member of ``M1、M2、…`` before a shared head: ``Mi`` + what the list shares."""
+    end = left_end
+    start = left_first if not own_start else _grow(tokens, end, lex, lex.raw["max_name"])
+    while start <= end:
+        member_first = _drop_leading(tokens, start, end, lex)
+        words = "".join(t.word for t in tokens[member_first : end + 1])
+        if (member_first <= end and lex.head_of(words) is None
+                and not all(t.flag == "ns" for t in tokens[member_first : end + 1])):
+            yield (NameMatch(words + head, kind, Span(tokens[member_first].start, tokens[end].end), "shared-head"),
+                   set(range(member_first, end + 1)))
+        mark = start - 1
+        if mark < 0 or tokens[mark].word not in lex.raw["list_marks"]:
+            return
+        end = mark - 1
+        start = _grow(tokens, end, lex, lex.raw["max_name"])
+
+
+def _quoted_list(tokens: list[Token], last: int) -> list[int]:
+    """The quotations standing together (“A”“B” or “A”、“B”) that end at index ``last``."""
+    members, j = [], last
+    while j >= 0 and tokens[j].flag == QUOTED:
+        members.append(j)
+        j -= 1
+        if j >= 0 and tokens[j].word == "、":
+            j -= 1
+    return sorted(members)
+
+
+def _drop_leading(tokens: list[Token], first: int, last: int, lex: MeasuresLexicon) -> int:
+    while first < last and tokens[first].word in lex.raw["drop_leading"]:
+        first += 1
+    return first
+
+
+def _quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch | None:
+    """A quotation standing alone, when a verb of launching comes before it or a word of a way
+    of working after it; else it is a figure of speech (“两条腿”, “数字化鸿沟”)."""
+    token = tokens[index]
+    inner = token.word[1:-1]
+    following = tokens[index + 1].word if index + 1 < len(tokens) else ""
+    groups = target_groups()
+    if (not lex.raw["min_quote"] <= len(inner) <= lex.raw["max_quote"]
+            or inner in lex.raw["stop_quotes"] or _DIGIT.search(inner)
+            or any(inner.endswith(w) for w in lex.raw["quote_not"])
+            or groups.concept(inner + following) or groups.concept(token.word + following)
+            or groups.concept(inner)):
+        return None
+    verb = _word_before(tokens, index, lex)
+    if verb in lex.raw["quote_verbs"]:
+        return NameMatch(token.word, "way", Span(token.start, token.end), "quoted")
+    after = ""
+    for later in tokens[index + 1 : index + 4]:
+        if not _is_material(later, lex) or later.flag == QUOTED:
+            break
+        after += later.word
+        tail = next((w for w in lex.raw["quote_tails"] if after.endswith(w)), None)
+        if tail is not None:
+            return NameMatch(token.word + after, "way", Span(token.start, later.end), "quoted")
+    return None
+
+
+def _word_before(tokens: list[Token], index: int, lex: MeasuresLexicon) -> str:
+    """The word before ``index``, past adverbs (大力推行 → 推行)."""
+    j = index - 1
+    while j >= 0 and tokens[j].flag == "d":
+        j -= 1
+    return tokens[j].word if j >= 0 else ""
+
+
+def _acceptable(match: NameMatch, lex: MeasuresLexicon) -> bool:
+    """A name, not a phrase: long enough, not generic, and specific where its head is generic."""
+    name = match.name
+    head = lex.head_of(name) or ""
+    modifier = name[: len(name) - len(head)]
+    bare = modifier.replace("“", "").replace("”", "")
+    if len(bare) < lex.raw["min_modifier"] or name in lex.generic_names or name.replace("“", "").replace("”", "") in lex.generic_names:
+        return False
+    if any(f"“{quote}”" in name for quote in lex.raw["stop_quotes"]):
+        return False
+    if match.kind in lex.institution_kinds:
+        return _specific(modifier, lex)
+    return True
+
+
+def _specific(modifier: str, lex: MeasuresLexicon) -> bool:
+    """Whether an institution's modifier names something in particular."""
+    if "“" in modifier or re.search(r"[一二两三四五六七八九十]+[项级类个]", modifier):
+        return True
+    if target_groups().find(modifier):
+        return True
+    rest = modifier
+    for word in lex.generic_modifiers:
+        rest = rest.replace(word, "")
+    return len(rest.strip("()()、和与及")) >= 2
+
+
+def _without_overlaps(found: list[NameMatch]) -> list[NameMatch]:
+    """Keep the longer of two overlapping names (shared-head members overlap nothing they share)."""
+    kept: list[NameMatch] = []
+    for match in sorted(found, key=lambda m: (-(m.span.end - m.span.start), m.span.start)):
+        if match.how in ("shared-head", "known") or not any(
+                k.how not in ("shared-head", "known") and match.span.start < k.span.end
+                and k.span.start < match.span.end for k in kept):
+            if match.name not in {k.name for k in kept}:
+                kept.append(match)
+    return sorted(kept, key=lambda m: m.span.start)

@@ -1,0 +1,69 @@
+"""Measures named in a plan's prose, one sentence at a time, with their period.
+
+Each name's own text is its part of the sentence: from the end of the name
+before it (or its clause's start) to the start of the name after it, so that a
+long sentence stringing several measures together gives each only its own words.
+A measure named in a review section (十三五时期发展回顾) or in a sentence that
+reports it as done (先后, 成功创建 …) was *achieved*; else it is *planned*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Division, ParsedDocument, Programme, Span
+from ..sentences import sentences_in
+from .lexicon import measures_lexicon
+from .names import NameMatch, names_in
+
+CLAUSE_BREAKS = ",，;；:："
+
+
+def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
+    """Every measure named in the body's sentences, one Programme per mention."""
+    text = document.text.text
+    end = document.glossary_span.end if document.glossary_span else len(text)
+    for sentence in sentences_in(text, Span(document.body_start, end)):
+        matches = names_in(text, sentence)
+        for match in matches:
+            yield Programme(match.name, match.kind, "prose", match.span,
+                            [own_part(text, sentence, match, matches)],
+                            _division_at(document.chapters, match.span.start),
+                            period=period_of(document, sentence), mentions=[match.span])
+
+
+def own_part(text: str, sentence: Span, match: NameMatch, matches: list[NameMatch]) -> Span:
+    """The words of ``sentence`` that speak of ``match``: from its clause on, up to the next name."""
+    clause_start = max((i + 1 for i in range(sentence.start, match.span.start) if text[i] in CLAUSE_BREAKS),
+                       default=sentence.start)
+    before = [m.span.end for m in matches if clause_start <= m.span.end <= match.span.start and m is not match]
+    after = [m.span.start for m in matches if match.span.end <= m.span.start and m is not match]
+    return Span(max(before, default=clause_start), min(after, default=sentence.end))
+
+
+def period_of(document: ParsedDocument, sentence: Span) -> str:
+    """'achieved' in a review section or a sentence that reports a result; else 'planned'."""
+    lex = measures_lexicon().raw
+    titles = [d.title for d in _chain(document.chapters, sentence.start)]
+    if any(word in title for title in titles for word in lex["achieved_divisions"]):
+        return "achieved"
+    words = document.text.text[sentence.start : sentence.end]
+    if any(cue in words for cue in lex["achieved_cues"]):
+        return "achieved"
+    return "planned"
+
+
+def merge_period(first: str, second: str) -> str:
+    return first if first == second else "both"
+
+
+def _chain(chapters: list[Division], offset: int) -> list[Division]:
+    for division in chapters:
+        if division.body.start <= offset < division.body.end:
+            return [division, *_chain(division.children, offset)]
+    return []
+
+
+def _division_at(chapters: list[Division], offset: int) -> Division | None:
+    chain = _chain(chapters, offset)
+    return chain[-1] if chain else None
