@@ -19,15 +19,19 @@ UNWIND $iris AS i MATCH (a:{label} {{iri: i}})
 OPTIONAL MATCH (a){arrow}(b)
 RETURN a.iri AS a, {type} AS type, b.iri AS b, r.quotes AS quotes, r.documents AS documents,
        r.divisions AS divisions, r.spans AS spans, r.matched AS matched, r.method AS method, r.score AS score"""
+# Every shortest path (up to SHORTEST_PATHS of them): engines pick different ones among equals, so
+# the answer is the first in order of iris, the same on every backend.
+SHORTEST_PATHS = 200
 _SHORTEST = {
-    "ladybug": "MATCH p = (a:{la} {{iri: $a}})-[* SHORTEST 1..{n}]-(b:{lb} {{iri: $b}}) "
-               "RETURN properties(nodes(p), 'iri') AS iris LIMIT 1",
-    "neo4j": "MATCH p = shortestPath((a:{la} {{iri: $a}})-[*..{n}]-(b:{lb} {{iri: $b}})) "
-             "RETURN [x IN nodes(p) | x.iri] AS iris LIMIT 1",
+    "ladybug": "MATCH p = (a:{la} {{iri: $a}})-[* ALL SHORTEST 1..{n}]-(b:{lb} {{iri: $b}}) "
+               "RETURN properties(nodes(p), 'iri') AS iris LIMIT {k}",
+    "neo4j": "MATCH p = allShortestPaths((a:{la} {{iri: $a}})-[*..{n}]-(b:{lb} {{iri: $b}})) "
+             "RETURN [x IN nodes(p) | x.iri] AS iris LIMIT {k}",
 }
 _SHORTEST["falkordb"] = (  # FalkorDB's shortestPath() follows relationship direction only
     "MATCH (a:{la} {{iri: $a}}), (b:{lb} {{iri: $b}}) CALL algo.SPpaths({{sourceNode: a, targetNode: b, "
-    "relDirection: 'both', maxLen: {n}, pathCount: 1}}) YIELD path RETURN [x IN nodes(path) | x.iri] AS iris LIMIT 1")
+    "relDirection: 'both', maxLen: {n}, pathCount: 0}}) YIELD path RETURN [x IN nodes(path) | x.iri] AS iris "
+    "LIMIT {k}")
 _BETWEEN = """
 MATCH (a:{la} {{iri: $a}})-[r]->(b:{lb} {{iri: $b}})
 RETURN a.iri AS a, {type} AS type, b.iri AS b, r.quotes AS quotes, r.documents AS documents,
@@ -117,11 +121,11 @@ def path(lookups: Lookups, start: str, end: str, max_length: int = 6) -> dict[st
     """A shortest path (either direction on each step) from ``start`` to ``end``, or None within ``max_length``."""
     index = lookups.index.by_iri
     statement = _SHORTEST[lookups.reader.dialect].format(la=index[start].label, lb=index[end].label,
-                                                         n=min(max_length, MAX_PATH))
+                                                         n=min(max_length, MAX_PATH), k=SHORTEST_PATHS)
     rows = lookups.rows(statement, a=start, b=end)
     if not rows:
         return None
-    iris = list(rows[0]["iris"])
+    iris = min((list(row["iris"]) for row in rows), key=lambda path: (len(path), path))
     edges = []
     for a, b in zip(iris, iris[1:]):
         edges.append(_between(lookups, a, b) or _between(lookups, b, a))

@@ -57,10 +57,10 @@ def body_reference(mention: BodyMention) -> str:
 
 
 def find_bodies(document: ParsedDocument) -> list[Body]:
-    """Every organisation the body of the text names, once per IRI, at its first mention."""
+    """Every organisation the text names (the notice of issue included), once per IRI, at its first mention."""
     text = document.text.text
     found: dict[str, Body] = {}
-    for sentence in sentences_in(text, Span(document.body_start, len(text))):
+    for sentence in sentences_in(text, Span(0, len(text))):
         for mention in bodies_in(text, sentence, document.metadata.jurisdiction):
             iri = body_reference(mention)
             found.setdefault(iri, Body(mention.written, mention.canonical, iri, mention.span))

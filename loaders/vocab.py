@@ -30,12 +30,15 @@ class Vocabulary:
 
     def __init__(self, graph: Graph, classes: tuple[URIRef, ...]) -> None:
         self.labels: dict[str, URIRef] = {}
+        self.preferred: dict[URIRef, str] = {}  # concept → its Chinese prefLabel
         for cls in classes:
             for concept in graph.subjects(RDF.type, cls):
                 for predicate in (SKOS.prefLabel, SKOS.altLabel):
                     for label in graph.objects(concept, predicate):
                         if getattr(label, "language", None) in ("zh", "zh-hans", "zh-cn", None):
                             self.labels.setdefault(str(label), concept)
+                            if predicate == SKOS.prefLabel:
+                                self.preferred.setdefault(concept, str(label))
         self.comprises = {s: sorted(graph.objects(s, PKG.comprises)) for s in set(graph.subjects(PKG.comprises, None))}
         ordered = sorted(self.labels, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None

@@ -114,25 +114,32 @@ def _placed(tokens: list[Token], first: int, index: int, rules: dict) -> bool:
 
 def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
                  jurisdiction: str | None) -> list[BodyMention]:
-    """``民政、公安、教育等部门``: each noun of the list before ``first`` + the shared head."""
-    mentions, j = [], first - 1
+    """``教育、公安、人力资源社会保障等部门``: each member of the list before ``first`` + the shared head."""
+    j = first - 1
     if j >= 0 and tokens[j].word == "等":
         j -= 1
     elif j < 0 or tokens[j].word != "、":
         return []
+    mentions: list[BodyMention] = []
     while j >= 0:
         if tokens[j].word == "、":
             j -= 1
             continue
-        if tokens[j].flag not in NAME_FLAGS or tokens[j].word in measures_lexicon().stop_words:
+        end = j
+        lex = measures_lexicon()
+        while j >= 0 and tokens[j].flag not in lex.stop_flags and tokens[j].word not in lex.stop_words \
+                and tokens[end].end - tokens[j].start <= rules["max_member"]:
+            j -= 1
+        if j == end:
             break
-        token = tokens[j]
-        mention = _mention(token.word + head, Span(token.start, token.end), rules, jurisdiction)
+        member = tokens[j + 1 : end + 1]
+        words = "".join(t.word for t in member)
+        name = words if any(words.endswith(h) for h in rules["heads"]) else words + head
+        mention = _mention(name, Span(member[0].start, member[-1].end), rules, jurisdiction)
         if mention is not None:
             mentions.append(mention)
-        if j == 0 or tokens[j - 1].word != "、":
+        if j < 0 or tokens[j].word != "、":
             break
-        j -= 1
     return mentions
 
 
@@ -144,20 +151,30 @@ def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) ->
             break
     if canonical in rules["generic"] or written in rules["generic"] or len(canonical) < 2:
         return None
+    for short, full in rules["abbreviations"].items():
+        if short in canonical and full not in canonical:
+            canonical = canonical.replace(short, full)
+            break
     head = next((h for h in rules["heads"] if canonical.endswith(h)), "")
     stem = canonical[: len(canonical) - len(head)]
     for word in sorted(rules["generic_stems"], key=len, reverse=True):
         stem = stem.replace(word, "")
     if head and len(stem) < 1 and canonical not in rules["party_committees"]:
         return None
-    for short, full in rules["abbreviations"].items():
-        if short in canonical and full not in canonical:
-            canonical = canonical.replace(short, full)
-            break
-    canonical = _qualified(canonical, rules, jurisdiction)
+    canonical = _full_form(_qualified(canonical, rules, jurisdiction), rules)
     vocabulary = body_vocabulary()
     concept = vocabulary.concept(canonical) or vocabulary.concept(written)
+    if concept is not None:
+        canonical = vocabulary.preferred.get(concept, canonical)
     return BodyMention(written, canonical, concept, span)
+
+
+def _full_form(name: str, rules: dict) -> str:
+    """The full name of a place's party committee or government (威海市委 → 中共威海市委员会)."""
+    for short, pattern in rules["full_forms"].items():
+        if name.endswith(short) and len(name) > len(short):
+            return pattern.format(place=name[: -len(short)])
+    return name
 
 
 def _qualified(name: str, rules: dict, jurisdiction: str | None) -> str:

@@ -34,11 +34,16 @@ class GroupMention:
     span: Span
 
 
-def groups_in(text: str, span: Span) -> list[GroupMention]:
-    """The target groups named as recipients in ``text[span]``, in order."""
+def groups_in(text: str, span: Span, in_name: bool = False) -> list[GroupMention]:
+    """The target groups named as recipients in ``text[span]``, in order.
+
+    In a programme's own name, a field word after the group (未成年人保护工作机制,
+    儿童福利政策) still names whom the programme is for.
+    """
     groups = target_groups()
     words = text[span.start : span.end]
-    cancel = tuple(load_lexicon("groups")["not_recipient_after"])
+    rules = load_lexicon("groups")
+    cancel = tuple(w for w in rules["not_recipient_after"] if not (in_name and w in rules["field_words"]))
     mentions = []
     for match in groups.find(words):
         if words[match.end :].replace("\n", "").startswith(cancel):

@@ -48,7 +48,7 @@ def serves_links(document: ParsedDocument, programme: Programme) -> list[Relatio
 def _serves_candidates(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
     text = document.text.text
     name = _name_span(text, programme)
-    for mention in groups_in(text, name):
+    for mention in groups_in(text, name, in_name=True):
         yield from _serves(programme, mention, sentence_at(text, name.start), "name")
     for written in programme.mentions:
         sentence = sentence_at(text, written.start)

@@ -30,8 +30,10 @@ from .segment import Token, cut
 
 QUOTED = "q"  # the flag of a token made of a whole quotation
 OWN_NAME = 4  # characters after an earlier head that make a name of their own
+QUOTE_TAIL = 4  # “资金+物资+服务”救助方式: at most this many characters of words after a quotation
 SHARED_PREFIX = 4  # “A”“B”等专项行动: at most this many characters between 等 and the head
 _DIGIT = re.compile(r"[0-9０-９%.]")
+_MARKER = re.compile(r"^[(（][一二三四五六七八九十0-9]+[)）]")  # a heading's number run into the text: (二)
 
 
 @dataclass(frozen=True)
@@ -204,16 +206,20 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
     first = _drop_leading(tokens, first, index, lex)
     if all(t.flag == "ns" for t in tokens[first:index]):
         return  # a place and a head (海口市项目): where, not what
+    name = _MARKER.sub("", "".join(t.word for t in tokens[first : index + 1]))
+    counted = re.search(lex.raw["counted_members"], name)
+    if counted and before is not None and before.word in lex.raw["list_marks"]:
+        name = name[: counted.start()] + name[counted.end() :]  # …、C三项制度: C制度
     span = Span(tokens[first].start, tokens[index].end)
-    yield NameMatch("".join(t.word for t in tokens[first : index + 1]), kind, span, "headed"), set(range(first, index + 1))
+    yield NameMatch(name, kind, span, "headed"), set(range(first, index + 1))
 
 
 def _one_name(tokens: list[Token], list_end: int, first: int, index: int, lex: MeasuresLexicon) -> bool:
     """A list that is part of one name: its tail counts levels or parts (省、市、县三级…网络), or
     its members are levels or target groups (低保、特困、城乡低收入家庭梯度救助格局: one
     格局 for all of them, which serves each)."""
-    tails = ["".join(t.word for t in tokens[start : index + 1]) for start in (first, first + 1)]
-    if any(re.match(lex.raw["counted_tail"], tail) for tail in tails):
+    tail = "".join(t.word for t in tokens[first : index + 1])
+    if re.search(lex.raw["counted_tail"], tail):
         return True
     members = [t.word for t in tokens[max(0, list_end - 8) : first] if t.word not in lex.raw["list_marks"]]
     groups = target_groups()
@@ -239,6 +245,8 @@ def _shared_tail(tokens: list[Token], first: int, index: int, head: str) -> str:
     养老、助残和托育服务工程 → 服务工程 (after 托育).
     """
     words = "".join(t.word for t in tokens[first : index + 1])
+    if re.search(measures_lexicon().raw["counted_members"], words):
+        return head  # A、B、C三项制度: three 制度
     group = target_groups().find(words)
     if group and group[0].start == 0:
         tail = words[group[0].end :]
@@ -255,6 +263,7 @@ def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
         member_first = _drop_leading(tokens, start, end, lex)
         words = "".join(t.word for t in tokens[member_first : end + 1])
         if (member_first <= end and lex.head_of(words) is None
+                and (len(words) <= lex.raw["max_member"] or len(head) <= 2)
                 and not all(t.flag == "ns" for t in tokens[member_first : end + 1])):
             yield (NameMatch(words + head, kind, Span(tokens[member_first].start, tokens[end].end), "shared-head"),
                    set(range(member_first, end + 1)))
@@ -296,16 +305,18 @@ def _quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch 
             or groups.concept(inner)):
         return None
     verb = _word_before(tokens, index, lex)
-    if verb in lex.raw["quote_verbs"]:
+    if verb in lex.raw["quote_verbs"] or re.search(r"[、+]", inner):
         return NameMatch(token.word, "way", Span(token.start, token.end), "quoted")
-    after = ""
+    after, end = "", token.end
     for later in tokens[index + 1 : index + 4]:
-        if not _is_material(later, lex) or later.flag == QUOTED:
+        if not _is_material(later, lex) or later.flag == QUOTED or later.flag.startswith("v") \
+                or len(after) + len(later.word) > QUOTE_TAIL:
             break
-        after += later.word
-        tail = next((w for w in lex.raw["quote_tails"] if after.endswith(w)), None)
-        if tail is not None:
-            return NameMatch(token.word + after, "way", Span(token.start, later.end), "quoted")
+        after, end = after + later.word, later.end
+    if any(after.startswith(w) for w in lex.raw["quote_tail_not"]):
+        return None
+    if after and (any(after.endswith(w) for w in lex.raw["quote_tails"]) or len(after) >= 2):
+        return NameMatch(token.word + after, "way", Span(token.start, end), "quoted")
     return None
 
 
@@ -325,7 +336,7 @@ def _acceptable(match: NameMatch, lex: MeasuresLexicon) -> bool:
     bare = modifier.replace("“", "").replace("”", "")
     if len(bare) < lex.raw["min_modifier"] or name in lex.generic_names or name.replace("“", "").replace("”", "") in lex.generic_names:
         return False
-    if any(f"“{quote}”" in name for quote in lex.raw["stop_quotes"]):
+    if any(f"“{quote}”" in name for quote in lex.raw["stop_quotes"]) or name[0] in lex.raw["bad_starts"]:
         return False
     if match.kind in lex.institution_kinds:
         return _specific(modifier, lex)

@@ -33,12 +33,11 @@ def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
 
 
 def own_part(text: str, sentence: Span, match: NameMatch, matches: list[NameMatch]) -> Span:
-    """The words of ``sentence`` that speak of ``match``: from its clause on, up to the next name."""
-    clause_start = max((i + 1 for i in range(sentence.start, match.span.start) if text[i] in CLAUSE_BREAKS),
-                       default=sentence.start)
-    before = [m.span.end for m in matches if clause_start <= m.span.end <= match.span.start and m is not match]
+    """The words of ``sentence`` that speak of ``match``: from the name before it (or the sentence's
+    start, so a lead-in such as 对低保对象…建立X机制 counts) up to the name after it."""
+    before = [m.span.end for m in matches if m.span.end <= match.span.start and m is not match]
     after = [m.span.start for m in matches if match.span.end <= m.span.start and m is not match]
-    return Span(max(before, default=clause_start), min(after, default=sentence.end))
+    return Span(max(before, default=sentence.start), min(after, default=sentence.end))
 
 
 def period_of(document: ParsedDocument, sentence: Span) -> str:

@@ -51,6 +51,7 @@ def _user_words() -> list[tuple[str, str]]:
     words += [(label, "nt") for label in bodies().labels]
     words += [(head, "nh") for head in lex.heads]
     words += [(word, "vs") for word in lex.raw["stop_words"] if len(word) > 1]
+    words += [(word, "nt") for word in lex.raw["bodies"]["compound_names"]]
     return words
 
 
