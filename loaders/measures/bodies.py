@@ -144,6 +144,8 @@ def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
 
 
 def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) -> BodyMention | None:
+    if len(written) > 2 and written[0] in rules["lead_characters"] and written[1] in rules["jurisdiction_prefixes"]:
+        written, span = written[1:], Span(span.start + 1, span.end)  # 经县发展和改革委员会同意
     canonical = written
     for prefix in rules["scope_prefixes"]:
         if canonical.startswith(prefix) and len(canonical) > len(prefix) + 1:
@@ -171,9 +173,10 @@ def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) ->
 
 def _full_form(name: str, rules: dict) -> str:
     """The full name of a place's party committee or government (威海市委 → 中共威海市委员会)."""
+    bare = name.removeprefix("中共")
     for short, pattern in rules["full_forms"].items():
-        if name.endswith(short) and len(name) > len(short):
-            return pattern.format(place=name[: -len(short)])
+        if bare.endswith(short) and len(bare) > len(short):
+            return pattern.format(place=bare[: -len(short)])
     return name
 
 

@@ -304,19 +304,21 @@ def _quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch 
             or groups.concept(inner + following) or groups.concept(token.word + following)
             or groups.concept(inner)):
         return None
-    verb = _word_before(tokens, index, lex)
-    if verb in lex.raw["quote_verbs"] or re.search(r"[、+]", inner):
-        return NameMatch(token.word, "way", Span(token.start, token.end), "quoted")
     after, end = "", token.end
     for later in tokens[index + 1 : index + 4]:
-        if not _is_material(later, lex) or later.flag == QUOTED or later.flag.startswith("v") \
+        if not _is_material(later, lex) or later.flag in (QUOTED, "v", "vs") \
                 or len(after) + len(later.word) > QUOTE_TAIL:
             break
         after, end = after + later.word, later.end
     if any(after.startswith(w) for w in lex.raw["quote_tail_not"]):
         return None
-    if after and (any(after.endswith(w) for w in lex.raw["quote_tails"]) or len(after) >= 2):
-        return NameMatch(token.word + after, "way", Span(token.start, end), "quoted")
+    tail = next((len(after[: i + len(w)]) for i in range(len(after)) for w in lex.raw["quote_tails"]
+                 if after.startswith(w, i)), 0)
+    if tail:
+        return NameMatch(token.word + after[:tail], "way", Span(token.start, token.start + len(token.word) + tail),
+                         "quoted")
+    if _word_before(tokens, index, lex) in lex.raw["quote_verbs"] or re.search(r"[、+]", inner):
+        return NameMatch(token.word, "way", Span(token.start, token.end), "quoted")
     return None
 
 
