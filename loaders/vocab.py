@@ -40,6 +40,9 @@ class Vocabulary:
                             if predicate == SKOS.prefLabel:
                                 self.preferred.setdefault(concept, str(label))
         self.comprises = {s: sorted(graph.objects(s, PKG.comprises)) for s in set(graph.subjects(PKG.comprises, None))}
+        self.broader: dict[URIRef, set[URIRef]] = {}
+        for concept in set(self.labels.values()):
+            self.broader[concept] = set(graph.transitive_objects(concept, SKOS.broader)) - {concept}
         ordered = sorted(self.labels, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
@@ -52,6 +55,10 @@ class Vocabulary:
 
     def concept(self, label: str) -> URIRef | None:
         return self.labels.get(label)
+
+    def related(self, a: URIRef, b: URIRef) -> bool:
+        """Whether ``a`` and ``b`` are one concept or one is broader than the other."""
+        return a == b or b in self.broader.get(a, ()) or a in self.broader.get(b, ())
 
     def expand(self, concept: URIRef) -> list[URIRef]:
         """An abbreviation's groups (“三留守”人员 → three groups), else the concept itself."""

@@ -19,6 +19,9 @@ from functools import cache
 
 from ..model import ParsedDocument, Programme, Relation, Span
 from ..sentences import sentence_at, sentences_in
+from rdflib import URIRef
+
+from ..vocab import target_groups
 from .bodies import BodyMention, bodies_in
 from .groups import GroupMention, groups_in
 from .lexicon import measures_lexicon
@@ -27,6 +30,8 @@ CLAUSE_BREAKS = ",，;；:："
 # A text without line breaks (a scraped page) has no paragraphs: the window stops after this
 # many sentences whatever the line holds.
 PARAGRAPH_SENTENCES = 3
+# A paragraph is led by a programme named in an opening sentence at most this long (a title).
+LEADING_SENTENCE = 40
 ROLE_PREDICATES = {"lead": "leadBody", "cooperating": "cooperatingBody", "responsible": "responsibleBody"}
 
 
@@ -36,9 +41,19 @@ def _windows() -> dict[str, float]:
 
 
 def serves_links(document: ParsedDocument, programme: Programme) -> list[Relation]:
-    """One serves link per group: the one read from the most confident window."""
+    """One serves link per group: the one read from the most confident window.
+
+    A programme whose name names its groups (农村留守妇女关爱行动, 残疾人两项补贴制度) serves
+    those groups and the ones above or below them; another group in its text is someone
+    else (the elders the women help, the orphans of the next measure).
+    """
     best: dict[str, Relation] = {}
-    for relation in _serves_candidates(document, programme):
+    candidates = list(_serves_candidates(document, programme))
+    named = [URIRef(r.target) for r in candidates if r.window == "name"]
+    groups = target_groups()
+    for relation in candidates:
+        if named and not any(groups.related(URIRef(relation.target), n) for n in named):
+            continue
         known = best.get(relation.target)
         if known is None or relation.confidence > known.confidence:
             best[relation.target] = relation
@@ -90,10 +105,11 @@ def _block(document: ParsedDocument, programme: Programme, body: Span, start: in
 
 
 def _paragraph(document: ParsedDocument, programme: Programme, sentence: Span) -> Iterator[Relation]:
-    """The paragraph a programme leads: named in its first sentence, the rest of the line speaks of it."""
+    """The paragraph a programme leads: named in its opening sentence, a short one that stands as the
+    paragraph's title (2.兜底性照护服务保障。), the next sentences speak of it."""
     text = document.text.text
     line_start = text.rfind("\n", 0, sentence.start) + 1
-    if text[line_start : sentence.start].strip():
+    if text[line_start : sentence.start].strip() or sentence.end - sentence.start > LEADING_SENTENCE:
         return
     line_end = text.find("\n", sentence.end)
     line = Span(sentence.end, len(text) if line_end < 0 else line_end)

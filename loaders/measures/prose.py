@@ -16,7 +16,6 @@ from ..sentences import sentences_in
 from .lexicon import measures_lexicon
 from .names import NameMatch, names_in
 
-CLAUSE_BREAKS = ",，;；:："
 
 
 def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
@@ -34,7 +33,11 @@ def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
 
 def own_part(text: str, sentence: Span, match: NameMatch, matches: list[NameMatch]) -> Span:
     """The words of ``sentence`` that speak of ``match``: from the name before it (or the sentence's
-    start, so a lead-in such as 对低保对象…建立X机制 counts) up to the name after it."""
+    start, so a lead-in such as 对低保对象…, 建立X机制 counts) up to the name after it.
+
+    A long sentence strings several measures together; each owns only the stretch
+    between its neighbours' names, so a group named for one is not read for the next.
+    """
     before = [m.span.end for m in matches if m.span.end <= match.span.start and m is not match]
     after = [m.span.start for m in matches if match.span.end <= m.span.start and m is not match]
     return Span(max(before, default=sentence.start), min(after, default=sentence.end))
