@@ -80,6 +80,17 @@ def _place(writer, programme: Programme, text: Span) -> URIRef | None:
     return writer.glossary_node
 
 
+def _where(writer, span: Span) -> URIRef | None:
+    """The division a quote sits in, or the glossary for a quote from a definition."""
+    division = division_at(writer.doc.chapters, span.start)
+    if division is not None:
+        return writer.node_of(division)
+    glossary = writer.doc.glossary_span
+    if glossary is not None and glossary.start <= span.start < glossary.end:
+        return writer.glossary_node
+    return None
+
+
 def _relation(writer, subject: URIRef, relation: Relation) -> None:
     predicate, target = PKG[relation.predicate], URIRef(relation.target)
     writer.add(subject, predicate, target)
@@ -90,8 +101,7 @@ def _relation(writer, subject: URIRef, relation: Relation) -> None:
     writer.add(statement, RDF.object, target)
     writer.add(statement, PKG.inDocument, writer.iri)
     key = f"{relation.evidence.start}-{relation.evidence.end}"
-    division = division_at(writer.doc.chapters, relation.evidence.start)
-    evidence = writer.evidence(statement, relation.evidence, writer.node_of(division), key=key)
+    evidence = writer.evidence(statement, relation.evidence, _where(writer, relation.evidence), key=key)
     if evidence is not None:
         writer.add(evidence, PKG.matchedLabel, Literal(relation.matched, lang="zh"))
     if relation.window is not None:

@@ -22,6 +22,20 @@ def raw_text(source_file: str) -> str:
     return read_document(CORPUS / source_file).raw
 
 
+def simplified(text: str) -> str:
+    """A quote as the loaders read it: matched words are simplified characters (003 is traditional)."""
+    import opencc
+
+    return opencc.OpenCC("t2s").convert(text)
+
+
+def programmes_built(client) -> int:
+    """How many programmes the build wrote, counted in its RDF through /sparql (not the REST route)."""
+    query = "PREFIX pkg: <https://w3id.org/policykg/ontology#> SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?p a pkg:Programme } }"
+    answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
 def assert_quoted(evidence: dict) -> None:
     """The quote is exactly the source text at its span: the evidence can be checked by anyone."""
     text = raw_text(evidence["source_file"] or evidence["document"]["id"])
@@ -55,7 +69,7 @@ def test_programmes_for_a_group_include_narrower_groups_with_the_sentence(client
                 assert evidence["section"] is not None or item["origin"] == "glossary"  # glossary: no division
                 text = raw_text(item["evidence"]["source_file"])
                 assert text[evidence["char_start"]:evidence["char_end"]] == evidence["quote"]
-                assert any(word in evidence["quote"] for word in link["matched_words"])
+                assert any(word in simplified(evidence["quote"]) for word in link["matched_words"])
     # the same programmes as the catalogue's question run straight on the store
     with open_cypher(DataDir(built[1]).current()) as store:
         rows = catalogue.run("cypher", store, "programmes_for_group", {"group_name": "老年人"})
@@ -96,8 +110,10 @@ def test_filters_combine(client):
 
 def test_pages_add_up_to_the_whole_list(client):
     whole = client.get("/api/programmes", params={"limit": 500}).json()
-    assert whole["total"] == 118
-    assert [i["iri"] for i in everything(client, "/api/programmes")] == [i["iri"] for i in whole["items"]]
+    assert whole["total"] == programmes_built(client)
+    pages = [i["iri"] for i in everything(client, "/api/programmes")]
+    assert len(pages) == len(set(pages)) == whole["total"]
+    assert pages[: len(whole["items"])] == [i["iri"] for i in whole["items"]]
 
 
 def test_one_programme_with_evidence_and_alignments(client):
@@ -144,7 +160,8 @@ def test_group_hierarchy_is_consistent(client):
     for group in groups.values():
         for broader in group["broader"]:
             assert group["id"] in groups[broader]["narrower"]
-    assert sum(g["programmes"] for g in groups.values()) == 75  # every SERVES relationship once
+    served = sum(1 for item in everything(client, "/api/programmes") for _ in item["serves"])
+    assert sum(g["programmes"] for g in groups.values()) == served > 0  # every SERVES relationship once
     areas = {a["id"]: a for a in client.get("/api/areas").json()}
     assert "area/海南省" in areas["area/万宁市"]["broader"]
     assert any(b["name_zh"] == "民政部" for b in client.get("/api/bodies").json())
@@ -179,7 +196,8 @@ def test_neighbours_keep_direction_and_evidence(client):
 def test_path_between_a_group_and_a_plan(client):
     answer = client.get("/api/path", params={"from": RURAL_LEFT_BEHIND, "to": NATIONAL}).json()
     assert answer["nodes"][0]["id"] == RURAL_LEFT_BEHIND and answer["nodes"][-1]["id"] == NATIONAL
-    assert answer["length"] == len(answer["edges"]) == len(answer["nodes"]) - 1 == 3
+    # the national plan names a measure for them (农村留守老年人关爱服务体系): group → programme → plan
+    assert answer["length"] == len(answer["edges"]) == len(answer["nodes"]) - 1 == 2
     steps = list(zip(answer["nodes"], answer["nodes"][1:]))
     for (a, b), edge in zip(steps, answer["edges"]):
         assert {edge["source"], edge["target"]} == {a["iri"], b["iri"]}
@@ -230,7 +248,7 @@ def test_hostile_parameters_are_just_names(client, hostile):
         if response.status_code == 200:
             assert response.json()["total"] == 0
     assert client.get("/api/search", params={"q": hostile}).status_code == 200
-    assert client.get("/api/programmes").json()["total"] == 118  # the graph is untouched and still answers
+    assert client.get("/api/programmes").json()["total"] == programmes_built(client)  # untouched, still answers
 
 
 def test_openapi_documents_every_route(client):

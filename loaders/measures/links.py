@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from functools import cache
 
 from ..model import ParsedDocument, Programme, Relation, Span
-from ..sentences import sentence_at, sentences_in
+from ..sentences import sentences_in
 from rdflib import URIRef
 
 from ..vocab import target_groups
 from .bodies import BodyMention, bodies_in
 from .groups import GroupMention, groups_in
 from .lexicon import measures_lexicon
+from .prose import sentence_of
 
 CLAUSE_BREAKS = ",，;；:："
 # A text without line breaks (a scraped page) has no paragraphs: the window stops after this
@@ -64,9 +65,9 @@ def _serves_candidates(document: ParsedDocument, programme: Programme) -> Iterat
     text = document.text.text
     name = _name_span(text, programme)
     for mention in groups_in(text, name, in_name=True):
-        yield from _serves(programme, mention, sentence_at(text, name.start), "name")
+        yield from _serves(programme, mention, sentence_of(document, name.start), "name")
     for written in programme.mentions:
-        sentence = sentence_at(text, written.start)
+        sentence = sentence_of(document, written.start)
         clause = _clause(text, sentence, written)
         own = [t for t in programme.texts if sentence.start <= t.start and t.end <= sentence.end]
         for part in own or [clause]:
@@ -100,7 +101,7 @@ def _block(document: ParsedDocument, programme: Programme, body: Span, start: in
     """Groups in a box's or an item's body; the quote runs from its title to the group's sentence."""
     text = document.text.text
     for mention in _recipients(text, body, exclude=_name_span(text, programme)):
-        end = sentence_at(text, mention.span.start).end
+        end = sentence_of(document, mention.span.start).end
         yield from _serves(programme, mention, Span(min(start, mention.span.start), max(end, programme.span.end)), window)
 
 
@@ -118,7 +119,7 @@ def _paragraph(document: ParsedDocument, programme: Programme, sentence: Span) -
         return
     rest = Span(following[0].start, following[-1].end)
     for mention in _recipients(text, rest, exclude=programme.span):
-        end = sentence_at(text, mention.span.start).end
+        end = sentence_of(document, mention.span.start).end
         yield from _serves(programme, mention, Span(sentence.start, end), "paragraph")
 
 
@@ -169,7 +170,7 @@ def body_links(document: ParsedDocument, programme: Programme, jurisdiction: str
 
 def _programme_sentences(document: ParsedDocument, programme: Programme) -> list[Span]:
     text = document.text.text
-    sentences = [sentence_at(text, m.start) for m in programme.mentions]
+    sentences = [sentence_of(document, m.start) for m in programme.mentions]
     if programme.item is not None:
         sentences += sentences_in(text, programme.item.body or programme.item.span)
     return list(dict.fromkeys(sentences))

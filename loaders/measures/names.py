@@ -340,16 +340,22 @@ def _acceptable(match: NameMatch, lex: MeasuresLexicon) -> bool:
         return False
     if any(f"“{quote}”" in name for quote in lex.raw["stop_quotes"]) or name[0] in lex.raw["bad_starts"]:
         return False
+    if match.kind in lex.raw["strict_kinds"]:
+        return _names_something(modifier)
     if match.kind in lex.institution_kinds:
         return _specific(modifier, lex)
     return True
 
 
+def _names_something(modifier: str) -> bool:
+    """A group, a quotation or a count in the modifier (残疾人两项补贴, “救急难”工作)."""
+    return ("“" in modifier or bool(re.search(r"[一二两三四五六七八九十]+[项级类个]", modifier))
+            or bool(target_groups().find(modifier)))
+
+
 def _specific(modifier: str, lex: MeasuresLexicon) -> bool:
     """Whether an institution's modifier names something in particular."""
-    if "“" in modifier or re.search(r"[一二两三四五六七八九十]+[项级类个]", modifier):
-        return True
-    if target_groups().find(modifier):
+    if _names_something(modifier):
         return True
     rest = modifier
     for word in lex.generic_modifiers:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Division, ParsedDocument, Programme, Span
-from ..sentences import sentences_in
+from ..sentences import sentence_at, sentences_in
 from .lexicon import measures_lexicon
 from .names import NameMatch, names_in
 
@@ -22,7 +22,9 @@ def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
     """Every measure named in the body's sentences, one Programme per mention."""
     text = document.text.text
     end = document.glossary_span.end if document.glossary_span else len(text)
-    for sentence in sentences_in(text, Span(document.body_start, end)):
+    starts = _heading_starts(document)
+    pieces = [Span(a, b) for a, b in zip([document.body_start, *starts], [*starts, end]) if a < b]
+    for sentence in (s for piece in pieces for s in sentences_in(text, piece)):
         matches = names_in(text, sentence)
         for match in matches:
             yield Programme(match.name, match.kind, "prose", match.span,
@@ -43,6 +45,25 @@ def own_part(text: str, sentence: Span, match: NameMatch, matches: list[NameMatc
     return Span(max(before, default=sentence.start), min(after, default=sentence.end))
 
 
+def sentence_of(document: ParsedDocument, offset: int) -> Span:
+    """The sentence holding ``offset``, cut at headings: a text run together (a scraped page)
+    has no full stop between its table of contents, a heading and the first sentence."""
+    sentence = sentence_at(document.text.text, offset)
+    starts = _heading_starts(document)
+    start = max([sentence.start, *(b for b in starts if b <= offset)])
+    end = min([sentence.end, *(b for b in starts if b > offset)])
+    return Span(start, end)
+
+
+def _heading_starts(document: ParsedDocument) -> list[int]:
+    found, todo = [], list(document.chapters)
+    while todo:
+        division = todo.pop()
+        found.append(division.span.start)
+        todo += division.children
+    return sorted(set(found))
+
+
 def period_of(document: ParsedDocument, sentence: Span) -> str:
     """'achieved' in a review section or a sentence that reports a result; else 'planned'."""
     lex = measures_lexicon().raw
@@ -52,6 +73,8 @@ def period_of(document: ParsedDocument, sentence: Span) -> str:
     words = document.text.text[sentence.start : sentence.end]
     if any(cue in words for cue in lex["achieved_cues"]):
         return "achieved"
+    if document.metadata.kind == "article" and not any(cue in words for cue in lex["planned_cues"]):
+        return "achieved"  # an article reports what was done unless a sentence looks ahead
     return "planned"
 
 
