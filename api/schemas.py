@@ -34,6 +34,9 @@ class Link(BaseModel):
     concept: Ref
     matched_words: list[str] = Field(description="the words of the text that named the concept")
     evidence: list[Evidence]
+    window: str | None = Field(None, description="serves: where it was read — name, clause, sentence, item, box, "
+                                                 "paragraph or glossary (docs/extraction.md)")
+    confidence: float | None = Field(None, description="serves: how sure the reading is, 0–1, by window")
 
 
 class GroupMatch(BaseModel):
@@ -49,8 +52,11 @@ class Aligned(BaseModel):
 
 
 class Programme(Ref):
-    kind: str | None = Field(description="programme kind: project 工程, action 行动, plan 计划, model 模式…")
+    kind: str | None = Field(description="programme kind, from its head word: project 工程, action 行动, scheme 计划, "
+                                         "pilot 试点, institution 制度, mechanism 机制, system 体系, subsidy 补贴…")
     origin: str | None = Field(description="where it was found: box, box-item, prose, glossary")
+    timing: str | None = Field(None, description="planned (the plan's own period), achieved (reported as done in "
+                                                 "the review of the previous period) or both")
     plan: Ref | None
     evidence: Evidence | None
     serves: list[Link]

@@ -154,6 +154,8 @@ def score_document(doc: str, reader: str) -> dict:
         "doc": doc,
         "programmes": _pr(len(gold.programmes), len(found), len(matched)),
         "by_kind": _by_kind(gold, found, matched),
+        "timing": {"matched": len(matched),
+                   "agree": sum(1 for g, f in matched.items() if gold.programmes[g].get("period") == found[f].period)},
         "serves": _pr(len(gold.serves), len(found_serves), len(gold.serves & found_serves)),
         "bodies": _pr(len(gold.bodies), len(found_bodies),
                       sum(1 for k, e in gold.bodies.items() if k in found_bodies or key(e["written"]) in found_bodies),
@@ -221,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     for row in [*scores, {"doc": "all", **{p: total(scores, p) for p in ("programmes", "serves", "bodies", "body_links")}}]:
         table.add_row(row["doc"], *[_cell(row[p]) for p in ("programmes", "serves", "bodies", "body_links")])
     console.print(table)
+    timing = [sum(s["timing"][k] for s in scores) for k in ("matched", "agree")]
+    console.print(f"timing (planned / achieved / both) agrees with the reader of the text for "
+                  f"{timing[1]} of {timing[0]} matched programmes ({timing[1] / max(timing[0], 1):.0%})")
     if args.show_misses:
         for score in scores:
             if score["doc"] == args.show_misses:

@@ -18,14 +18,17 @@ _DETAILS = """
 UNWIND $iris AS i MATCH (p:Programme {iri: i})
 OPTIONAL MATCH (p)-[:IN_DOCUMENT]->(d)
 OPTIONAL MATCH (p)-[:PROGRAMME_KIND]->(k:Concept)
-RETURN p.iri AS iri, p.name_zh AS name_zh, p.origin AS origin, d.iri AS plan, k.notation AS kind,
+RETURN p.iri AS iri, p.name_zh AS name_zh, p.origin AS origin, p.timing AS timing, d.iri AS plan,
+       k.notation AS kind,
        p.quote AS quote, p.document AS document, p.division AS division, p.source_file AS source_file,
        p.char_start AS char_start, p.char_end AS char_end"""
 _LINKED = """
 UNWIND $iris AS i MATCH (p:Programme {{iri: i}})
 OPTIONAL MATCH (p)-[s:{rel}]->(c:{label})
 RETURN p.iri AS programme, c.iri AS concept, s.matched AS matched, s.quotes AS quotes,
-       s.documents AS documents, s.divisions AS divisions, s.spans AS spans"""
+       s.documents AS documents, s.divisions AS divisions, s.spans AS spans{extra}"""
+# Serves links say where they were read and how sure the reading is (loaders/measures/links.py).
+_READING = ", s.window AS window, s.confidence AS confidence"
 _ALIGNED = """
 UNWIND $iris AS i MATCH (p:Programme {iri: i})
 OPTIONAL MATCH (p)-[a:ALIGNED_WITH]-(o:Programme)
@@ -114,7 +117,7 @@ def describe(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
     if not iris:
         return []
     details = {r["iri"]: r for r in lookups.keyed(_DETAILS, iris, "plan")}
-    linked = {"serves": _linked(lookups, iris, "SERVES", "TargetGroup"),
+    linked = {"serves": _linked(lookups, iris, "SERVES", "TargetGroup", _READING),
               "domains": _linked(lookups, iris, "IN_DOMAIN", "PolicyDomain")}
     aligned: dict[str, list[dict[str, Any]]] = {}
     for row in lookups.keyed(_ALIGNED, iris, "other", needs="ALIGNED_WITH"):
@@ -125,20 +128,24 @@ def describe(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
         row = details.get(iri)
         if row is None:
             continue
-        described.append({**lookups.ref(iri), "kind": row["kind"], "origin": row["origin"],
+        described.append({**lookups.ref(iri), "kind": row["kind"], "origin": row["origin"], "timing": row["timing"],
                           "plan": lookups.ref(row["plan"]), "evidence": lookups.evidence(row),
                           "serves": linked["serves"].get(iri, []), "domains": linked["domains"].get(iri, []),
                           "aligned_with": sorted(aligned.get(iri, []), key=lambda a: a["programme"]["iri"])})
     return described
 
 
-def _linked(lookups: Lookups, iris: list[str], rel: str, label: str) -> dict[str, list[dict[str, Any]]]:
+def _linked(lookups: Lookups, iris: list[str], rel: str, label: str,
+            extra: str = "") -> dict[str, list[dict[str, Any]]]:
     """Programme IRI → the concepts it is linked to by ``rel``, each with the sentences that say so."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for row in lookups.keyed(_LINKED.format(rel=rel, label=label), iris, "concept", needs=rel):
-        found.setdefault(row["programme"], []).append({
-            "concept": lookups.ref(row["concept"]), "matched_words": list(row["matched"] or []),
-            "evidence": lookups.statement_evidence(row["quotes"], row["documents"], row["divisions"], row["spans"])})
+    for row in lookups.keyed(_LINKED.format(rel=rel, label=label, extra=extra), iris, "concept", needs=rel):
+        link = {"concept": lookups.ref(row["concept"]), "matched_words": list(row["matched"] or []),
+                "evidence": lookups.statement_evidence(row["quotes"], row["documents"], row["divisions"],
+                                                       row["spans"])}
+        if extra:
+            link |= {"window": row["window"], "confidence": row["confidence"]}
+        found.setdefault(row["programme"], []).append(link)
     for links in found.values():
         links.sort(key=lambda link: link["concept"]["iri"])
     return found

@@ -52,6 +52,10 @@ def _body(writer, body: Body) -> None:
 def _programme(writer, programme: Programme, node: URIRef) -> None:
     writer.add(node, RDF.type, PKG.Programme)
     writer.label(node, programme.name)
+    written = writer.doc.text.quote(programme.span)
+    if written != programme.name and len(written) == len(programme.name) and written.strip() == written:
+        # the name as the source writes it (traditional characters in 003); the label is simplified
+        writer.add(node, SKOS.altLabel, Literal(written, lang="zh-Hant"))
     writer.add(node, PKG.programmeKind, PKG[f"kind-{programme.kind}"])
     writer.add(node, PKG.origin, Literal(programme.origin))
     writer.add(node, PKG.timing, Literal(programme.period))

@@ -22,6 +22,10 @@ def raw_text(source_file: str) -> str:
     return read_document(CORPUS / source_file).raw
 
 
+WINDOWS = {"name", "clause", "sentence", "item", "box", "paragraph", "glossary"}
+TIMINGS = {"planned", "achieved", "both"}
+
+
 def simplified(text: str) -> str:
     """A quote as the loaders read it: matched words are simplified characters (003 is traditional)."""
     import opencc
@@ -64,6 +68,7 @@ def test_programmes_for_a_group_include_narrower_groups_with_the_sentence(client
         for match in item["matched_groups"]:
             link = served[match["group"]["id"]]
             assert link["evidence"] and match["matched_words"] == link["matched_words"]
+            assert link["window"] in WINDOWS and 0 < link["confidence"] <= 1 and item["timing"] in TIMINGS
             for evidence in link["evidence"]:
                 assert evidence["document"]["id"] == item["plan"]["id"]
                 assert evidence["section"] is not None or item["origin"] == "glossary"  # glossary: no division
