@@ -34,7 +34,8 @@ class BodyMention:
 @cache
 def _rules() -> dict:
     rules = measures_lexicon().raw["bodies"]
-    return {**rules, "heads": sorted(rules["heads"], key=len, reverse=True),
+    return {**rules, "heads": sorted(rules["heads"], key=len, reverse=True), "head_set": frozenset(rules["heads"]),
+            "head_lengths": sorted({len(h) for h in rules["heads"]}, reverse=True),
             "scope_prefixes": sorted(rules["scope_prefixes"], key=len, reverse=True)}
 
 
@@ -64,7 +65,7 @@ def _is_head(token: Token, rules: dict) -> bool:
         return True
     if token.word in rules["not_bodies"] or token.flag not in NAME_FLAGS:
         return False
-    head = next((h for h in rules["heads"] if token.word.endswith(h)), None)
+    head = _head_of(token.word, rules)
     if head is None:
         return False
     if head in rules["short_heads"]:
@@ -72,11 +73,19 @@ def _is_head(token: Token, rules: dict) -> bool:
     return True
 
 
+def _head_of(word: str, rules: dict) -> str | None:
+    for length in rules["head_lengths"]:
+        if len(word) >= length and word[-length:] in rules["head_set"]:
+            return word[-length:]
+    return None
+
+
 def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | None) -> list[BodyMention]:
     first, length = index, len(tokens[index].word)
     while first > 0:
         before = tokens[first - 1]
-        if (before.flag not in NAME_FLAGS or before.word in measures_lexicon().stop_words
+        level_word = before.word in rules["jurisdiction_prefixes"]
+        if ((before.flag not in NAME_FLAGS and not level_word) or before.word in measures_lexicon().stop_words
                 or before.word[0] in "和与及"
                 or length + len(before.word) > rules["max_name"]):
             break

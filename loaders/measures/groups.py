@@ -111,9 +111,16 @@ def _concept(groups: Vocabulary, modifier: str, head: str) -> URIRef | None:
 
 def _qualified(groups: Vocabulary, qualifier: str, concept: URIRef) -> URIRef | None:
     """The concept ``qualifier`` + ``concept``'s labels names, when the vocabulary has it."""
-    for label, named in groups.labels.items():
-        if named == concept:
-            for form in (qualifier + label, qualifier + "的" + label):
-                if groups.concept(form) is not None:
-                    return groups.concept(form)
+    for label in _labels_of(groups).get(concept, ()):
+        for form in (qualifier + label, qualifier + "的" + label):
+            if groups.concept(form) is not None:
+                return groups.concept(form)
     return None
+
+
+@cache
+def _labels_of(groups: Vocabulary) -> dict[URIRef, list[str]]:
+    found: dict[URIRef, list[str]] = {}
+    for label, concept in groups.labels.items():
+        found.setdefault(concept, []).append(label)
+    return found

@@ -17,10 +17,14 @@ class MeasuresLexicon:
     generic_names: frozenset[str]
     generic_modifiers: tuple[str, ...]  # longest first
     institution_kinds: frozenset[str]
+    head_lengths: tuple[int, ...]  # the lengths of the head words, longest first
 
     def head_of(self, word: str) -> str | None:
         """The head word ``word`` ends with (longest), or None."""
-        return next((head for head in self.heads if word.endswith(head)), None)
+        for length in self.head_lengths:
+            if word[-length:] in self.heads and len(word) >= length:
+                return word[-length:]
+        return None
 
 
 @cache
@@ -35,4 +39,5 @@ def measures_lexicon() -> MeasuresLexicon:
         generic_names=frozenset(raw["generic_names"]),
         generic_modifiers=tuple(sorted(set(raw["generic_modifiers"]), key=len, reverse=True)),
         institution_kinds=frozenset(raw["institution_kinds"]),
+        head_lengths=tuple(sorted({len(h) for h in heads}, reverse=True)),
     )

@@ -33,7 +33,8 @@ OWN_NAME = 4  # characters after an earlier head that make a name of their own
 QUOTE_TAIL = 4  # “资金+物资+服务”救助方式: at most this many characters of words after a quotation
 SHARED_PREFIX = 4  # “A”“B”等专项行动: at most this many characters between 等 and the head
 _DIGIT = re.compile(r"[0-9０-９%.]")
-_MARKER = re.compile(r"^[(（][一二三四五六七八九十0-9]+[)）]")  # a heading's number run into the text: (二)
+# a heading's or a list item's number run into the text: (二)残疾人社会保障体系, 1儿童福利保障政策
+_MARKER = re.compile(r"^(?:[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[.、]?)")
 
 
 @dataclass(frozen=True)

@@ -56,12 +56,17 @@ def sentence_of(document: ParsedDocument, offset: int) -> Span:
 
 
 def _heading_starts(document: ParsedDocument) -> list[int]:
+    """Where every heading starts, found once per document (kept on it: the readers ask often)."""
+    known = getattr(document, "_heading_starts", None)
+    if known is not None:
+        return known
     found, todo = [], list(document.chapters)
     while todo:
         division = todo.pop()
         found.append(division.span.start)
         todo += division.children
-    return sorted(set(found))
+    document._heading_starts = sorted(set(found))
+    return document._heading_starts
 
 
 def period_of(document: ParsedDocument, sentence: Span) -> str:

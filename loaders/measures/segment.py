@@ -13,7 +13,7 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
 import jieba.posseg
@@ -22,6 +22,7 @@ from ..vocab import bodies, target_groups
 from .lexicon import measures_lexicon
 
 USER_WORD_FREQUENCY = 200_000  # high enough that a vocabulary label wins over its parts
+CUT_CACHE = 4096  # sentences kept cut: more than one document's worth
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,18 @@ def _user_words() -> list[tuple[str, str]]:
 
 def cut(text: str, offset: int = 0) -> list[Token]:
     """The tokens of ``text`` with their offsets (shifted by ``offset``)."""
-    tokens, position = [], offset
-    for pair in _tokenizer().cut(text, HMM=True):
-        tokens.append(Token(pair.word, pair.flag, position, position + len(pair.word)))
+    return [Token(word, flag, offset + start, offset + start + len(word)) for word, flag, start in _cut(text)]
+
+
+@lru_cache(maxsize=CUT_CACHE)
+def _cut(text: str) -> tuple[tuple[str, str, int], ...]:
+    """jieba's words of one sentence, cut once: the name, body and link readers all ask for them.
+
+    Without the HMM for unknown words: the dictionary, taught the vocabularies, gives the
+    same names (measured on the hand-read sets) at a tenth of the time.
+    """
+    found, position = [], 0
+    for pair in _tokenizer().cut(text, HMM=False):
+        found.append((pair.word, pair.flag, position))
         position += len(pair.word)
-    return tokens
+    return tuple(found)
