@@ -70,7 +70,14 @@ def names_in(text: str, sentence: Span) -> list[NameMatch]:
     found += [m for i, t in enumerate(tokens) if t.flag == QUOTED and i not in used
               for m in [_quoted(tokens, i, lex)] if m is not None]
     found += _known(words, sentence.start)
-    return _without_overlaps(found)
+    return _without_overlaps([_unwrapped(m) for m in found])
+
+
+def _unwrapped(match: NameMatch) -> NameMatch:
+    """A name written across a line break (a wrapped line, “\n金民工程”) is the same name without it."""
+    if not re.search(r"\s", match.name):
+        return match
+    return NameMatch(re.sub(r"\s+", "", match.name), match.kind, match.span, match.how)
 
 
 def _known(words: str, offset: int) -> list[NameMatch]:
