@@ -21,8 +21,11 @@ CUT_TITLE_CHARS = 60
 LISTED_EMPTY_HEADINGS = 5
 
 
-def parse_document(path: Path) -> ParsedDocument:
+def parse_document(path: Path, content: bool = True) -> ParsedDocument:
     """Parse one corpus file; raises ``DocumentError`` for a file that cannot be loaded.
+
+    ``content=False`` stops after structure, tables and metadata (the build's first pass
+    only needs a document's identity): no programmes, relations or bodies are read.
 
     What was loaded but looks wrong (a cut-off last character, headings with no
     text under them, no title line) is said in the document's ``warnings``.
@@ -52,9 +55,10 @@ def parse_document(path: Path) -> ParsedDocument:
         warnings=warnings,
     )
     document.warnings += _empty_headings(document)
-    document.programmes = find_programmes(document)
-    document.relations = find_relations(document, document.programmes)
-    document.bodies = find_bodies(document)
+    if content:
+        document.programmes = find_programmes(document)
+        document.relations = find_relations(document, document.programmes)
+        document.bodies = find_bodies(document)
     if metadata.kind == "plan" and not numbered:
         document.warnings.append("no chapter headings found: loaded as an article-like text")
     return document

@@ -76,7 +76,7 @@ def index_document(path: Path) -> Indexed:
     """Parse ``path`` and keep only its identity; a file that cannot be loaded gets ``error``."""
     clock = _Clock()
     try:
-        document = parse_document(path)
+        document = parse_document(path, content=False)  # its measures are read in pass 2
     except DocumentError as error:
         return Indexed(path, error=str(error), seconds=clock.lap("parse"))
     text = document.text.text
