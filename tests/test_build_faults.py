@@ -245,7 +245,8 @@ def test_a_corpus_with_nothing_loadable_leaves_the_graph_in_service(data_dir, tm
     FIGURES["failed_builds"] = FIGURES.get("failed_builds", 0) + 2
 
 
-@pytest.mark.parametrize("limit_mb, where", [(1, "dataset.nq"), (8, "LadybugDB")])
+# 16 MB: above the corpus's dataset.nq (13.5 MB), below its LadybugDB file (21.5 MB)
+@pytest.mark.parametrize("limit_mb, where", [(1, "dataset.nq"), (16, "LadybugDB")])
 def test_a_write_that_fails_leaves_the_graph_in_service(data_dir, limit_mb, where):
     """A file-size limit (RLIMIT_FSIZE: writes past it fail with EFBIG) stands in for a full disk."""
     before = _snapshot(data_dir)

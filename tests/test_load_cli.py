@@ -9,7 +9,7 @@ from policykg.cli import main
 from policykg.graph.datadir import DataDir
 from policykg.graph.embedded import open_cypher
 
-from .conftest import CORPUS
+from .conftest import CORPUS, corpus_programmes
 
 
 def _counts(folder) -> dict[str, int]:
@@ -55,7 +55,7 @@ def test_neo4j_csv_export_has_the_import_headers(built, tmp_path):
     with (out / "nodes_Programme.csv").open(encoding="utf-8") as handle:
         header = next(csv.reader(handle))
         rows = list(csv.reader(handle))
-    assert "iri:ID" in header and ":LABEL" in header and len(rows) == 118
+    assert "iri:ID" in header and ":LABEL" in header and len(rows) == corpus_programmes()
     relationship_files = sorted(out.glob("rel*SERVES*.csv"))
     assert relationship_files
     with relationship_files[0].open(encoding="utf-8") as handle:

@@ -17,6 +17,7 @@ import yaml
 
 from policykg.visual import projection
 from policykg.visual.styles import SHAPES, STATIC, load_styles, parse
+from .conftest import corpus_programmes
 
 VISUAL = Path(__file__).resolve().parents[1] / "visual"
 LEFT_BEHIND = "group/rural-left-behind-elderly"
@@ -250,7 +251,7 @@ def test_the_page_embeds_its_settings_and_forbids_other_servers(client):
     assert "default-src 'none'" in page.headers["content-security-policy"]
     config = json.loads(re.search(r'<script type="application/json" id="policykg-config">(.*?)</script>',
                                   page.text, re.DOTALL).group(1))
-    assert config["styles"]["order"][0] == "Plan" and config["types"]["Programme"] == 118
+    assert config["styles"]["order"][0] == "Plan" and config["types"]["Programme"] == corpus_programmes()
     assert config["strings"]["title"]["en"] == "Civil-affairs plans knowledge graph"
     assert 'lang="zh-Hans"' in page.text and 'lang="en"' in client.get("/?lang=en").text
     assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", page.text)
