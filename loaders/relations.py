@@ -48,7 +48,7 @@ def find_relations(document: ParsedDocument, programmes: list[Programme], reader
         for relation in read:
             key = (relation.programme, relation.predicate, relation.target, relation.evidence)
             found.setdefault(key, relation)
-    return _most_specific(programmes, list(found.values()))
+    return list(found.values())
 
 
 def _most_specific(programmes: list[Programme], relations: list[Relation]) -> list[Relation]:

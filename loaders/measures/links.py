@@ -50,8 +50,10 @@ def serves_links(document: ParsedDocument, programme: Programme) -> list[Relatio
     """
     best: dict[str, Relation] = {}
     candidates = list(_serves_candidates(document, programme))
-    named = [URIRef(r.target) for r in candidates if r.window == "name"]
     groups = target_groups()
+    # an umbrella group in the name (困难群众帮扶工程) does not narrow whom the text names
+    named = [URIRef(r.target) for r in candidates if r.window == "name"]
+    named = named if all(groups.broader.get(n) for n in named) else []
     for relation in candidates:
         if named and not any(groups.related(URIRef(relation.target), n) for n in named):
             continue
