@@ -9,6 +9,7 @@ source text, whatever normalisation did.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 
@@ -172,6 +173,20 @@ class ParsedDocument:
     programmes: list["Programme"] = field(default_factory=list)
     relations: list["Relation"] = field(default_factory=list)
     bodies: list["Body"] = field(default_factory=list)  # every organisation the text names
+
+    @cached_property
+    def heading_starts(self) -> list[int]:
+        """Where every chapter, section and sub-section heading starts, in text order.
+
+        A sentence of a text run together (a scraped page) is cut at these: its table
+        of contents, a heading and the first sentence have no full stop between them.
+        """
+        found, todo = [], list(self.chapters)
+        while todo:
+            division = todo.pop()
+            found.append(division.span.start)
+            todo += division.children
+        return sorted(set(found))
 
 
 @dataclass

@@ -16,7 +16,7 @@ from functools import cache
 
 from .lexicon import load_lexicon
 from .measures.lexicon import measures_lexicon
-from .measures.prose import merge_period, prose_measures
+from .measures.prose import division_chain, merge_period, prose_measures
 from .model import Box, Division, ParsedDocument, Programme, Span
 from .sentences import sentence_at
 
@@ -78,10 +78,8 @@ def divisions(chapters: list[Division]) -> Iterator[Division]:
 
 def division_at(chapters: list[Division], offset: int) -> Division | None:
     """The deepest division whose body holds ``offset``."""
-    for division in chapters:
-        if division.body.start <= offset < division.body.end:
-            return division_at(division.children, offset) or division
-    return None
+    chain = division_chain(chapters, offset)
+    return chain[-1] if chain else None
 
 
 def _boxes(document: ParsedDocument) -> Iterator[Programme]:

@@ -64,6 +64,12 @@ class DocumentGraph:
     def label(self, node: URIRef, text: str) -> None:
         self.add(node, RDFS.label, Literal(text, lang="zh"))
 
+    def body(self, node: URIRef, name: str) -> None:
+        """A body (an issuer, or an organisation the text names): typed and named."""
+        self.add(node, RDF.type, PKG.Body)
+        self.add(node, SKOS.prefLabel, Literal(name, lang="zh"))
+        self.label(node, name)
+
     def node_of(self, parsed: object) -> URIRef | None:
         """The node written for a parsed division, box or item (None for None)."""
         return self.nodes.get(id(parsed)) if parsed is not None else None
@@ -115,9 +121,7 @@ class DocumentGraph:
         for name, span in meta.issuers:
             body = bodies().concept(name) or body_iri(name)
             self.add(node, PKG.issuer, body)
-            self.add(body, RDF.type, PKG.Body)
-            self.add(body, SKOS.prefLabel, Literal(name, lang="zh"))
-            self.label(body, name)
+            self.body(body, name)
             self.evidence(body, span)
         for title, span in self.doc.metadata.based_on:
             self._based_on(title, span)

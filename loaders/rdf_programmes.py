@@ -40,9 +40,7 @@ def _body(writer, body: Body) -> None:
     evidence, is a statement of this document's graph (so quotes never mix).
     """
     node = URIRef(body.iri)
-    writer.add(node, RDF.type, PKG.Body)
-    writer.add(node, SKOS.prefLabel, Literal(body.canonical, lang="zh"))
-    writer.add(node, RDFS.label, Literal(body.canonical, lang="zh"))
+    writer.body(node, body.canonical)
     if body.written != body.canonical:
         writer.add(node, SKOS.altLabel, Literal(body.written, lang="zh"))
     mention = Relation("", "mentionsBody", body.iri, body.span, body.written, window="text")

@@ -51,21 +51,6 @@ def find_relations(document: ParsedDocument, programmes: list[Programme], reader
     return list(found.values())
 
 
-def _most_specific(programmes: list[Programme], relations: list[Relation]) -> list[Relation]:
-    """A box serves a group through its body only where none of its titled items does.
-
-    The box holds its items (``eli:has_part``), so the item's link, with its shorter
-    quote, says it for both; the box keeps the groups its untitled items name.
-    """
-    box_of = {p.name: id(p.box) for p in programmes if p.origin == "box" and p.box is not None}
-    by_items: set[tuple[int, str]] = set()
-    item_box = {p.name: id(p.box) for p in programmes if p.origin == "box-item" and p.box is not None}
-    for relation in relations:
-        if relation.predicate == "serves" and relation.programme in item_box:
-            by_items.add((item_box[relation.programme], relation.target))
-    return [r for r in relations if not (r.window == "box" and (box_of.get(r.programme), r.target) in by_items)]
-
-
 def body_reference(mention: BodyMention) -> str:
     """A body's IRI: the vocabulary's concept, else one minted from its canonical name."""
     return str(mention.concept or body_iri(mention.canonical))

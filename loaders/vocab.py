@@ -31,12 +31,14 @@ class Vocabulary:
     def __init__(self, graph: Graph, classes: tuple[URIRef, ...]) -> None:
         self.labels: dict[str, URIRef] = {}
         self.preferred: dict[URIRef, str] = {}  # concept → its Chinese prefLabel
+        self.labels_of: dict[URIRef, list[str]] = {}  # concept → all its Chinese labels
         for cls in classes:
             for concept in graph.subjects(RDF.type, cls):
                 for predicate in (SKOS.prefLabel, SKOS.altLabel):
                     for label in graph.objects(concept, predicate):
                         if getattr(label, "language", None) in ("zh", "zh-hans", "zh-cn", None):
                             self.labels.setdefault(str(label), concept)
+                            self.labels_of.setdefault(concept, []).append(str(label))
                             if predicate == SKOS.prefLabel:
                                 self.preferred.setdefault(concept, str(label))
         self.comprises = {s: sorted(graph.objects(s, PKG.comprises)) for s in set(graph.subjects(PKG.comprises, None))}

@@ -20,6 +20,7 @@ from ..vocab import bodies as body_vocabulary
 from .lexicon import measures_lexicon
 from .segment import Token, cut
 
+COUNTS = frozenset("一二两三四五六七八九十")
 NAME_FLAGS = frozenset({"n", "nt", "ns", "nz", "nr", "j", "vn", "nh", "ng", "an", "a", "b", "l"})
 
 
@@ -55,10 +56,6 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
     return sorted(outer, key=lambda b: b.span.start)
 
 
-def tokens_of(text: str, span: Span) -> list[Token]:
-    return cut(text[span.start : span.end], span.start)
-
-
 def _is_head(token: Token, rules: dict) -> bool:
     """Whether ``token`` ends an organisation's name (民政厅, 部门, 联席会议, 省委)."""
     if body_vocabulary().concept(token.word) is not None or token.word in rules["party_committees"]:
@@ -90,6 +87,8 @@ def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | Non
                 or length + len(before.word) > rules["max_name"]):
             break
         first, length = first - 1, length + len(before.word)
+    if first > 0 and tokens[first - 1].word in COUNTS:
+        return []  # a counted slogan with its quotation marks lost: 一核两委一会
     written = "".join(t.word for t in tokens[first : index + 1])
     if written in rules["not_bodies"]:
         return []
@@ -114,8 +113,10 @@ def _quoted_or_titled(tokens: list[Token], first: int) -> bool:
 def _placed(tokens: list[Token], first: int, index: int, rules: dict) -> bool:
     """政府 and 党委 name a body only with a place or level before them (乡镇人民政府, 省政府)."""
     word = tokens[index].word
-    if not any(word.endswith(h) for h in rules["needs_place"]) or word in rules["party_committees"][:-1]:
+    if not any(word.endswith(h) for h in rules["needs_place"]):
         return True
+    if word in rules["party_committees"] and word not in rules["needs_place"]:
+        return True  # 省委, 市委: the level is in the word
     stem = "".join(t.word for t in tokens[first:index]) or word[: -2]
     places = [t for t in tokens[first:index] if t.flag == "ns"]
     return bool(places) or any(stem.startswith(p) or word.startswith(p) for p in rules["place_words"])

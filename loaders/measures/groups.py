@@ -64,13 +64,12 @@ def _coordination(groups: Vocabulary, words: str, start: int, label: str,
                   concept: URIRef) -> tuple[int, list[URIRef]]:
     """Modifiers written before ``label`` that share its head, and a qualifier before them all."""
     head = next((h for h in sorted(_head_words(), key=len, reverse=True) if label.endswith(h)), None)
-    modifiers, concepts, position = [], [concept], start
+    concepts, position = [concept], start
     while head is not None and position > 1 and words[position - 1] in "、和及":
         found = _modifier_before(groups, words, position - 1, head)
         if found is None:
             break
         modifier, named = found
-        modifiers.append(modifier)
         concepts.insert(0, named)
         position -= len(modifier) + 1
     for qualifier in _qualifiers_before(words, position):
@@ -103,7 +102,9 @@ def _modifier_before(groups: Vocabulary, words: str, end: int, head: str) -> tup
 
 
 def _concept(groups: Vocabulary, modifier: str, head: str) -> URIRef | None:
-    for form in (modifier + head, modifier + "老年人" if head == "老人" else None):
+    """The group ``modifier`` + ``head`` names, the head also read as its synonym (老人: 老年人)."""
+    synonym = load_lexicon("groups")["head_synonyms"].get(head)
+    for form in (modifier + head, modifier + synonym if synonym else None):
         if form and groups.concept(form) is not None:
             return groups.concept(form)
     return None
@@ -111,16 +112,8 @@ def _concept(groups: Vocabulary, modifier: str, head: str) -> URIRef | None:
 
 def _qualified(groups: Vocabulary, qualifier: str, concept: URIRef) -> URIRef | None:
     """The concept ``qualifier`` + ``concept``'s labels names, when the vocabulary has it."""
-    for label in _labels_of(groups).get(concept, ()):
+    for label in groups.labels_of.get(concept, ()):
         for form in (qualifier + label, qualifier + "的" + label):
             if groups.concept(form) is not None:
                 return groups.concept(form)
     return None
-
-
-@cache
-def _labels_of(groups: Vocabulary) -> dict[URIRef, list[str]]:
-    found: dict[URIRef, list[str]] = {}
-    for label, concept in groups.labels.items():
-        found.setdefault(concept, []).append(label)
-    return found

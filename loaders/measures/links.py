@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
-from ..model import ParsedDocument, Programme, Relation, Span
-from ..sentences import sentences_in
 from rdflib import URIRef
 
+from ..model import ParsedDocument, Programme, Relation, Span
+from ..sentences import sentences_in
 from ..vocab import target_groups
 from .bodies import BodyMention, bodies_in
 from .groups import GroupMention, groups_in
@@ -28,11 +28,6 @@ from .lexicon import measures_lexicon
 from .prose import sentence_of
 
 CLAUSE_BREAKS = ",，;；:："
-# A text without line breaks (a scraped page) has no paragraphs: the window stops after this
-# many sentences whatever the line holds.
-PARAGRAPH_SENTENCES = 3
-# A paragraph is led by a programme named in an opening sentence at most this long (a title).
-LEADING_SENTENCE = 40
 ROLE_PREDICATES = {"lead": "leadBody", "cooperating": "cooperatingBody", "responsible": "responsibleBody"}
 
 
@@ -112,11 +107,12 @@ def _paragraph(document: ParsedDocument, programme: Programme, sentence: Span) -
     paragraph's title (2.兜底性照护服务保障。), the next sentences speak of it."""
     text = document.text.text
     line_start = text.rfind("\n", 0, sentence.start) + 1
-    if text[line_start : sentence.start].strip() or sentence.end - sentence.start > LEADING_SENTENCE:
+    rules = measures_lexicon().raw["paragraph"]
+    if text[line_start : sentence.start].strip() or sentence.end - sentence.start > rules["leading_sentence"]:
         return
     line_end = text.find("\n", sentence.end)
     line = Span(sentence.end, len(text) if line_end < 0 else line_end)
-    following = sentences_in(text, line)[:PARAGRAPH_SENTENCES]
+    following = sentences_in(text, line)[: rules["sentences"]]
     if not following:
         return
     rest = Span(following[0].start, following[-1].end)

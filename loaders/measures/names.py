@@ -29,9 +29,6 @@ from .lexicon import MeasuresLexicon, measures_lexicon
 from .segment import Token, cut
 
 QUOTED = "q"  # the flag of a token made of a whole quotation
-OWN_NAME = 4  # characters after an earlier head that make a name of their own
-QUOTE_TAIL = 4  # “资金+物资+服务”救助方式: at most this many characters of words after a quotation
-SHARED_PREFIX = 4  # “A”“B”等专项行动: at most this many characters between 等 and the head
 _DIGIT = re.compile(r"[0-9０-９%.]")
 # a heading's or a list item's number run into the text: (二)残疾人社会保障体系, 1儿童福利保障政策
 _MARKER = re.compile(r"^(?:[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[.、]?)")
@@ -160,7 +157,7 @@ def _grow(tokens: list[Token], start: int, lex: MeasuresLexicon, budget: int) ->
     for j in range(start, -1, -1):
         if not _is_material(tokens[j], lex) or length + len(tokens[j].word) > budget:
             break
-        if length >= OWN_NAME and j < start and _head(tokens, j, lex) is not None:
+        if length >= lex.raw["own_name"] and j < start and _head(tokens, j, lex) is not None:
             break
         first, length = j, length + len(tokens[j].word)
     return _balanced(tokens, first, start)
@@ -186,7 +183,7 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
     before = tokens[first - 1] if first > 0 else None
     # “A”“B”等专项行动: every quotation before 等 takes the head.
     run = "".join(t.word for t in tokens[first:index])
-    if len(run) <= SHARED_PREFIX and before is not None and before.word == "等" \
+    if len(run) <= lex.raw["shared_prefix"] and before is not None and before.word == "等" \
             and first >= 2 and tokens[first - 2].flag == QUOTED:
         for position in _quoted_list(tokens, first - 2):
             quote = tokens[position]
@@ -315,7 +312,7 @@ def _quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch 
     after, end = "", token.end
     for later in tokens[index + 1 : index + 4]:
         if not _is_material(later, lex) or later.flag in (QUOTED, "v", "vs") \
-                or len(after) + len(later.word) > QUOTE_TAIL:
+                or len(after) + len(later.word) > lex.raw["quote_tail"]:
             break
         after, end = after + later.word, later.end
     if any(after.startswith(w) for w in lex.raw["quote_tail_not"]):

@@ -22,14 +22,14 @@ def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
     """Every measure named in the body's sentences, one Programme per mention."""
     text = document.text.text
     end = document.glossary_span.end if document.glossary_span else len(text)
-    starts = _heading_starts(document)
+    starts = document.heading_starts
     pieces = [Span(a, b) for a, b in zip([document.body_start, *starts], [*starts, end]) if a < b]
     for sentence in (s for piece in pieces for s in sentences_in(text, piece)):
         matches = names_in(text, sentence)
         for match in matches:
             yield Programme(match.name, match.kind, "prose", match.span,
                             [own_part(text, sentence, match, matches)],
-                            _division_at(document.chapters, match.span.start),
+                            (division_chain(document.chapters, match.span.start) or [None])[-1],
                             period=period_of(document, sentence), mentions=[match.span])
 
 
@@ -49,30 +49,16 @@ def sentence_of(document: ParsedDocument, offset: int) -> Span:
     """The sentence holding ``offset``, cut at headings: a text run together (a scraped page)
     has no full stop between its table of contents, a heading and the first sentence."""
     sentence = sentence_at(document.text.text, offset)
-    starts = _heading_starts(document)
+    starts = document.heading_starts
     start = max([sentence.start, *(b for b in starts if b <= offset)])
     end = min([sentence.end, *(b for b in starts if b > offset)])
     return Span(start, end)
 
 
-def _heading_starts(document: ParsedDocument) -> list[int]:
-    """Where every heading starts, found once per document (kept on it: the readers ask often)."""
-    known = getattr(document, "_heading_starts", None)
-    if known is not None:
-        return known
-    found, todo = [], list(document.chapters)
-    while todo:
-        division = todo.pop()
-        found.append(division.span.start)
-        todo += division.children
-    document._heading_starts = sorted(set(found))
-    return document._heading_starts
-
-
 def period_of(document: ParsedDocument, sentence: Span) -> str:
     """'achieved' in a review section or a sentence that reports a result; else 'planned'."""
     lex = measures_lexicon().raw
-    titles = [d.title for d in _chain(document.chapters, sentence.start)]
+    titles = [d.title for d in division_chain(document.chapters, sentence.start)]
     if any(word in title for title in titles for word in lex["achieved_divisions"]):
         return "achieved"
     words = document.text.text[sentence.start : sentence.end]
@@ -87,13 +73,9 @@ def merge_period(first: str, second: str) -> str:
     return first if first == second else "both"
 
 
-def _chain(chapters: list[Division], offset: int) -> list[Division]:
+def division_chain(chapters: list[Division], offset: int) -> list[Division]:
+    """The chapter, section … down to the deepest division whose body holds ``offset``."""
     for division in chapters:
         if division.body.start <= offset < division.body.end:
-            return [division, *_chain(division.children, offset)]
+            return [division, *division_chain(division.children, offset)]
     return []
-
-
-def _division_at(chapters: list[Division], offset: int) -> Division | None:
-    chain = _chain(chapters, offset)
-    return chain[-1] if chain else None
