@@ -76,6 +76,11 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     # real beginnings: a heading number or a place run into the text is no part of a name
     ("(二)残疾人社会保障体系", [("残疾人社会保障体系", "system")]),
     ("获得“全国乡村治理示范村”称号", [("全国乡村治理示范村", "demonstration")]),
+    # real pages beyond the corpus: a heading's number is no list; members share a group's noun
+    ("一、社会救助体系建设工程", [("社会救助体系建设工程", "project")]),
+    ("五、专业社会工作和志愿服务工程", [("专业社会工作和志愿服务工程", "project")]),
+    ("建立健全孤残、困境、留守儿童关爱体系",
+     [("孤残儿童关爱体系", "system"), ("困境儿童关爱体系", "system"), ("留守儿童关爱体系", "system")]),
 ])
 def test_measure_names(sentence, expected):
     assert names(sentence) == expected

@@ -31,6 +31,7 @@ from .segment import Token, cut
 QUOTED = "q"  # the flag of a token made of a whole quotation
 _DIGIT = re.compile(r"[0-9０-９%.]")
 # a heading's or a list item's number run into the text: (二)残疾人社会保障体系, 1儿童福利保障政策
+_NUMBER = re.compile(r"[一二三四五六七八九十百0-9]+")
 _MARKER = re.compile(r"^(?:[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[.、]?)")
 
 
@@ -181,6 +182,8 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
     first = _grow(tokens, index - 1, lex, max_name - len(tokens[index].word))
     kind = lex.heads[head]
     before = tokens[first - 1] if first > 0 else None
+    if before is not None and _heading_number(tokens, first - 1):
+        before = None  # 一、社会救助体系建设工程: a heading's number, not a list
     # “A”“B”等专项行动: every quotation before 等 takes the head.
     run = "".join(t.word for t in tokens[first:index])
     if len(run) <= lex.raw["shared_prefix"] and before is not None and before.word == "等" \
@@ -195,7 +198,8 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
         left_end = first - 2
         left_first = _grow(tokens, left_end, lex, max_name)
         left_is_name = left_end >= 0 and lex.head_of(tokens[left_end].word) is not None
-        in_list = left_first > 0 and tokens[left_first - 1].word in lex.raw["list_marks"]
+        in_list = (left_first > 0 and tokens[left_first - 1].word in lex.raw["list_marks"]
+                   and not _heading_number(tokens, left_first - 1))
         if left_first <= left_end and not left_is_name and not in_list:
             first = left_first
         elif in_list and _one_name(tokens, left_first, first, index, lex):
@@ -217,6 +221,12 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
         name = name[: counted.start()] + name[counted.end() :]  # …、C三项制度: C制度
     span = Span(tokens[first].start, tokens[index].end)
     yield NameMatch(name, kind, span, "headed"), set(range(first, index + 1))
+
+
+def _heading_number(tokens: list[Token], mark: int) -> bool:
+    """Whether the 、 at ``mark`` follows a bare number (一、 二、 3、): a heading's or an item's marker."""
+    return (tokens[mark].word == "、" and mark > 0 and bool(_NUMBER.fullmatch(tokens[mark - 1].word))
+            and (mark == 1 or tokens[mark - 2].flag == "x"))
 
 
 def _one_name(tokens: list[Token], list_end: int, first: int, index: int, lex: MeasuresLexicon) -> bool:
@@ -252,9 +262,15 @@ def _shared_tail(tokens: list[Token], first: int, index: int, head: str) -> str:
     words = "".join(t.word for t in tokens[first : index + 1])
     if re.search(measures_lexicon().raw["counted_members"], words):
         return head  # A、B、C三项制度: three 制度
-    group = target_groups().find(words)
+    groups = target_groups()
+    group = groups.find(words)
     if group and group[0].start == 0:
         tail = words[group[0].end :]
+        # 孤残、困境、留守儿童关爱体系: the members share the group's head noun too (孤残儿童 …)
+        noun = next((h for h in load_lexicon("groups")["coordination_heads"] if group[0].label.endswith(h)), "")
+        member = tokens[first - 2].word if first >= 2 else ""
+        if noun and groups.concept(member + noun) is not None:
+            tail = noun + tail
     else:
         tail = "".join(t.word for t in tokens[first + 1 : index + 1])
     return tail if len(tail) >= len(head) else head
@@ -273,7 +289,7 @@ def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
             yield (NameMatch(words + head, kind, Span(tokens[member_first].start, tokens[end].end), "shared-head"),
                    set(range(member_first, end + 1)))
         mark = start - 1
-        if mark < 0 or tokens[mark].word not in lex.raw["list_marks"]:
+        if mark < 0 or tokens[mark].word not in lex.raw["list_marks"] or _heading_number(tokens, mark):
             return
         end = mark - 1
         start = _grow(tokens, end, lex, lex.raw["max_name"])
