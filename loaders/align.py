@@ -209,7 +209,7 @@ def _align(candidates: list[Candidate], section: str, threshold: float,
     best score first."""
     unique = sorted({c.key: c for c in candidates}.values(), key=lambda c: (c.plan, c.key))
     scored: list[tuple[float, int, str, str, Candidate, Candidate, str]] = []
-    for x, y in _pairs(unique, related):
+    for x, y in _pairs(unique, related, section, threshold):
         if x.plan == y.plan or (found := _match(x, y, section, threshold)) is None:
             continue
         a, b = _ordered(x, y)
@@ -226,18 +226,61 @@ def _align(candidates: list[Candidate], section: str, threshold: float,
     return sorted(result, key=lambda al: (al.a, al.b))
 
 
-def _pairs(unique: list[Candidate], related: set[tuple[str, str]] | None):
-    """Every pair of candidates, or those of the ``related`` plan pairs."""
-    if related is None:
-        for i, x in enumerate(unique):
-            yield from ((x, y) for y in unique[i + 1:])
-        return
+def _pairs(unique: list[Candidate], related: set[tuple[str, str]] | None, section: str, threshold: float):
+    """The pairs of candidates that could match: of the ``related`` plan pairs when given, else of all plans.
+
+    Blocked, not every pair: a pair can only match by the same (normalised) name, one synonym group
+    or enough shared character bigrams for ``threshold``, so each plan's candidates are indexed by
+    these and only the pairs an index names are scored.  Since every prose measure became a candidate
+    a plan holds ~100 of them, and scoring every pair of two related plans was most of the align stage.
+    """
     by_plan: dict[str, list[Candidate]] = {}
     for candidate in unique:
         by_plan.setdefault(candidate.plan, []).append(candidate)
+    plans = sorted(by_plan)
+    if related is None:
+        related = {(p, q) for i, p in enumerate(plans) for q in plans[i + 1:]}
+    indexes: dict[str, _PlanIndex] = {}
     for p, q in sorted(related):
-        for x in by_plan.get(p, ()):
-            yield from ((x, y) for y in by_plan.get(q, ()))
+        if p not in by_plan or q not in by_plan:
+            continue
+        index = indexes.get(q) or indexes.setdefault(q, _PlanIndex(by_plan[q], section))
+        for x in by_plan[p]:
+            yield from ((x, y) for y in index.near(x, threshold))
+
+
+class _PlanIndex:
+    """One plan's candidates by normalised name, synonym group and character bigram."""
+
+    def __init__(self, candidates: list[Candidate], section: str) -> None:
+        self.candidates = candidates
+        self.synonyms = _synonym_ids(section)
+        self.sizes = [len(_bigrams(normalise(c.name))) for c in candidates]
+        self.by_key: dict[object, list[int]] = {}
+        for i, candidate in enumerate(candidates):
+            for key in self._keys(candidate):
+                self.by_key.setdefault(key, []).append(i)
+
+    def _keys(self, candidate: Candidate) -> set[object]:
+        name = normalise(candidate.name)
+        keys: set[object] = {("name", name), ("written", candidate.name.strip()), *_bigrams(name)}
+        if name in self.synonyms:
+            keys.add(("synonym", self.synonyms[name]))
+        return keys
+
+    def near(self, x: Candidate, threshold: float) -> list[Candidate]:
+        """The candidates ``x`` could match, in the plan's order (a superset of those ``_match`` accepts)."""
+        shared: dict[int, int] = {}
+        exact: set[int] = set()
+        for key in self._keys(x):
+            for i in self.by_key.get(key, ()):
+                if isinstance(key, tuple):
+                    exact.add(i)
+                else:
+                    shared[i] = shared.get(i, 0) + 1
+        size = len(_bigrams(normalise(x.name)))
+        close = {i for i, n in shared.items() if 2 * n / (size + self.sizes[i]) >= threshold}  # as dice()
+        return [self.candidates[i] for i in sorted(exact | close)]
 
 
 def align_indicators(candidates: list[Candidate], related: set[tuple[str, str]] | None = None) -> list[Alignment]:
