@@ -77,6 +77,9 @@ class Document(Ref):
     identifier: str | None
     issued: str | None
     in_corpus: bool
+    period_start: int | None = Field(None, description="first year of the plan period (十四五 → 2021); "
+                                     "null when the title and front text name none")
+    period_end: int | None = Field(None, description="last year of the plan period (十四五 → 2025)")
     level: str | None
     jurisdiction: list[Ref]
     issuers: list[Ref]
@@ -94,6 +97,8 @@ class OutlineNode(Ref):
 class DocumentDetail(Document):
     based_on: list[Ref]
     based_on_by: list[Ref]
+    succeeds: list[Ref] = Field([], description="the plan of the period before, same place and field")
+    succeeded_by: list[Ref] = Field([], description="the plan of the period after, same place and field")
     outline: list[OutlineNode]
 
 

@@ -9,7 +9,7 @@ Turtle, JSON-LD or N-Triples.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -264,8 +264,12 @@ def _statement(reader: _Reader, node: Any, graph: Graph) -> StatementEvidence | 
         return None
     _add(graph, quads)
     method, score = reader.first(node, PKG_BASE + "alignmentMethod"), reader.first(node, PKG_BASE + "alignmentScore")
+    quotes = _quotes(reader, node, graph)
+    matched = reader.first(node, PKG_BASE + "matchedLabel")  # the statement's own words (shared quotes carry none)
+    if matched is not None:
+        quotes = [replace(q, matched=matched.value) for q in quotes]
     return StatementEvidence(node.value, reader.term(parts["subject"]), reader.term(parts["predicate"]),
-                             reader.term(parts["object"]), tuple(_quotes(reader, node, graph)),
+                             reader.term(parts["object"]), tuple(quotes),
                              method.value if method is not None else None, score.value if score is not None else None)
 
 

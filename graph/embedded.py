@@ -38,6 +38,7 @@ import pyoxigraph
 
 from policykg.graph.model import (BOOLEAN, DOUBLE, INT64, STRING, STRING_LIST, Node, PropertyGraph, Relationship,
                                   Schema, SchemaBuilder, Value, uniform_lists)
+from policykg.graph.schema import declared_schema
 
 CYPHER_DIR, CYPHER_FILE, SPARQL_DIR = "cypher", "graph.lbug", "sparql"
 GRAPHS = "graphs"  # every table's extra STRING[] column: the named graphs that state the node or relationship
@@ -100,7 +101,8 @@ class _Spool:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.schema = SchemaBuilder()
+        # Every table the mapping can produce, not only those this corpus fills (graph/schema.py).
+        self.schema = SchemaBuilder(base=declared_schema())
         self.files: dict[tuple, Any] = {}
         self.node_count = self.relationship_count = 0
 
@@ -223,6 +225,8 @@ def _create_tables(connection: ladybug.Connection, schema: Schema) -> None:
 
 def _copy_nodes(connection: ladybug.Connection, spool: _Spool, schema: Schema, tmp: Path) -> None:
     for index, label in enumerate(schema.labels):
+        if ("node", label) not in spool.files:  # a declared table this corpus leaves empty
+            continue
         columns = _columns(schema.labels[label].properties)
         listed = spool.schema.listed[label]
         rows = ([_cell(iri, STRING)] + _cells(uniform_lists(props, listed), tuple(graphs), columns)
@@ -234,6 +238,8 @@ def _copy_relationships(connection: ladybug.Connection, spool: _Spool, schema: S
     """One file per (type, start label, end label): a table with several pairs is copied pair by pair."""
     groups = sorted((name, start, end) for name, rel in schema.relationships.items() for start, end in rel.pairs)
     for index, (name, start, end) in enumerate(groups):
+        if ("rel", name, start, end) not in spool.files:
+            continue
         columns = _columns(schema.relationships[name].properties)
         rows = ([a, b] + _cells(props, tuple(graphs), columns)
                 for a, b, props, graphs in spool.rows(("rel", name, start, end)))

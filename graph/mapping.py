@@ -57,6 +57,7 @@ class Evidence:
     document: str | None = None
     source_file: str | None = None
     division: str | None = None
+    page: int | None = None  # a PDF's page the quote starts on
     matched: list[str] = field(default_factory=list)
     graphs: set[str] = field(default_factory=set)
 
@@ -110,6 +111,7 @@ class _Mapper:
             char_end=optional(value(iri, term("charEnd")), int),
             document=optional(document, str), source_file=optional(source, str),
             division=optional(value(iri, term("division")), str),
+            page=optional(value(iri, term("page")), int),
             matched=sorted(str(m) for m in self.objects(iri, term("matchedLabel"))),
             graphs={g for _, _, g in self.about(iri)})
 
@@ -158,7 +160,7 @@ class _Mapper:
         if not records:
             return
         first = records[0]
-        for name in ("quote", "char_start", "char_end", "document", "source_file", "division"):
+        for name in ("quote", "char_start", "char_end", "document", "source_file", "division", "page"):
             if getattr(first, name) is not None:
                 values[name] = [getattr(first, name)]
         values["evidence"] = [r.iri for r in records]
@@ -230,6 +232,9 @@ class _Mapper:
             literal = self.value(statement, predicate)
             if literal is not None:
                 entry["props"].setdefault(name, literal_value(literal))
+        # the words that named the end: on the statement (its evidence node is shared by the sentence's relations)
+        entry.setdefault("matched", []).extend(
+            sorted(str(m) for m in self.objects(statement, self.rules.term("matchedLabel"))))
 
     def relationship(self, spo: tuple, entry: dict) -> Relationship:
         s, p, o = spo
@@ -246,7 +251,7 @@ class _Mapper:
             props["documents"] = [r.document or "" for r in records]
             props["divisions"] = [r.division or "" for r in records]
             props["spans"] = [f"{r.char_start}-{r.char_end}" if r.char_start is not None else "" for r in records]
-            matched = list(dict.fromkeys(m for r in records for m in r.matched))
+            matched = list(dict.fromkeys([*entry.get("matched", ()), *(m for r in records for m in r.matched)]))
             if matched:
                 props["matched"] = matched
             for record in records:

@@ -76,12 +76,24 @@ class SchemaBuilder:
     whole graph (``embedded.write_cypher_stream``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, base: Schema | None = None) -> None:
+        """``base``: tables and columns to have whatever the data holds (``graph/schema.declared_schema``);
+        the data adds labels, columns and pairs to it, and widens a column whose values need it."""
         self.label_of: dict[str, str] = {}
         self.listed: dict[str, set[str]] = defaultdict(set)  # per label: properties that are a list somewhere
         self._labels: dict[str, dict[str, str]] = defaultdict(dict)
         self._relationships: dict[str, dict[str, str]] = defaultdict(dict)
         self._pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        if base is not None:
+            self._seed(base)
+
+    def _seed(self, base: Schema) -> None:
+        for label, table in base.labels.items():
+            self._labels[label].update(table.properties)
+            self.listed[label] |= {name for name, kind in table.properties.items() if kind == STRING_LIST}
+        for name, rel in base.relationships.items():
+            self._relationships[name].update(rel.properties)
+            self._pairs[name].update(rel.pairs)
 
     def add_node(self, node: Node) -> None:
         self.label_of[node.iri] = node.label

@@ -11,13 +11,14 @@ from policykg.graph.reader import QuerySyntaxError
 LEVEL_ORDER = {"national": 0, "provincial": 1, "municipal": 2, "county": 3}
 DOCUMENT_LABELS = ("Plan", "Article")
 DIVISION_LABELS = ("Chapter", "Section", "SubSection", "Box", "BoxItem", "IndicatorTable", "Glossary")
+_PERIOD = "p.period_start AS period_start, p.period_end AS period_end, "
 _EVIDENCE = ("p.quote AS quote, p.document AS document, p.source_file AS source_file, "
              "p.char_start AS char_start, p.char_end AS char_end")
 _DOCUMENTS = {
     "Plan": "MATCH (p:Plan) RETURN p.iri AS iri, p.identifier AS identifier, p.issued AS issued, "
-            "p.loaded AS loaded, " + _EVIDENCE,
+            "p.loaded AS loaded, " + _PERIOD + _EVIDENCE,
     "Article": "MATCH (p:Article) RETURN p.iri AS iri, p.identifier AS identifier, NULL AS issued, "
-               "p.loaded AS loaded, " + _EVIDENCE,
+               "p.loaded AS loaded, " + _PERIOD + _EVIDENCE,
 }
 _LINKS = "MATCH (p:{label})-[:{rel}]->(o) RETURN p.iri AS iri, o.iri AS other"
 _LEVELS = "MATCH (p:{label})-[:LEVEL]->(o:Concept) RETURN p.iri AS iri, o.notation AS other"
@@ -58,7 +59,8 @@ def _documents(lookups: Lookups) -> list[dict[str, Any]]:
             iri = row["iri"]
             levels = links["LEVEL"].get(iri, [])
             found.append({**lookups.ref(iri), "identifier": row["identifier"], "issued": row["issued"],
-                          "in_corpus": bool(row["loaded"]), "level": levels[0] if levels else None,
+                          "in_corpus": bool(row["loaded"]), "period_start": _year(row["period_start"]),
+                          "period_end": _year(row["period_end"]), "level": levels[0] if levels else None,
                           "jurisdiction": [lookups.ref(a) for a in links["JURISDICTION"].get(iri, [])],
                           "issuers": [lookups.ref(b) for b in links["ISSUER"].get(iri, [])],
                           "programmes": counts["Programme"].get(iri, 0), "indicators": counts["Indicator"].get(iri, 0),
@@ -74,8 +76,19 @@ def document(lookups: Lookups, iri: str) -> dict[str, Any] | None:
     pairs = based_on(lookups)
     found["based_on"] = [lookups.ref(target) for source, target in pairs if source == iri]
     found["based_on_by"] = [lookups.ref(source) for source, target in pairs if target == iri]
+    successions = _links(lookups, "SUCCEEDS")
+    found["succeeds"] = [lookups.ref(earlier) for earlier in successions.get(iri, [])]
+    found["succeeded_by"] = [lookups.ref(later) for later, earlier in sorted(successions.items()) if iri in earlier]
     found["outline"] = outline(lookups, iri)
     return found
+
+
+def _year(value: object) -> int | None:
+    """A period year as a number (the property graph keeps xsd:gYear as its text, "2021")."""
+    try:
+        return int(str(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def based_on(lookups: Lookups) -> list[tuple[str, str]]:

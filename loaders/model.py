@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .formats import page_at
+
 
 @dataclass(frozen=True)
 class Span:
@@ -60,13 +62,27 @@ class Line:
 
 @dataclass
 class SourceDocument:
-    """A decoded corpus file and its sidecar metadata (``*.meta.yaml``)."""
+    """A corpus file's raw text and its sidecar metadata (``*.meta.yaml``).
+
+    ``raw`` is the text every quote is taken from: the decoded ``.txt`` file, or the
+    text extracted from a web page, PDF or Word file (``loaders/formats``).  A PDF's
+    ``page_starts[i]`` is the raw offset where page ``i + 1`` begins, so ``page_at``
+    tells the page of any quote.  ``provenance`` is what a web page says of itself
+    (``url``, ``page_title``, ``page_date``: the page's date, never the plan's issue date).
+    """
 
     path: Path
     doc_id: str
     raw: str
     encoding: str
     meta: dict = field(default_factory=dict)
+    format: str = "text"  # 'text' | 'html' | 'pdf' | 'docx'
+    page_starts: tuple[int, ...] = ()
+    provenance: dict = field(default_factory=dict)
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding raw ``offset`` (PDF), or None for a text without pages."""
+        return page_at(self.page_starts, offset)
 
 
 @dataclass
@@ -155,6 +171,14 @@ class PlanMetadata:
     level: str | None = None
     jurisdiction: str | None = None
     source_url: str | None = None
+    # A web page's own publication date (发布时间 of a repost): never the date of issue.
+    page_date: str | None = None
+    document_number: str | None = None  # 文号 as written (民发〔2021〕51号)
+    # The plan period (规划期), first and last year (十四五 → 2021, 2025), and where it was read:
+    # set by loaders/period.py from the title, else the front text; None when neither names one.
+    period_start: int | None = None
+    period_end: int | None = None
+    period_span: Span | None = None
 
 
 @dataclass

@@ -3,6 +3,7 @@
 What it undoes, and why each is safe to undo:
 - page-chunk markers of document-sharing sites (``\\n2、``), which also cut words in half;
 - spam tokens a reposting site injected (listed in ``ontology/lexicon/noise.yaml``);
+- pinyin glosses glued after characters (關(guān)), which split names and titles;
 - traditional characters (OpenCC ``t2s``), so one lexicon serves every source;
 - width variants and odd spaces (NFKC, one character at a time), so ``（一）`` and ``(一)``
   or ``１`` and ``1`` match the same patterns.
@@ -34,6 +35,7 @@ def normalise(raw: str) -> NormalisedText:
     noise = load_lexicon("noise")
     deleted = _chunk_marker_ranges(raw, noise["page_chunk"]) + _token_ranges(raw, noise["spam_tokens"])
     deleted += [(m.start(), m.end()) for m in re.finditer("\r", raw)]
+    deleted += [(m.start(), m.end()) for m in re.finditer(noise["glosses"], raw)]
     chars, offsets = _delete_ranges(raw, deleted)
     text = _to_simplified("".join(chars))
     text = "".join(_fold_char(ch, noise["spaces"]) for ch in text)

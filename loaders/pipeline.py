@@ -9,6 +9,7 @@ from .lines import text_lines
 from .metadata import extract_metadata
 from .model import ParsedDocument, PlanMetadata, SourceDocument, Span
 from .normalise import normalise
+from .period import set_period
 from .programmes import divisions, find_programmes
 from .relations import find_bodies, find_relations
 from .source import SIDECAR_SUFFIX, DocumentError, read_document
@@ -38,6 +39,7 @@ def parse_document(path: Path, content: bool = True) -> ParsedDocument:
     structure = parse_structure(lines)
     numbered = any(division.level == 1 for division in structure.chapters)
     metadata = extract_metadata(source, lines, structure.body_start, numbered)
+    set_period(metadata, text.text, lines[structure.body_start].start if structure.body_start < len(lines) else 0)
     warnings = list(structure.warnings)
     if source.encoding == "utf-8 (truncated)":
         warnings.append("the file ends inside a UTF-8 character (was it cut short?): "

@@ -75,18 +75,27 @@ class DocumentGraph:
         return self.nodes.get(id(parsed)) if parsed is not None else None
 
     def evidence(self, node: URIRef, span: Span, division: URIRef | None = None,
-                 key: str | None = None) -> URIRef | None:
-        """Attach the verbatim source quote behind ``span`` to ``node``; ``key`` tells several apart."""
+                 key: str | None = None, shared: bool = False) -> URIRef | None:
+        """Attach the verbatim source quote behind ``span`` to ``node``; ``key`` tells several apart.
+
+        ``shared``: the quote is the document's one evidence node for ``key`` (named under the
+        document, not under ``node``), so every relation read from one sentence points at it.
+        A quote from a PDF also gets the page its first character is on (``pkg:page``).
+        """
         raw = self.doc.text.raw_span(span)
         quote = self.doc.text.raw[raw.start : raw.end]
         if not quote.strip():
             return None
-        evidence = child_iri(node, "evidence", key) if key else child_iri(node, "evidence")
+        owner = self.iri if shared else node
+        evidence = child_iri(owner, "evidence", key) if key else child_iri(owner, "evidence")
         self.add(node, PKG.evidence, evidence)
         self.add(evidence, RDF.type, PKG.Evidence)
         self.add(evidence, PKG.quote, Literal(quote))
         self.add(evidence, PKG.charStart, Literal(raw.start))
         self.add(evidence, PKG.charEnd, Literal(raw.end))
+        page = self.doc.source.page_at(raw.start)  # a PDF's page; None for a text without pages
+        if page is not None:
+            self.add(evidence, PKG.page, Literal(page))
         self.add(evidence, PROV.wasQuotedFrom, self.iri)
         self.add(evidence, PKG.inDocument, self.iri)
         if division is not None:
@@ -110,9 +119,18 @@ class DocumentGraph:
         self.add(node, PKG.loaded, Literal(True))
         self.add(node, PKG.sourceFile, Literal(source.path.name))
         if meta.date:
-            self.add(node, DCTERMS.issued, Literal(meta.date, datatype=XSD.date))
+            # a cover that gives only the month (2020年11月) is an xsd:gYearMonth
+            kind = XSD.date if len(meta.date) == len("2021-05-24") else XSD.gYearMonth
+            self.add(node, DCTERMS.issued, Literal(meta.date, datatype=kind))
+        if meta.page_date:  # the web page's own date (a repost's 发布时间), never the date of issue
+            self.add(node, PKG.pageDate, Literal(meta.page_date, datatype=XSD.date))
+        if meta.document_number:
+            self.add(node, ELI.id_local, Literal(meta.document_number))
         if meta.source_url:
             self.add(node, DCTERMS.source, Literal(meta.source_url, datatype=XSD.anyURI))
+        if meta.period_start is not None and meta.period_end is not None:  # xsd:gYear, as the ontology declares
+            self.add(node, PKG.periodStart, Literal(str(meta.period_start), datatype=XSD.gYear))
+            self.add(node, PKG.periodEnd, Literal(str(meta.period_end), datatype=XSD.gYear))
         if meta.level in LEVELS:
             self.add(node, PKG.level, PKG[f"level-{meta.level}"])
         if meta.jurisdiction:

@@ -1,8 +1,11 @@
-"""Reading corpus files: decoding, refusing what is not a plan text, and sidecar metadata.
+"""Reading corpus files: the checks every file gets, the reader for its format, and sidecar metadata.
 
-A corpus folder holds ``*.txt`` documents; ``NAME.meta.yaml`` beside ``NAME.txt``
-carries what the text cannot give (a scrubbed city, a source URL, a readable
-slug).  The sidecar is optional, so a user adds a plan by dropping in a file.
+A corpus folder holds documents in the formats ``loaders/formats`` registers
+(``*.txt``, ``*.html``/``*.htm``, ``*.pdf``, ``*.docx``); ``NAME.meta.yaml`` beside
+``NAME.txt`` (or ``NAME.pdf`` …) carries what the text cannot give (a scrubbed city,
+a source URL, a readable slug).  The sidecar is optional, so a user adds a plan by
+dropping in a file.  Whatever the format, ``SourceDocument.raw`` is the document's
+raw text: the decoded file, or the text extracted from a page, PDF or Word file.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from . import formats
 from .model import SourceDocument
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -25,15 +29,17 @@ SIDECAR_KEYS = {
     "source_url", "issuers", "date", "note",
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# Files people drop into the corpus by mistake, by their first bytes: what to say instead of "binary".
+# Files people drop into the corpus by mistake, by their first bytes: what each is, and what to do with a .txt of it.
 _NOT_TEXT = [
-    (b"%PDF-", "a PDF document: extract its text (e.g. pdftotext -enc UTF-8) and save that as .txt"),
-    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip?): save the document as plain text (UTF-8)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word/Excel/WPS file: save the document as plain text (UTF-8)"),
-    (b"{\\rtf", "an RTF document: save it as plain text (UTF-8)"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image, not text"),
-    (b"\xff\xd8\xff", "a JPEG image, not text"),
-    (b"\x1f\x8b", "gzip-compressed: decompress it first"),
+    (b"%PDF-", "a PDF document", ": name it .pdf and its text layer is read"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip?)",
+     ": name a Word document .docx; save anything else as plain text (UTF-8)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word/Excel/WPS file (.doc, .xls, .wps)",
+     ", which cannot be read: open it and save it as .docx, or as plain text (UTF-8)"),
+    (b"{\\rtf", "an RTF document", ": save it as plain text (UTF-8)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", ", not text"),
+    (b"\xff\xd8\xff", "a JPEG image", ", not text"),
+    (b"\x1f\x8b", "gzip-compressed", ": decompress it first"),
 ]
 
 
@@ -52,7 +58,7 @@ def max_document_bytes() -> int:
 
 
 def list_documents(corpus: Path) -> list[Path]:
-    """The corpus's ``*.txt`` entries in a stable order (sorted by name).
+    """The corpus's entries with a registered suffix (``*.txt``, ``*.pdf`` …, any case), sorted by name.
 
     Entries that are not regular files (a folder, a dangling link, a pipe) are
     listed too, so the build reports them instead of skipping them in silence;
@@ -60,17 +66,21 @@ def list_documents(corpus: Path) -> list[Path]:
     """
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
-    return sorted(corpus.glob("*.txt"))
+    return sorted(path for path in corpus.iterdir() if formats.is_document(path))
 
 
 def orphan_sidecars(corpus: Path) -> list[Path]:
-    """Sidecars with no ``NAME.txt`` beside them (a renamed or deleted text?): they are never read."""
-    texts = [(p, p.with_name(p.name.removesuffix(SIDECAR_SUFFIX) + ".txt")) for p in corpus.glob("*" + SIDECAR_SUFFIX)]
-    return sorted(sidecar for sidecar, text in texts if not (text.exists() or text.is_symlink()))
+    """Sidecars with no document ``NAME.txt`` (``NAME.pdf`` …) beside them (renamed or deleted?): never read."""
+    stems = {path.stem for path in list_documents(corpus)}
+    return sorted(sidecar for sidecar in corpus.glob("*" + SIDECAR_SUFFIX)
+                  if sidecar.name.removesuffix(SIDECAR_SUFFIX) not in stems)
 
 
 def read_document(path: Path) -> SourceDocument:
-    """Decode one corpus file and read its sidecar, or raise ``DocumentError``."""
+    """Read one corpus file with the reader for its format, and its sidecar; or raise ``DocumentError``.
+
+    A web page's address fills ``source_url`` in ``meta`` unless the sidecar gives one.
+    """
     size = _regular_file_size(path)
     limit = max_document_bytes()
     if size == 0:
@@ -83,13 +93,34 @@ def read_document(path: Path) -> SourceDocument:
         data = path.read_bytes()
     except OSError as error:  # unreadable (permissions), or gone since it was listed
         raise DocumentError(path, f"the file cannot be read: {error.strerror or error}") from None
-    text, encoding = decode(path, data)
+    extracted = _extract(path, data)
+    text = extracted.text
     if not text.strip():
         raise DocumentError(path, "the file holds only white space")
     if not _CJK.search(text):
         raise DocumentError(path, "the file holds no Chinese text; is it a plan document?")
-    return SourceDocument(path=path, doc_id=path.stem, raw=text, encoding=encoding,
-                          meta=read_sidecar(path))
+    meta = read_sidecar(path)
+    if extracted.provenance.get("url") and not meta.get("source_url"):
+        meta = {**meta, "source_url": extracted.provenance["url"]}
+    return SourceDocument(path=path, doc_id=path.stem, raw=text, encoding=extracted.encoding, meta=meta,
+                          format=extracted.format, page_starts=extracted.page_starts,
+                          provenance=dict(extracted.provenance))
+
+
+def _extract(path: Path, data: bytes) -> formats.Extracted:
+    """The reader's text; an error of a parsing library that no reader foresaw is this file's error too.
+
+    The HTML, PDF and Word libraries meet files from anywhere: one that trips them must
+    be reported by name like any bad file, not stop the build of the others.
+    """
+    try:
+        return formats.reader(path)(path, data)
+    except DocumentError:
+        raise
+    except Exception as error:  # noqa: BLE001 - third-party parsers raise many kinds of error
+        kind = path.suffix.lower().lstrip(".")
+        raise DocumentError(path, f"the {kind} file could not be read ({type(error).__name__}: {error}); "
+                            "open it and save it again, and please report it with the file") from None
 
 
 def _regular_file_size(path: Path) -> int:
@@ -108,18 +139,26 @@ def _regular_file_size(path: Path) -> int:
         loop = " (a symbolic link loop?)" if error.errno == errno.ELOOP else ""
         raise DocumentError(path, f"the file cannot be opened: {error.strerror or error}{loop}") from None
     if stat.S_ISDIR(info.st_mode):
-        raise DocumentError(path, "it is a folder, not a file; a document is one *.txt file")
+        raise DocumentError(path, "it is a folder, not a file; a document is one file (.txt, .html, .pdf, .docx)")
     if not stat.S_ISREG(info.st_mode):
         raise DocumentError(path, "it is not a regular file (a pipe, socket or device); "
                             "save the text to a file")
     return info.st_size
 
 
+def sniff(data: bytes) -> tuple[str, str] | None:
+    """What a file is by its first bytes (a PDF, a ZIP, an old Word file, an image …), or None.
+
+    Returns what it is ("a PNG image") and what to do when it was named .txt (", not text").
+    """
+    return next(((what, advice) for magic, what, advice in _NOT_TEXT if data.startswith(magic)), None)
+
+
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (a superset of GBK)."""
-    for magic, what in _NOT_TEXT:
-        if data.startswith(magic):
-            raise DocumentError(path, f"the file is {what}")
+    found = sniff(data)
+    if found:
+        raise DocumentError(path, f"the file is {found[0]}{found[1]}")
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         if _is_text(data[:65536].replace(b"\x00", b"").decode("utf-8", errors="replace")):
             raise DocumentError(path, f"the file is UTF-8 text with {data.count(0)} NUL byte(s) in it, the first "

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 import pyoxigraph
-from rdflib import Graph, URIRef
+from rdflib import RDF, SKOS, Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from policykg.build_documents import Graphed, Indexed, graph_document, index_document
 from policykg.build_pool import DocumentPool, build_workers
@@ -35,8 +36,10 @@ from policykg.graph.datadir import DataDir
 from policykg.graph.embedded import CYPHER_DIR, SPARQL_DIR, write_cypher_stream, write_sparql
 from policykg.graph.mapping import stream_store
 from policykg.loaders.align import NATIONAL
-from policykg.loaders.iris import ID, graph_iri, plan_iri
+from policykg.loaders.iris import ELI, ID, PKG, graph_iri, plan_iri
+from policykg.loaders.period import PlanPeriod, plan_field, successions
 from policykg.loaders.rdf_alignments import alignment_triples
+from policykg.loaders.formats import SUFFIXES
 from policykg.loaders.source import SIDECAR_SUFFIX, list_documents, orphan_sidecars
 from policykg.loaders.validate import ontology_graph
 
@@ -101,7 +104,8 @@ def build(corpus: Path, data_dir: Path, progress: Progress | None = None,
     say = progress or (lambda name, stage: None)
     stages: Counter[str] = Counter()
     paths = list_documents(corpus)
-    warnings = [f"{sidecar.name}: a sidecar with no {sidecar.name.removesuffix(SIDECAR_SUFFIX)}.txt beside it "
+    warnings = [f"{sidecar.name}: a sidecar with no document {sidecar.name.removesuffix(SIDECAR_SUFFIX)}"
+                f"{{{','.join(SUFFIXES)}}} beside it "
                 "(was the text renamed or deleted?); it was not read" for sidecar in orphan_sidecars(corpus)]
     store = DataDir(data_dir)
     folder = store.new_build()
@@ -113,7 +117,7 @@ def build(corpus: Path, data_dir: Path, progress: Progress | None = None,
         if not any(report.triples for report in reports.values()):
             # Publishing would replace the graph in service with one that holds no document.
             problem = (f"no document in {corpus} could be loaded ({len(reports)} file(s) skipped)" if reports
-                       else f"the corpus folder {corpus} holds no *.txt document")
+                       else f"the corpus folder {corpus} holds no document ({', '.join(SUFFIXES)})")
             raise BuildError(f"{problem}: nothing was put in service",
                              BuildReport(list(reports.values()), None, time.perf_counter() - started, 0,
                                          warnings=warnings, stages=dict(stages)))
@@ -200,6 +204,7 @@ def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport
     Documents whose graph fails SHACL are left out and reported.
     """
     indicators, programmes = [], []
+    periods: list[PlanPeriod] = []  # each loaded plan's period, place and field: its predecessor
     parents: dict[str, set[str]] = {}  # each document → the loaded plans it cites: the cascade
     national: set[str] = set()  # the national plans, which a plan citing no loaded plan follows
     with path.open("w", encoding="utf-8") as out:
@@ -216,6 +221,8 @@ def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport
             indicators += graphed.indicators
             programmes += graphed.programmes
             parents[graphed.plan] = graphed.parents
+            if (period := plan_period(graphed.plan, graphed.ntriples)) is not None:
+                periods.append(period)
             if graphed.level == NATIONAL:
                 national.add(graphed.plan)
         say("all documents", "align")
@@ -223,7 +230,39 @@ def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport
             triples = alignment_triples(indicators, programmes, parents, national)
             while batch := list(islice(triples, ALIGNMENT_BATCH)):  # millions at thousands of plans
                 _write_graph(out, ALIGNMENTS_GRAPH, _graph(batch).serialize(format="nt"))
+            _write_graph(out, ALIGNMENTS_GRAPH, _graph(succession_triples(periods)).serialize(format="nt"))
         _write_graph(out, ONTOLOGY_GRAPH, ontology_graph().serialize(format="nt"))
+
+
+def plan_period(plan: str | None, ntriples: str) -> PlanPeriod | None:
+    """A loaded plan's period, jurisdiction and field, read back from its own N-Triples (the workers send text).
+
+    None for an article, or a plan whose period is unknown: it succeeds nothing and nothing succeeds it."""
+    if plan is None:
+        return None
+    subject = URIRef(plan)
+    own = _subject_graph(ntriples, subject)
+    start, end = own.value(subject, PKG.periodStart), own.value(subject, PKG.periodEnd)
+    title = own.value(subject, DCTERMS.title)
+    if (subject, RDF.type, PKG.Plan) not in own or start is None or end is None or title is None:
+        return None
+    area = own.value(subject, ELI.jurisdiction)
+    place = _subject_graph(ntriples, area).value(area, SKOS.prefLabel) if area is not None else None
+    return PlanPeriod(plan, str(area) if area is not None else None, plan_field(str(title), place and str(place)),
+                      int(str(start)), int(str(end)))
+
+
+def _subject_graph(ntriples: str, subject: URIRef) -> Graph:
+    """The triples of ``ntriples`` about ``subject`` (a few lines of a document's thousands)."""
+    prefix = f"<{subject}> "
+    return Graph().parse(data="\n".join(line for line in ntriples.splitlines() if line.startswith(prefix)),
+                         format="nt")
+
+
+def succession_triples(periods: list[PlanPeriod]) -> list[tuple]:
+    """``pkg:succeeds`` from each plan to the plan of the period before it, same place and field
+    (decided here, like the alignments, because it takes two documents)."""
+    return [(URIRef(later), PKG.succeeds, URIRef(earlier)) for later, earlier in successions(periods)]
 
 
 def _graph(triples: list[tuple]) -> Graph:

@@ -297,7 +297,8 @@ def test_the_cli_names_each_bad_file_on_stderr_and_builds_the_rest(tmp_path):
                      "skipped bad_dangling.txt: it is a link to nowhere/plan.txt, which does not exist",
                      "warning odd_heading_no_body.txt: 1 heading(s) with no text under them, kept as empty "
                      "sections: 第二节 发展养老服务",
-                     "warning zz_orphan.meta.yaml: a sidecar with no zz_orphan.txt beside it (was the text "
+                     "warning zz_orphan.meta.yaml: a sidecar with no document zz_orphan{.txt,.html,.htm,.pdf,.docx} "
+                     "beside it (was the text "
                      "renamed or deleted?); it was not read"]:
         assert expected in lines, result.stderr
     assert "Traceback" not in result.stderr

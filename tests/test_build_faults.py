@@ -239,7 +239,8 @@ def test_a_corpus_with_nothing_loadable_leaves_the_graph_in_service(data_dir, tm
     nothing.mkdir()
     result = subprocess.run(_command(data_dir, nothing), cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
-    assert f"build failed: the corpus folder {nothing} holds no *.txt document: nothing was put in service" \
+    assert (f"build failed: the corpus folder {nothing} holds no document (.txt, .html, .htm, .pdf, .docx): "
+            "nothing was put in service") \
         in result.stderr.splitlines(), result.stderr
     _unchanged(data_dir, before)
     FIGURES["failed_builds"] = FIGURES.get("failed_builds", 0) + 2

@@ -23,6 +23,10 @@ def _write(tmp_path, name: str, data: bytes):
         ("binary.txt", bytes(range(256)) * 8, "binary"),
         ("latin.txt", b"just some English words\n", "no Chinese text"),
         ("broken.txt", "规划".encode("utf-8")[:-1] + b"\xff\xfe\x00abc", "binary"),
+        # documents of another format named .txt: say which suffix is read
+        ("report.txt", b"%PDF-1.7\n" + bytes(64), "a PDF document: name it .pdf and its text layer is read"),
+        ("word.txt", b"PK\x03\x04" + bytes(64), "name a Word document .docx"),
+        ("old.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "open it and save it as .docx"),
     ],
 )
 def test_unloadable_files_are_refused_with_a_clear_message(tmp_path, name, data, problem):
@@ -68,9 +72,9 @@ def test_sidecar_metadata_is_read_and_checked(tmp_path):
 
 
 def test_documents_are_listed_in_name_order_and_sidecars_are_not_documents(tmp_path):
-    for name in ("b.txt", "a.txt", "a.meta.yaml", "notes.md"):
+    for name in ("b.txt", "a.txt", "a.meta.yaml", "notes.md", "c.pdf", "old.doc"):
         _write(tmp_path, name, PLAN.encode())
-    assert [p.name for p in list_documents(tmp_path)] == ["a.txt", "b.txt"]
+    assert [p.name for p in list_documents(tmp_path)] == ["a.txt", "b.txt", "c.pdf"]
     with pytest.raises(FileNotFoundError, match="corpus folder not found"):
         list_documents(tmp_path / "missing")
 
@@ -88,3 +92,20 @@ def test_utf8_with_a_corrupt_byte_is_refused_not_read_as_gbk(tmp_path):
     data = data[:boundary] + b"\xff" + data[boundary:]
     with pytest.raises(DocumentError, match="corrupt.txt: the file is UTF-8 with 1 corrupt byte sequence"):
         read_document(_write(tmp_path, "corrupt.txt", data))
+
+
+def test_a_text_document_has_no_pages_and_no_provenance(tmp_path):
+    document = read_document(_write(tmp_path, "plan.txt", PLAN.encode()))
+    assert (document.format, document.page_starts, document.provenance) == ("text", (), {})
+    assert document.page_at(0) is None
+
+
+def test_a_sidecar_goes_with_a_document_of_any_format(tmp_path):
+    """NAME.meta.yaml goes with NAME.pdf as with NAME.txt: the sidecar is not an orphan."""
+    from policykg.loaders.source import orphan_sidecars
+
+    _write(tmp_path, "plan.pdf", b"%PDF-1.7\n" + bytes(64))
+    (tmp_path / "plan.meta.yaml").write_text("slug: some-county\n", encoding="utf-8")
+    assert orphan_sidecars(tmp_path) == []
+    with pytest.raises(DocumentError, match="plan.pdf: the PDF is damaged"):
+        read_document(tmp_path / "plan.pdf")

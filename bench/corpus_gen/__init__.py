@@ -13,7 +13,6 @@ on the seed and ``i``, so a corpus of 50 is the first 50 files of a corpus of 50
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .areas import PlanSequence
@@ -67,9 +66,7 @@ class Corpus:
 
 def title_tells(title: str) -> tuple[str | None, str | None]:
     """Level and jurisdiction as the loaders read them from a title's leading place name."""
-    rules = project_lexicon("levels")
-    suffixes = "|".join(sorted(rules["area_suffixes"], key=len, reverse=True))
-    place = re.match(rf"^(?P<area>[\u4e00-\u9fff]{{1,12}}?(?P<suffix>{suffixes}))", title)
-    if place and len(place.group("area")) >= 2:
-        return rules["area_suffixes"][place.group("suffix")], place.group("area")
-    return None, None
+    from policykg.loaders.places import leading_place  # the loaders' own rule, not a copy of it
+
+    place = leading_place(title)
+    return (place.level, place.area.name) if place is not None else (None, None)

@@ -212,6 +212,59 @@ def _toc_only() -> bytes:
     return ("目  录\n" + "\n".join(f"{line}……………………{page}" for page, line in enumerate(lines, 1))).encode()
 
 
+# -- web pages, PDF and Word files that cannot be read (also used by tests/test_formats.py) -------------
+
+def broken_pdf() -> bytes:
+    """A PDF header, then a cut-off object and noise: no cross-reference table, no pages."""
+    return b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R" + _noise(2048, 5)
+
+
+def encrypted_pdf() -> bytes:
+    """A one-page PDF (fpdf2) that opens only with its user password."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Plan text behind a password")
+    pdf.set_encryption(owner_password="owner-secret", user_password="reader-secret")
+    return bytes(pdf.output())
+
+
+def image_only_pdf() -> bytes:
+    """A 'scanned' page: a filled rectangle and a grey image, and no text layer at all."""
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw
+
+    scan = Image.new("L", (600, 300), 235)
+    ImageDraw.Draw(scan).rectangle((30, 30, 570, 270), outline=40, width=6)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 170, 30, style="F")
+    pdf.image(scan, x=20, y=60, w=170)
+    return bytes(pdf.output())
+
+
+def zip_not_docx() -> bytes:
+    """A ZIP archive of two text files, named .docx."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", plan("丑县"))
+        archive.writestr("readme.txt", "not a Word document")
+    return buffer.getvalue()
+
+
+def html_without_text() -> bytes:
+    """A portal page of menus and links only: no main text to extract."""
+    links = "".join(f'<li><a href="/n{i}">栏目{i}</a></li>' for i in range(12))
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>首页 - 某县人民政府</title></head>'
+            f'<body><nav><ul>{links}</ul></nav><div class="footer"><a href="/map">网站地图</a></div>'
+            f'<script>var x = 1;</script></body></html>').encode()
+
+
 MB = 1024 * 1024
 
 CASES: list[Case] = [
@@ -226,7 +279,7 @@ CASES: list[Case] = [
          _bytes("bad_png.txt", lambda: b"\x89PNG\r\n\x1a\n" + _noise(4096, 1)), REFUSED, r"is a PNG image, not text"),
     Case("pdf", "bad_pdf.txt", "a PDF renamed .txt",
          _bytes("bad_pdf.txt", lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + _noise(4096, 2)), REFUSED,
-         r"is a PDF document: extract its text"),
+         r"is a PDF document: name it \.pdf and its text layer is read"),
     Case("docx", "bad_docx.txt", "a Word .docx (a ZIP) renamed .txt",
          _bytes("bad_docx.txt", lambda: b"PK\x03\x04\x14\x00\x06\x00" + _noise(4096, 3)), REFUSED,
          r"is a ZIP archive \(a \.docx"),
@@ -319,7 +372,8 @@ CASES: list[Case] = [
          r"its sidecar bad_sidecar_gbk\.meta\.yaml is not valid YAML: 'utf-8' codec can't decode"),
     Case("sidecar_orphan", "zz_orphan.meta.yaml", "a sidecar whose .txt is missing",
          _orphan_sidecar("zz_orphan.meta.yaml"), WARNED,
-         r"^zz_orphan\.meta\.yaml: a sidecar with no zz_orphan\.txt beside it \(was the text renamed or deleted\?\)"),
+         r"^zz_orphan\.meta\.yaml: a sidecar with no document zz_orphan\{\.txt,.*\} beside it "
+         r"\(was the text renamed or deleted\?\)"),
     # -- not a regular file --------------------------------------------------------------
     Case("directory", "bad_folder.txt", "a folder named .txt", _directory("bad_folder.txt"), REFUSED,
          r"^bad_folder\.txt: it is a folder, not a file"),
@@ -334,6 +388,20 @@ CASES: list[Case] = [
          REFUSED, r"^bad_unreadable\.txt: the file cannot be read: Permission denied$", alone=True),
     Case("markup_name", "[draft] 草稿.txt", "an empty file whose name looks like console markup",
          _bytes("[draft] 草稿.txt", b""), REFUSED, r"^\[draft\] 草稿\.txt: the file is empty$"),
+    # -- other formats (tests/test_formats.py builds good ones) ----------------------------------
+    Case("pdf_broken", "bad_broken.pdf", "a PDF cut off after its first object", _bytes("bad_broken.pdf", broken_pdf),
+         REFUSED, r"^bad_broken\.pdf: the PDF is damaged and cannot be opened \(Data format error\); download it"),
+    Case("pdf_encrypted", "bad_encrypted.pdf", "a PDF that needs a password to open",
+         _bytes("bad_encrypted.pdf", encrypted_pdf), REFUSED,
+         r"^bad_encrypted\.pdf: encrypted PDF: it cannot be opened without its password"),
+    Case("pdf_image_only", "bad_scan.pdf", "a scanned page: an image and a rectangle, no text layer",
+         _bytes("bad_scan.pdf", image_only_pdf), REFUSED,
+         r"^bad_scan\.pdf: image-only PDF: no text layer; run OCR first"),
+    Case("docx_not_word", "bad_notes.docx", "a ZIP of two text files named .docx",
+         _bytes("bad_notes.docx", zip_not_docx), REFUSED,
+         r"^bad_notes\.docx: the file is a ZIP archive of 2 file\(s\) \(notes\.txt, readme\.txt\), not a Word document$"),
+    Case("html_no_text", "bad_portal.html", "a web page of menus and links only",
+         _bytes("bad_portal.html", html_without_text), REFUSED, r"^bad_portal\.html: the web page has no main text"),
 ]
 
 
