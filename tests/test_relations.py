@@ -39,9 +39,9 @@ SELECT ?file ?programme ?name ?groupLabel ?quote ?matched WHERE {
   ?statement rdf:subject ?programme ;
              rdf:predicate pkg:serves ;
              rdf:object ?group ;
+             pkg:matchedLabel ?matched ;
              pkg:evidence ?evidence .
-  ?evidence pkg:quote ?quote ;
-            pkg:matchedLabel ?matched .
+  ?evidence pkg:quote ?quote .
 }
 """
 

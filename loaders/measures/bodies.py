@@ -96,7 +96,8 @@ def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | Non
         return []
     mentions = []
     shared = next((h for h in rules["shared_heads"] if written.endswith(h)), None)
-    if shared is not None:
+    if shared is not None and (written != shared or tokens[first - 1].word == "等"):
+        # 教育、公安等部门 and 教育、公安部门 share the head; in 制度衔接、资源统筹、部门协同 部门 is a member of its own
         mentions += _coordinated(tokens, first, shared, rules, jurisdiction)
     mention = _mention(written, Span(tokens[first].start, tokens[index].end), rules, jurisdiction)
     if mention is not None:
@@ -131,8 +132,9 @@ def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
     elif j < 0 or tokens[j].word != "、":
         return []
     mentions: list[BodyMention] = []
+    joints = rules["member_joints"]
     while j >= 0:
-        if tokens[j].word == "、":
+        if tokens[j].word in joints:
             j -= 1
             continue
         end = j
@@ -148,7 +150,7 @@ def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
         mention = _mention(name, Span(member[0].start, member[-1].end), rules, jurisdiction)
         if mention is not None:
             mentions.append(mention)
-        if j < 0 or tokens[j].word != "、":
+        if j < 0 or tokens[j].word not in joints:
             break
     return mentions
 

@@ -14,6 +14,8 @@ quote shows the programme (or its box, item or term) and the group or body.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from functools import cache
 
@@ -106,19 +108,28 @@ def _paragraph(document: ParsedDocument, programme: Programme, sentence: Span) -
     """The paragraph a programme leads: named in its opening sentence, a short one that stands as the
     paragraph's title (2.兜底性照护服务保障。), the next sentences speak of it."""
     text = document.text.text
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    rules = measures_lexicon().raw["paragraph"]
-    if text[line_start : sentence.start].strip() or sentence.end - sentence.start > rules["leading_sentence"]:
+    if not _leads_paragraph(text, sentence):
         return
-    line_end = text.find("\n", sentence.end)
-    line = Span(sentence.end, len(text) if line_end < 0 else line_end)
-    following = sentences_in(text, line)[: rules["sentences"]]
+    following = _led_sentences(text, sentence)
     if not following:
         return
     rest = Span(following[0].start, following[-1].end)
     for mention in _recipients(text, rest, exclude=programme.span):
         end = sentence_of(document, mention.span.start).end
         yield from _serves(programme, mention, Span(sentence.start, end), "paragraph")
+
+
+def _led_sentences(text: str, sentence: Span) -> list[Span]:
+    """The sentences after a paragraph's opening one, up to the paragraph's end (or the lexicon's count)."""
+    line_end = text.find("\n", sentence.end)
+    line = Span(sentence.end, len(text) if line_end < 0 else line_end)
+    return sentences_in(text, line)[: measures_lexicon().raw["paragraph"]["sentences"]]
+
+
+def _leads_paragraph(text: str, sentence: Span) -> bool:
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    rules = measures_lexicon().raw["paragraph"]
+    return not text[line_start : sentence.start].strip() and sentence.end - sentence.start <= rules["leading_sentence"]
 
 
 def _serves(programme: Programme, mention: GroupMention, evidence: Span, window: str) -> Iterator[Relation]:
@@ -156,22 +167,43 @@ def body_links(document: ParsedDocument, programme: Programme, jurisdiction: str
                iri_of) -> Iterator[Relation]:
     """Bodies a sentence naming the programme gives a role: X牵头, X会同Y, 由X负责, X配合."""
     text = document.text.text
-    for sentence in _programme_sentences(document, programme):
+    for sentence, window in _programme_sentences(document, programme):
         mentions = bodies_in(text, sentence, jurisdiction)
-        for index, body in enumerate(mentions):
-            role = _role(text, sentence, mentions, index)
+        roles = _roles(text, sentence, mentions)
+        for body, role in zip(mentions, roles):
             if role is not None:
                 evidence = Span(min(sentence.start, programme.span.start), max(sentence.end, programme.span.end))
-                yield Relation(programme.name, ROLE_PREDICATES[role], iri_of(body), evidence, body.written,
-                               window="role", confidence=_windows()["clause"])
+                written = text[body.span.start:body.span.end]  # verbatim: 民政 of 民政与教育等部门
+                yield Relation(programme.name, ROLE_PREDICATES[role], iri_of(body), evidence, written,
+                               window="role", confidence=_windows()[window])
 
 
-def _programme_sentences(document: ParsedDocument, programme: Programme) -> list[Span]:
+def _programme_sentences(document: ParsedDocument, programme: Programme) -> list[tuple[Span, str]]:
+    """The sentences that speak of the programme, with the window each is: its own sentences, its box
+    item's, and the rest of a paragraph it opens (强化…核对机制建设。…推进民政与教育、公安…等部门信息共享)."""
     text = document.text.text
-    sentences = [sentence_of(document, m.start) for m in programme.mentions]
+    found = {}
+    for mention in programme.mentions:
+        sentence = sentence_of(document, mention.start)
+        found.setdefault(sentence, "clause")
+        if _leads_paragraph(text, sentence):
+            for following in _led_sentences(text, sentence):
+                found.setdefault(following, "paragraph")
     if programme.item is not None:
-        sentences += sentences_in(text, programme.item.body or programme.item.span)
-    return list(dict.fromkeys(sentences))
+        for sentence in sentences_in(text, programme.item.body or programme.item.span):
+            found.setdefault(sentence, "item")
+    return list(found.items())
+
+
+def _roles(text: str, sentence: Span, mentions: list[BodyMention]) -> list[str | None]:
+    """Each body's role; a list of bodies (A、B和C等部门…联动) shares the role its last member is given."""
+    roles = [_role(text, sentence, mentions, i) for i in range(len(mentions))]
+    joints = measures_lexicon().raw["bodies"]["list_joints"]
+    for i in range(len(mentions) - 2, -1, -1):
+        between = text[mentions[i].span.end : mentions[i + 1].span.start]
+        if roles[i] is None and roles[i + 1] is not None and between in joints:
+            roles[i] = "cooperating" if roles[i + 1] == "cooperating" else None
+    return roles
 
 
 def _role(text: str, sentence: Span, mentions: list[BodyMention], index: int) -> str | None:
@@ -192,4 +224,14 @@ def _role(text: str, sentence: Span, mentions: list[BodyMention], index: int) ->
         position = after.find(word)
         if 0 <= position <= gap:
             return role
-    return None
+    if index + 1 < len(mentions) and text[body.span.end : mentions[index + 1].span.start] in rules["lead_joints"]:
+        return "lead"  # 民政与教育、公安等部门…共享: the body the others join
+    return _list_role(text, sentence, body, rules)
+
+
+def _list_role(text: str, sentence: Span, body: BodyMention, rules: dict) -> str | None:
+    """A list's last member, its shared head (等部门和机构) skipped: 联动, 协同, 共享, 参与 after it make the list cooperate."""
+    after = text[body.span.end : sentence.end]
+    after = re.sub(rules["list_tail"], "", after, count=1)
+    window = after[: rules["cooperation_reach"]]
+    return "cooperating" if any(word in window for word in rules["cooperation_words"]) else None

@@ -114,8 +114,8 @@ def _whole_quoted(token: Token, lex: MeasuresLexicon) -> NameMatch | None:
         return None
     inner = token.word[1:-1]
     head = lex.head_of(inner)
-    if head is None or len(inner) - len(head) < lex.raw["min_modifier"]:
-        return None
+    if head is None or len(inner) - len(head) < lex.raw["min_modifier"] or "、" in inner:
+        return None  # a quoted list (“八大发展战略、九大改革攻坚行动”) is no one headed name
     return NameMatch(inner, lex.heads[head], Span(token.start + 1, token.end - 1), "headed")
 
 
@@ -125,8 +125,9 @@ def _head(tokens: list[Token], index: int, lex: MeasuresLexicon) -> str | None:
     if token.flag == QUOTED or token.word in lex.stop_words:
         return None
     head = lex.head_of(token.word)
-    if head is None:
-        return None
+    if head is None or (head in lex.raw["verb_heads"] and index > 0
+                        and tokens[index - 1].flag in lex.raw["verb_before"]):
+        return None  # 民政系统迅速行动: a verb
     following = tokens[index + 1] if index + 1 < len(tokens) else None
     if following is not None and (any(following.word.startswith(b) for b in lex.raw["head_blockers"])
                                   or (lex.head_of(following.word) and following.flag != QUOTED)):
@@ -165,9 +166,18 @@ def _grow(tokens: list[Token], start: int, lex: MeasuresLexicon, budget: int) ->
 
 
 def _balanced(tokens: list[Token], first: int, last: int) -> int:
-    """Move ``first`` right past a bracket whose partner is outside the run."""
+    """Move ``first`` right past a bracket whose partner is outside the run: one closed before
+    it, or one left open in it (打造一个品牌(“惠民兴政”服务品牌): the name starts after it)."""
     while first <= last and tokens[first].word in ")）":
         first += 1
+    depth, opened_at = 0, None
+    for j in range(first, last + 1):
+        if tokens[j].word in "(（":
+            depth, opened_at = depth + 1, (j if depth == 0 else opened_at)
+        elif tokens[j].word in ")）" and depth:
+            depth -= 1
+    if depth and opened_at is not None:
+        first = opened_at + 1
     opened = sum(t.word in "(（" for t in tokens[first : last + 1])
     closed = sum(t.word in ")）" for t in tokens[first : last + 1])
     while first <= last and closed > opened and tokens[first].word not in "(（":
@@ -207,6 +217,8 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
         elif in_list:
             yield from _shared(tokens, left_first, left_end, _shared_tail(tokens, first, index, head), kind, lex)
     elif before is not None and before.word in lex.raw["list_marks"]:
+        if first == index:
+            return  # 政策惠民、项目利民: a head that opens a list member is its subject, no shared head
         if _one_name(tokens, first - 1, first, index, lex):
             first = _list_start(tokens, first, lex)
         else:
@@ -234,7 +246,7 @@ def _one_name(tokens: list[Token], list_end: int, first: int, index: int, lex: M
     its members are levels or target groups (低保、特困、城乡低收入家庭梯度救助格局: one
     格局 for all of them, which serves each)."""
     tail = "".join(t.word for t in tokens[first : index + 1])
-    if re.search(lex.raw["counted_tail"], tail):
+    if re.search(lex.raw["counted_tail"], tail) or re.search(lex.raw["joint_tail"], tail[: -len(lex.head_of(tail) or "")]):
         return True
     members = [t.word for t in tokens[max(0, list_end - 8) : first] if t.word not in lex.raw["list_marks"]]
     groups = target_groups()
@@ -262,6 +274,8 @@ def _shared_tail(tokens: list[Token], first: int, index: int, head: str) -> str:
     words = "".join(t.word for t in tokens[first : index + 1])
     if re.search(measures_lexicon().raw["counted_members"], words):
         return head  # A、B、C三项制度: three 制度
+    if index - first >= 2 and len(tokens[index - 1].word) >= 2 and _parallel(tokens, first, tokens[index - 1].word):
+        return head  # 综合改革、医养结合、居家和社区养老服务改革试点: the members are whole, they share 试点
     groups = target_groups()
     group = groups.find(words)
     if group and group[0].start == 0:
@@ -274,6 +288,21 @@ def _shared_tail(tokens: list[Token], first: int, index: int, head: str) -> str:
     else:
         tail = "".join(t.word for t in tokens[first + 1 : index + 1])
     return tail if len(tail) >= len(head) else head
+
+
+def _parallel(tokens: list[Token], first: int, word: str) -> bool:
+    """Whether an earlier member of the 、-list before ``first`` ends in ``word``, the last member's
+    word before the head: then each member is a whole name of its own and shares the head only."""
+    lex = measures_lexicon()
+    mark = first - 1
+    while mark > 0 and tokens[mark].word in lex.raw["list_marks"] and not _heading_number(tokens, mark):
+        if tokens[mark - 1].word.endswith(word):
+            return True
+        start = _grow(tokens, mark - 1, lex, lex.raw["max_name"])
+        if start > mark - 1:
+            return False
+        mark = start - 1
+    return False
 
 
 def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
@@ -361,6 +390,8 @@ def _acceptable(match: NameMatch, lex: MeasuresLexicon) -> bool:
         return False
     if any(f"“{quote}”" in name for quote in lex.raw["stop_quotes"]) or name[0] in lex.raw["bad_starts"]:
         return False
+    if re.fullmatch(lex.raw["count_only"], bare):
+        return False  # …五大体系: a count refers back to a list
     if match.kind in lex.raw["strict_kinds"]:
         return _names_something(modifier)
     if match.kind in lex.institution_kinds:

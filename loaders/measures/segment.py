@@ -2,9 +2,10 @@
 
 A private ``jieba.Tokenizer`` (never the global one, never ``enable_paddle()``) is
 built once per process from the dictionary that ships in the jieba package, then
-taught the words the readers look for: target groups, bodies, head words and
-stop words from the vocabularies and ``ontology/lexicon/measures.yaml``, so that
-农村留守老年人 or 民政部门 is one token and not three.
+taught the words the readers look for: target groups, bodies, head words, stop
+words, long generic modifiers and the words with the part of speech they have in
+names (居家和社区, 长期) from the vocabularies and ``ontology/lexicon/measures.yaml``,
+so that 农村留守老年人 or 民政部门 is one token and not three.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def _user_words() -> list[tuple[str, str]]:
     words += [(head, "nh") for head in lex.heads]
     words += [(word, "vs") for word in lex.raw["stop_words"] if len(word) > 1]
     words += [(word, "nt") for word in lex.raw["bodies"]["compound_names"]]
+    # words with the part of speech they have inside names (居家和社区, 长期), and the long
+    # generic modifiers (社会救助, 社会事务), so that a list sharing a head shares what follows them
+    words += [(word, "n") for word in lex.generic_modifiers if len(word) >= 4 and word not in lex.raw["stop_words"]
+              and not any(head.startswith(word[-2:]) for head in lex.heads)]  # 养老服务 would break 服务圈
+    words += list(lex.raw.get("name_words", {}).items())
     return words
 
 
