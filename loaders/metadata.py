@@ -403,6 +403,9 @@ def _level_and_jurisdiction(meta: dict, title: str, front: list[Line], fields: l
     place = leading_place(title)
     if place is not None:  # the gazetteer's name: 红河州 and 红河哈尼族彝族自治州 are one area
         return {"level": place.level, "jurisdiction": place.area.name}
+    unknown = _unknown_place(title)
+    if unknown is not None:
+        return unknown
     issuers = [name for name, _ in _issuers(front, fields)]
     if national(title) or any(name in load_lexicon("levels")["national_issuers"] for name in issuers):
         return {"level": "national", "jurisdiction": "全国"}
@@ -411,6 +414,17 @@ def _level_and_jurisdiction(meta: dict, title: str, front: list[Line], fields: l
         if place is not None:
             return {"level": place.level, "jurisdiction": place.area.name}
     return {"level": None, "jurisdiction": None}
+
+
+def _unknown_place(title: str) -> dict | None:
+    """A place the gazetteer lacks, named before the title's period marker (某某县“十四五”…)."""
+    rules = load_lexicon("levels")
+    suffixes = _alternation(list(rules["unknown_place_suffixes"]))
+    followers = _alternation(rules["unknown_place_followers"])
+    match = re.match(rf"^(?P<area>[\u4e00-\u9fff]{{1,8}}?(?P<suffix>{suffixes}))(?={followers})", title)
+    if match is None or len(match.group("area")) < 2:
+        return None
+    return {"level": rules["unknown_place_suffixes"][match.group("suffix")], "jurisdiction": match.group("area")}
 
 
 # -- based on ------------------------------------------------------------------------------

@@ -152,3 +152,9 @@ def test_page_date_and_document_number_reach_the_graph() -> None:
     assert set(graph.objects(None, eli.id_local)) == {Literal("禄政通〔2022〕24号")}
     assert set(graph.objects(None, PKG.pageDate)) == {Literal("2022-08-24", datatype=XSD.date)}
     assert Literal("2022-08-24", datatype=XSD.date) in set(graph.objects(None, Namespace("http://purl.org/dc/terms/").issued))
+
+
+def test_a_place_the_gazetteer_lacks_is_read_before_the_period_marker() -> None:
+    meta = _metadata("某某县“十四五”民政事业发展规划\n一、发展基础\n")
+    assert (meta.level, meta.jurisdiction) == ("county", "某某县")
+    assert (_metadata("城乡社区服务体系建设规划\n").jurisdiction) is None  # 区 of 社区 is no place
