@@ -6,6 +6,8 @@ lists — live in YAML files there, so adding one needs no code change.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -24,3 +26,8 @@ def load_lexicon(name: str) -> dict:
     path = ontology_dir() / "lexicon" / f"{name}.yaml"
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle) or {}
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of a lexicon's ``words``, longest first so the longest word wins (十四 before 十)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

@@ -16,56 +16,55 @@ Every rule's words are data in ``ontology/lexicon/metadata.yaml`` and ``levels.y
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from .headings import is_toc_marker
-from .lexicon import load_lexicon
+from .lexicon import alternation, load_lexicon
 from .model import Line, PlanMetadata, SourceDocument, Span
-from .places import leading_place, national
+from .numerals import digit_class, number_class, small_number, year
+from .places import leading_place, national, unknown_place
 from .vocab import bodies
 
-# The 依据 sentence opens the plan: in its preamble, or in the 前言 after a cut table of contents.
-BASED_ON_REACH = 40
 _CITED = re.compile(r"《(?P<title>[^《》]{2,80})》")
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
 @cache
 def _patterns() -> dict:
     """The front-matter patterns, built from ``ontology/lexicon/metadata.yaml``."""
     lex = load_lexicon("metadata")
-    endings, bodies = _alternation(lex["title_endings"]), _alternation(lex["body_name_suffixes"])
+    endings, bodies = alternation(lex["title_endings"]), alternation(lex["body_name_suffixes"])
     labels = {label: name for name, words in lex["field_labels"].items() for label in words}
     return {
         "title_line": re.compile(rf"^(?P<title>.{{4,{lex['max_title_chars']}}}?({endings}){lex['title_remarks']})$"),
         "plan_title": re.compile(rf"({endings}){lex['title_remarks']}$"),
         "title_trim": [re.compile(p) for p in lex["title_trim"]],
         "period_line": re.compile(lex["period_line"]),
-        "not_title": re.compile(_alternation(lex["not_title_words"])),
+        "not_title": re.compile(alternation(lex["not_title_words"])),
         "issued_title": [re.compile(p) for p in lex["issued_title"]],
         "notice_title": re.compile(lex["notice_title"]),
         "inline_title": re.compile(rf"^(?P<title>.{{4,{lex['max_title_chars']}}}?({endings}))目\s*录"),
         "labels": labels,
-        "label": re.compile(rf"(?:^|(?<=[\s•·\-|]))(?P<label>{_alternation(list(labels))})\s*[:：]\s*"),
-        "based_on": re.compile(rf"({_alternation(lex['based_on_words'])})(?P<cited>[^。]*?)"
-                               rf"({_alternation(lex['enacting_verbs'])})({_alternation(lex['enacted_objects'])})"),
+        "label": re.compile(rf"(?:^|(?<=[\s•·\-|]))(?P<label>{alternation(list(labels))})\s*[:：]\s*"),
+        "based_on": re.compile(rf"({alternation(lex['based_on_words'])})(?P<cited>[^。]*?)"
+                               rf"({alternation(lex['enacting_verbs'])})({alternation(lex['enacted_objects'])})"),
         "signed_date": re.compile(lex["signed_date"]),
         "field_date": re.compile(lex["field_date"]),
         "month_date": re.compile(lex["month_date"]),
         "damaged_date": re.compile(lex["damaged_date"]),
-        "words_date": re.compile(lex["words_date"]),
+        "words_date": re.compile(lex["words_date"].replace("{digit}", digit_class())
+                                 .replace("{number}", number_class())),
         "body_name": re.compile(rf"^[\u4e00-\u9fff]{{2,24}}?({bodies})$"),
         "notice": re.compile(rf"(?P<issuers>[^。:：,，]+?){re.escape(lex['notice_marker'])}"),
         "compiled_by": re.compile(rf"由(?P<name>[\u4e00-\u9fff]{{2,24}}?({bodies}))(负责)?"
-                                  rf"({_alternation(lex['compiled_by_verbs'])})"),
+                                  rf"({alternation(lex['compiled_by_verbs'])})"),
         "document_number": re.compile(lex["document_number"]),
         "bare_level": tuple(sorted(lex["bare_level_words"], key=len, reverse=True)),
         "front_without_headings": lex["front_lines_without_headings"],
+        "based_on_reach": lex["based_on_reach_lines"],
+        "unknown_label": re.compile(lex["unknown_label"]),
+        "max_signature": lex["max_signature_chars"],
+        "cited_number_after": tuple(lex["cited_number_after"]),
     }
 
 
@@ -87,15 +86,16 @@ def extract_metadata(source: SourceDocument, lines: list[Line], body_start: int,
     title, title_span = _title(front, lines, fields)
     title = meta.get("title") or title or source.doc_id
     kind = meta.get("kind") or ("plan" if has_structure or _names_a_plan(title) else "article")
-    place = _level_and_jurisdiction(meta, title, front, fields)
-    issuers = _qualified(_issuers(front, fields), place.get("jurisdiction"))
+    issuers = _issuers(front, fields)
+    place = _level_and_jurisdiction(meta, title, [name for name, _ in issuers])
+    issuers = _qualified(issuers, place.get("jurisdiction"))
     return PlanMetadata(
         title=title,
         title_span=title_span,
         kind=kind,
         issuers=issuers,
         **_date(front, fields),
-        based_on=_based_on(lines[: max(body_start + BASED_ON_REACH, _front_end(body_start, has_structure))]),
+        based_on=_based_on(lines[: max(body_start + _patterns()["based_on_reach"], _front_end(body_start, has_structure))]),
         **place,
         source_url=meta.get("source_url") or source.provenance.get("url"),
         page_date=_page_date(fields) or source.provenance.get("page_date"),
@@ -140,7 +140,7 @@ def _fields(front: list[Line]) -> list[Field]:
 
 def _field_value(text: str) -> str:
     """A field's value: up to a run of spaces, or a label the lexicon does not know (主  题  词:)."""
-    unknown_label = re.search(r"\s+[\u4e00-\u9fff][\u4e00-\u9fff\s]{0,10}[:：]", text)
+    unknown_label = _patterns()["unknown_label"].search(text)
     value = text[: unknown_label.start()] if unknown_label else text
     return re.split(r"\s{2,}", value.strip())[0].strip()
 
@@ -174,13 +174,11 @@ def _trimmed(line: Line) -> tuple[str, int]:
     label = _patterns()["label"].search(text)
     if label and label.start() > 0:
         text = text[: label.start()].rstrip()
-    changed = True
-    while changed:
-        changed = False
+    previous = None
+    while text != previous:  # …规划(17页).pdf: each trailing leftover in turn
+        previous = text
         for pattern in _patterns()["title_trim"]:
-            cut = pattern.sub("", text)
-            if cut != text and pattern.search(text) and pattern.search(text).end() == len(text):
-                text, changed = cut.rstrip(), True
+            text = pattern.sub("", text).rstrip()
     return text, len(text)
 
 
@@ -252,7 +250,7 @@ def _issuers(front: list[Line], fields: list[Field]) -> list[tuple[str, Span]]:
         notice = patterns["notice"].search(line.text)
         if notice:
             _add_names(found, notice.group("issuers"), line.start + notice.start("issuers"), require_all=False)
-        elif len(line.text) <= 60:
+        elif len(line.text) <= patterns["max_signature"]:
             _add_names(found, line.text, line.start, require_all=True)
     return _without_short_forms(sorted(found.items(), key=lambda item: item[1].start))
 
@@ -266,7 +264,7 @@ def _add_names(found: dict[str, Span], text: str, start: int, require_all: bool)
     """Body names in ``text`` (split at spaces and 、); with ``require_all``, only when nothing else is there."""
     names = [n for n in re.split(r"[\s、]+", text) if n]
     body_name = _patterns()["body_name"]
-    if not names or (require_all and not all(body_name.match(n) for n in names)):
+    if not names or (require_all and not _all_bodies(text)):
         return
     offset = 0
     for name in names:
@@ -282,11 +280,14 @@ def _without_short_forms(issuers: list[tuple[str, Span]]) -> list[tuple[str, Spa
     bare = _patterns()["bare_level"]
     if any(not name.startswith(bare) for name, _ in issuers):
         issuers = [(name, span) for name, span in issuers if not name.startswith(bare)]
-    vocabulary, kept = bodies(), {}
+    vocabulary, kept = bodies(), {}  # concept → (the longest name, where the body is first named)
     for name, span in issuers:
         concept = vocabulary.concept(name) or name
-        if concept not in kept or len(name) > len(kept[concept][0]):
-            kept[concept] = (name, kept.get(concept, (name, span))[1])
+        first = kept.get(concept)
+        if first is None:
+            kept[concept] = (name, span)
+        elif len(name) > len(first[0]):
+            kept[concept] = (name, first[1])
     return sorted(kept.values(), key=lambda item: item[1].start)
 
 
@@ -339,8 +340,12 @@ def _date(front: list[Line], fields: list[Field]) -> dict:
 
 
 def _dated(match: re.Match, start: int) -> dict:
+    return {"date": _iso(match), "date_span": Span(start + match.start(), start + match.end())}
+
+
+def _iso(match: re.Match) -> str:
     y, m, d = (int(match.group(k)) for k in "ymd")
-    return {"date": f"{y:04d}-{m:02d}-{d:02d}", "date_span": Span(start + match.start(), start + match.end())}
+    return f"{y:04d}-{m:02d}-{d:02d}"
 
 
 def _date_in_words(text: str) -> str | None:
@@ -348,20 +353,7 @@ def _date_in_words(text: str) -> str | None:
     match = _patterns()["words_date"].match(text.strip())
     if match is None:
         return None
-    year = "".join(str(_numeral(ch)) for ch in match.group("y"))
-    return f"{year}-{_number(match.group('m')):02d}-{_number(match.group('d')):02d}"
-
-
-def _numeral(ch: str) -> int:
-    return 0 if ch in "○OoΟ〇零" else int(unicodedata.numeric(ch))
-
-
-def _number(words: str) -> int:
-    """一 … 三十一: tens before 十 (one when nothing is written), units after it."""
-    if "十" not in words:
-        return _numeral(words)
-    tens, units = words.split("十", 1)
-    return (_numeral(tens) if tens else 1) * 10 + (_numeral(units) if units else 0)
+    return f"{year(match['y']):04d}-{small_number(match['m']):02d}-{small_number(match['d']):02d}"
 
 
 def _damaged_date(text: str) -> str | None:
@@ -380,7 +372,7 @@ def _damaged_date(text: str) -> str | None:
 def _page_date(fields: list[Field]) -> str | None:
     field = _field(fields, "page_date")
     match = _patterns()["field_date"].search(field.value) if field else None
-    return _dated(match, 0)["date"] if match else None
+    return _iso(match) if match else None
 
 
 def _document_number(front: list[Line], fields: list[Field]) -> str | None:
@@ -389,24 +381,23 @@ def _document_number(front: list[Line], fields: list[Field]) -> str | None:
         return field.value
     for line in front:
         for match in _patterns()["document_number"].finditer(line.text):
-            if not line.text[max(0, match.start() - 2) : match.start()].endswith(("(", "（", "》")):
+            if not line.text[max(0, match.start() - 2) : match.start()].endswith(_patterns()["cited_number_after"]):
                 return match.group()  # a number in brackets after a title is the cited document's
     return None
 
 
 # -- place ------------------------------------------------------------------------------
 
-def _level_and_jurisdiction(meta: dict, title: str, front: list[Line], fields: list[Field]) -> dict:
+def _level_and_jurisdiction(meta: dict, title: str, issuers: list[str]) -> dict:
     """The sidecar's level and jurisdiction, else the place the title opens with, else its issuers'."""
     if meta.get("level") or meta.get("jurisdiction"):
         return {"level": meta.get("level"), "jurisdiction": meta.get("jurisdiction")}
     place = leading_place(title)
     if place is not None:  # the gazetteer's name: 红河州 and 红河哈尼族彝族自治州 are one area
         return {"level": place.level, "jurisdiction": place.area.name}
-    unknown = _unknown_place(title)
+    unknown = unknown_place(title)
     if unknown is not None:
-        return unknown
-    issuers = [name for name, _ in _issuers(front, fields)]
+        return {"level": unknown[0], "jurisdiction": unknown[1]}
     if national(title) or any(name in load_lexicon("levels")["national_issuers"] for name in issuers):
         return {"level": "national", "jurisdiction": "全国"}
     for name in issuers:
@@ -414,17 +405,6 @@ def _level_and_jurisdiction(meta: dict, title: str, front: list[Line], fields: l
         if place is not None:
             return {"level": place.level, "jurisdiction": place.area.name}
     return {"level": None, "jurisdiction": None}
-
-
-def _unknown_place(title: str) -> dict | None:
-    """A place the gazetteer lacks, named before the title's period marker (某某县“十四五”…)."""
-    rules = load_lexicon("levels")
-    suffixes = _alternation(list(rules["unknown_place_suffixes"]))
-    followers = _alternation(rules["unknown_place_followers"])
-    match = re.match(rf"^(?P<area>[\u4e00-\u9fff]{{1,8}}?(?P<suffix>{suffixes}))(?={followers})", title)
-    if match is None or len(match.group("area")) < 2:
-        return None
-    return {"level": rules["unknown_place_suffixes"][match.group("suffix")], "jurisdiction": match.group("area")}
 
 
 # -- based on ------------------------------------------------------------------------------

@@ -37,9 +37,14 @@ def normalise(raw: str) -> NormalisedText:
     deleted += [(m.start(), m.end()) for m in re.finditer("\r", raw)]
     deleted += [(m.start(), m.end()) for m in re.finditer(noise["glosses"], raw)]
     chars, offsets = _delete_ranges(raw, deleted)
-    text = _to_simplified("".join(chars))
-    text = "".join(_fold_char(ch, noise["spaces"]) for ch in text)
-    return NormalisedText(raw=raw, text=text, offsets=offsets + [len(raw)])
+    return NormalisedText(raw=raw, text=fold("".join(chars)), offsets=offsets + [len(raw)])
+
+
+def fold(text: str) -> str:
+    """Traditional characters to simplified and width variants to plain, one character for one,
+    so a span of ``text`` indexes the result too (a title or a line read outside ``normalise``)."""
+    spaces = load_lexicon("noise")["spaces"]
+    return "".join(_fold_char(ch, spaces) for ch in _to_simplified(text))
 
 
 def _chunk_marker_ranges(raw: str, rule: dict) -> list[tuple[int, int]]:

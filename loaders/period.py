@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Iterable, NamedTuple
 
-from .lexicon import load_lexicon
+from .iris import area_iri
+from .lexicon import alternation, load_lexicon
 from .model import PlanMetadata, Span
+from .normalise import fold
+from .numerals import digit_class, year
 
 
 class Period(NamedTuple):
@@ -33,7 +36,6 @@ class Period(NamedTuple):
 @dataclass(frozen=True)
 class _Lexicon:
     raw: dict
-    fold: dict[int, str]
     ordinal: re.Pattern
     years: re.Pattern
 
@@ -45,28 +47,16 @@ class _Lexicon:
 def _lexicon() -> _Lexicon:
     """periods.yaml with its word lists compiled into two patterns (ordinals, year ranges)."""
     raw = load_lexicon("periods")
-    fold = str.maketrans({k: v for k, v in raw["fold"].items() if len(k) == 1 and len(v) == 1})
-    ordinals = _alternation(raw["ordinals"])
+    ordinals = alternation(raw["ordinals"])
     forms = "|".join(p.replace("{ordinal}", f"(?P<o{i}>{ordinals})") for i, p in enumerate(raw["ordinal_patterns"]))
     before = re.escape(raw["numerals_before"])
-    after = _alternation(raw["not_after"])
+    after = alternation(raw["not_after"])
     ordinal = re.compile(rf"(?<![{before}])(?:{forms})(?!{after})")
-    digit = "[0-9" + re.escape("".join(raw["digits"])) + "]"
+    digit = f"(?:[0-9]|{digit_class()})"
     year = rf"{digit}{{4}}"
     suffix = re.escape(raw["year_suffix"])
-    years = re.compile(rf"(?P<a>{year})\s*{suffix}?\s*(?:{_alternation(raw['separators'])})\s*(?P<b>{year})")
-    return _Lexicon(raw, fold, ordinal, years)
-
-
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation, longest word first so 十四 wins over 十."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-def _year(text: str) -> int:
-    """A year written in digits or in Chinese digits (二〇二一)."""
-    digits = _lexicon()["digits"]
-    return int("".join(str(digits.get(ch, ch)) for ch in text))
+    years = re.compile(rf"(?P<a>{year})\s*{suffix}?\s*(?:{alternation(raw['separators'])})\s*(?P<b>{year})")
+    return _Lexicon(raw, ordinal, years)
 
 
 def _ordinal_period(number: int) -> tuple[int, int]:
@@ -80,10 +70,10 @@ def _ordinal_period(number: int) -> tuple[int, int]:
 def find_periods(text: str) -> list[Period]:
     """Every period written in ``text`` (not skipping anything), in text order; spans index ``text``."""
     lex = _lexicon()
-    folded = text.translate(lex.fold)
+    folded = fold(text)
     found = []
     for match in lex.years.finditer(folded):
-        start, end = _year(match["a"]), _year(match["b"])
+        start, end = year(match["a"]), year(match["b"])
         if lex["first_year"] <= start < end <= lex["last_year"] and end - start < lex["max_span_years"]:
             found.append(Period(start, end, Span(match.start(), match.end())))
     for match in lex.ordinal.finditer(folded):
@@ -102,7 +92,7 @@ def title_period(title: str) -> Period | None:
 
 
 def _is_ordinal(text: str, period: Period) -> bool:
-    return not re.search(r"\d", text[period.span.start:period.span.end].translate(_lexicon().fold))
+    return not re.search(r"\d", fold(text[period.span.start:period.span.end]))
 
 
 def _cited(text: str, position: int) -> bool:
@@ -134,8 +124,8 @@ def _title_line_period(front: str) -> Period | None:
         if not stripped or len(stripped) > lex["title_line_max_chars"] or stripped.startswith(lex["cited_open"]):
             continue
         found = title_period(stripped)
-        core = _TRAILING_BRACKET.sub("", stripped.translate(lex.fold))
-        if found is not None and any(core.endswith(word) for word in lex["plan_words"]):
+        core = _TRAILING_BRACKET.sub("", fold(stripped))
+        if found is not None and core.endswith(tuple(load_lexicon("metadata")["title_endings"])):
             return Period(found.start, found.end, _shift(found.span, offset))
     return None
 
@@ -143,7 +133,7 @@ def _title_line_period(front: str) -> Period | None:
 def _sentence_period(front: str) -> Period | None:
     """The period of the first sentence naming the plan's term (规划期为2021—2025年), outside cited titles."""
     lex = _lexicon()
-    front = front.translate(lex.fold)  # one character for one: spans still index the text given
+    front = fold(front)  # one character for one: spans still index the text given
     for word in sorted(lex["period_sentence_words"], key=len, reverse=True):
         for hit in re.finditer(re.escape(word), front):
             if _cited(front, hit.start()):
@@ -193,7 +183,7 @@ def plan_field(title: str, place: str | None = None) -> str:
     """What a plan is about, for telling successive plans of one place and field: the title without
     its place, its period and quotes or brackets (海南省“十四五”民政事业发展规划 → 民政事业发展规划)."""
     lex = _lexicon()
-    field = strip_period(title.translate(lex.fold))
+    field = strip_period(fold(title))
     if place:
         field = field.replace(place, "")
     return "".join(ch for ch in field if ch not in lex["field_drop_chars"]).strip()
@@ -208,6 +198,15 @@ class PlanPeriod:
     field: str
     start: int
     end: int
+
+
+def plan_period(metadata: PlanMetadata, iri: str) -> PlanPeriod | None:
+    """What the build needs of a plan to find its predecessor; None for an article or a plan of unknown period."""
+    if metadata.kind != "plan" or metadata.period_start is None or metadata.period_end is None:
+        return None
+    area = str(area_iri(metadata.jurisdiction)) if metadata.jurisdiction else None
+    return PlanPeriod(iri, area, plan_field(metadata.title, metadata.jurisdiction),
+                      metadata.period_start, metadata.period_end)
 
 
 def successions(plans: Iterable[PlanPeriod]) -> list[tuple[str, str]]:

@@ -9,10 +9,11 @@ city) is not taken for a prefecture and 杭州市 is not cut at 州.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import load_lexicon, ontology_dir
+from .lexicon import alternation, load_lexicon, ontology_dir
 
 # How a place is shortened: its short name and the end of its kind of name (红河州 for
 # 红河哈尼族彝族自治州); a county's short name and 州 would name a prefecture that is not there.
@@ -105,6 +106,18 @@ def _choose(candidates: list[tuple[str, list[Area]]], parents: set[str] | None
         if len(levels) == 1:
             return written, sorted(areas, key=lambda a: a.code)[0]
     return None
+
+
+def unknown_place(title: str) -> tuple[str, str] | None:
+    """(level, name) of a place the gazetteer lacks (a scrubbed 某某县, a new district), read from its name
+    only when the title's period marker follows it (某某县“十四五”…); None otherwise."""
+    rules = load_lexicon("levels")
+    suffixes = alternation(rules["unknown_place_suffixes"])
+    followers = alternation(rules["unknown_place_followers"])
+    match = re.match(rf"^(?P<area>[\u4e00-\u9fff]{{1,8}}?(?P<suffix>{suffixes}))(?={followers})", title)
+    if match is None or len(match.group("area")) < 2:
+        return None
+    return rules["unknown_place_suffixes"][match.group("suffix")], match.group("area")
 
 
 def national(text: str) -> bool:

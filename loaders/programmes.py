@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from .lexicon import load_lexicon
+from .lexicon import alternation, load_lexicon
 from .measures.lexicon import measures_lexicon
 from .measures.prose import division_chain, merge_period, prose_measures
 from .model import Box, Division, ParsedDocument, Programme, Span
@@ -29,8 +29,8 @@ CLAUSE_BREAKS = ",，"
 def _rules() -> dict:
     lex = load_lexicon("programmes")
     suffix = "|".join(map(re.escape, lex["suffixes"]))
-    verbs = "|".join(map(re.escape, sorted(lex["launch_verbs"], key=len, reverse=True)))
-    known = "|".join(map(re.escape, sorted(lex["known"], key=len, reverse=True)))
+    verbs = alternation(lex["launch_verbs"])
+    known = alternation(lex["known"])
     name = rf"[\u4e00-\u9fff“”·+]{{2,{lex['max_name']}}}?(?:{suffix})"
     return {
         "lex": lex,

@@ -22,7 +22,7 @@ from functools import cache
 from rdflib import URIRef
 
 from .iris import body_iri
-from .lexicon import load_lexicon
+from .lexicon import alternation, load_lexicon
 from .measures.bodies import BodyMention, bodies_in
 from .measures.links import body_links, serves_links
 from .model import Body, ParsedDocument, Programme, Relation, Span
@@ -102,7 +102,7 @@ def _coordination_pattern() -> re.Pattern | None:
                  if label.endswith(head) and len(label) > len(head)}
     if not modifiers:
         return None
-    one = "|".join(map(re.escape, sorted(modifiers, key=len, reverse=True)))
+    one = alternation(modifiers)
     head = "|".join(map(re.escape, heads))
     return re.compile(rf"(?P<mods>(?:{one})(?:、(?:{one}))+)的?(?P<head>{head})")
 

@@ -27,8 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 import pyoxigraph
-from rdflib import RDF, SKOS, Graph, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib import Graph, URIRef
 
 from policykg.build_documents import Graphed, Indexed, graph_document, index_document
 from policykg.build_pool import DocumentPool, build_workers
@@ -36,8 +35,8 @@ from policykg.graph.datadir import DataDir
 from policykg.graph.embedded import CYPHER_DIR, SPARQL_DIR, write_cypher_stream, write_sparql
 from policykg.graph.mapping import stream_store
 from policykg.loaders.align import NATIONAL
-from policykg.loaders.iris import ELI, ID, PKG, graph_iri, plan_iri
-from policykg.loaders.period import PlanPeriod, plan_field, successions
+from policykg.loaders.iris import ID, PKG, graph_iri, plan_iri
+from policykg.loaders.period import PlanPeriod, successions
 from policykg.loaders.rdf_alignments import alignment_triples
 from policykg.loaders.formats import SUFFIXES
 from policykg.loaders.source import SIDECAR_SUFFIX, list_documents, orphan_sidecars
@@ -221,8 +220,8 @@ def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport
             indicators += graphed.indicators
             programmes += graphed.programmes
             parents[graphed.plan] = graphed.parents
-            if (period := plan_period(graphed.plan, graphed.ntriples)) is not None:
-                periods.append(period)
+            if graphed.period is not None:
+                periods.append(graphed.period)
             if graphed.level == NATIONAL:
                 national.add(graphed.plan)
         say("all documents", "align")
@@ -232,31 +231,6 @@ def _write_dataset(results: Iterable[Graphed], reports: dict[str, DocumentReport
                 _write_graph(out, ALIGNMENTS_GRAPH, _graph(batch).serialize(format="nt"))
             _write_graph(out, ALIGNMENTS_GRAPH, _graph(succession_triples(periods)).serialize(format="nt"))
         _write_graph(out, ONTOLOGY_GRAPH, ontology_graph().serialize(format="nt"))
-
-
-def plan_period(plan: str | None, ntriples: str) -> PlanPeriod | None:
-    """A loaded plan's period, jurisdiction and field, read back from its own N-Triples (the workers send text).
-
-    None for an article, or a plan whose period is unknown: it succeeds nothing and nothing succeeds it."""
-    if plan is None:
-        return None
-    subject = URIRef(plan)
-    own = _subject_graph(ntriples, subject)
-    start, end = own.value(subject, PKG.periodStart), own.value(subject, PKG.periodEnd)
-    title = own.value(subject, DCTERMS.title)
-    if (subject, RDF.type, PKG.Plan) not in own or start is None or end is None or title is None:
-        return None
-    area = own.value(subject, ELI.jurisdiction)
-    place = _subject_graph(ntriples, area).value(area, SKOS.prefLabel) if area is not None else None
-    return PlanPeriod(plan, str(area) if area is not None else None, plan_field(str(title), place and str(place)),
-                      int(str(start)), int(str(end)))
-
-
-def _subject_graph(ntriples: str, subject: URIRef) -> Graph:
-    """The triples of ``ntriples`` about ``subject`` (a few lines of a document's thousands)."""
-    prefix = f"<{subject}> "
-    return Graph().parse(data="\n".join(line for line in ntriples.splitlines() if line.startswith(prefix)),
-                         format="nt")
 
 
 def succession_triples(periods: list[PlanPeriod]) -> list[tuple]:

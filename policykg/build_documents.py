@@ -28,6 +28,7 @@ from rdflib import RDF, URIRef
 
 from policykg.loaders.align import Candidate
 from policykg.loaders.iris import ELI, PKG, title_key
+from policykg.loaders.period import PlanPeriod, plan_period
 from policykg.loaders.pipeline import parse_document
 from policykg.loaders.rdf import DocumentGraph, document_slug
 from policykg.loaders.rdf_alignments import candidates
@@ -67,6 +68,7 @@ class Graphed:
     counts: dict[str, int] = field(default_factory=dict)
     indicators: list[Candidate] = field(default_factory=list)
     programmes: list[Candidate] = field(default_factory=list)
+    period: PlanPeriod | None = None  # a plan's period, place and field: to find the plan it succeeds
     failed_shapes: str | None = None  # pyshacl's report text when the graph does not conform
     error: str | None = None  # a file that parsed in pass 1 and not now (changed during the build)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -105,6 +107,7 @@ def graph_document(path: Path, loaded: dict[str, URIRef]) -> Graphed:
     loaded_plans = set(loaded.values())
     parents = {str(cited) for cited in graph.objects(writer.iri, ELI.based_on) if cited in loaded_plans}
     return Graphed(path.name, plan=str(writer.iri), level=document.metadata.level, parents=parents,
+                   period=plan_period(document.metadata, str(writer.iri)),
                    ntriples=graph.serialize(format="nt"), triple_count=len(graph), counts=class_counts(graph),
                    indicators=indicators, programmes=programmes, seconds=clock.seconds)
 

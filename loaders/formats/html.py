@@ -56,26 +56,22 @@ def read(path: Path, data: bytes) -> Extracted:
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """The page as text: by its BOM, else its ``<meta charset>``, else UTF-8, else GB18030."""
-    from ..source import DocumentError, sniff
+    """The page as text: in the ``<meta charset>`` it declares, else as any text file (``source.decode``:
+    a BOM, UTF-8, GB18030)."""
+    from ..source import DocumentError, decode, sniff
 
     found = sniff(data)
     if found:
         raise DocumentError(path, f"the file is {found[0]}, not a web page")
-    if data.startswith(codecs.BOM_UTF8):
-        return data.decode("utf-8-sig"), "utf-8"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
     declared = _CHARSET.search(data[:4096])
-    tried = [declared.group(1).decode("ascii").lower()] if declared else []
-    for charset in [*tried, "utf-8", "gb18030"]:
+    if declared and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        charset = declared.group(1).decode("ascii").lower()
         charset = _SUPERSETS.get(charset, charset)
         try:
             return data.decode(charset), charset
         except (LookupError, UnicodeDecodeError):
-            continue
-    raise DocumentError(path, "the web page is neither in the character set it declares nor UTF-8 or "
-                        "GBK/GB18030; save it again as UTF-8")
+            pass  # a wrong declaration: read it as a text file is read
+    return decode(path, data)
 
 
 def _lines(node: etree._Element) -> list[str]:

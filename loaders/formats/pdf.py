@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from ..lexicon import load_lexicon
 from . import Extracted
 
-_PAGE_NUMBER = re.compile(r"^(?:[-—–‒―]+\s*\d{1,4}\s*[-—–‒―]+|第\s*\d{1,4}\s*页(?:\s*[,,]?\s*共\s*\d{1,4}\s*页)?"
-                          r"|\d{1,4}\s*/\s*\d{1,4})$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _PASSWORD_ERRORS = {4, 5}  # FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
@@ -116,7 +116,14 @@ def _page_lines(document, number: int) -> list[_Line]:
         textpage.close()
         page.close()
     kept = [line for line in lines if line.text]
-    return [line for line in kept if not _PAGE_NUMBER.match(line.text)]
+    page_number = _page_number()
+    return [line for line in kept if not page_number.match(line.text)]
+
+
+@cache
+def _page_number() -> re.Pattern:
+    """A line that is only a page number (- 3 -, 第3页, 3/12): ``page_number_line`` of noise.yaml."""
+    return re.compile(load_lexicon("noise")["page_number_line"])
 
 
 def _line(chars: list[str], boxes: list[tuple[float, float, float, float]], page: int) -> _Line:

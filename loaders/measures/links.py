@@ -15,7 +15,6 @@ quote shows the programme (or its box, item or term) and the group or body.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from functools import cache
 
@@ -201,8 +200,8 @@ def _roles(text: str, sentence: Span, mentions: list[BodyMention]) -> list[str |
     joints = measures_lexicon().raw["bodies"]["list_joints"]
     for i in range(len(mentions) - 2, -1, -1):
         between = text[mentions[i].span.end : mentions[i + 1].span.start]
-        if roles[i] is None and roles[i + 1] is not None and between in joints:
-            roles[i] = "cooperating" if roles[i + 1] == "cooperating" else None
+        if roles[i] is None and roles[i + 1] == "cooperating" and between in joints:
+            roles[i] = "cooperating"
     return roles
 
 

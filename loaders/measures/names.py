@@ -246,7 +246,8 @@ def _one_name(tokens: list[Token], list_end: int, first: int, index: int, lex: M
     its members are levels or target groups (低保、特困、城乡低收入家庭梯度救助格局: one
     格局 for all of them, which serves each)."""
     tail = "".join(t.word for t in tokens[first : index + 1])
-    if re.search(lex.raw["counted_tail"], tail) or re.search(lex.raw["joint_tail"], tail[: -len(lex.head_of(tail) or "")]):
+    modifier = tail[: len(tail) - len(lex.head_of(tail) or "")]  # the tail without its head word
+    if re.search(lex.raw["counted_tail"], tail) or re.search(lex.raw["joint_tail"], modifier):
         return True
     members = [t.word for t in tokens[max(0, list_end - 8) : first] if t.word not in lex.raw["list_marks"]]
     groups = target_groups()

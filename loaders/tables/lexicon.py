@@ -13,6 +13,8 @@ from functools import cache
 
 import yaml
 
+from ..lexicon import alternation
+
 
 @dataclass
 class TableLexicon:
@@ -43,25 +45,20 @@ def table_lexicon() -> TableLexicon:
 
     raw = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
     roles = {squash(w): role for role, words in raw["header"].items() for w in words}
-    kinds = _alternation(raw["value_kinds"])
-    suffixes = _alternation(raw["year_suffixes"])
+    kinds = alternation(raw["value_kinds"])
+    suffixes = alternation(raw["year_suffixes"])
     year = re.compile(rf"(?P<year>(?:19|20)\d{{2}})(?:{suffixes})?(?P<kind>{kinds})?")
     comparators = sorted(raw["comparator_prefixes"].items(), key=lambda kv: -len(kv[0]))
-    prefix = f"(?:{_alternation(raw['hedge_words'])})?(?:{_alternation(raw['comparator_prefixes'])})?"
-    suffixes_cmp = _alternation(raw["comparator_suffixes"])
+    prefix = f"(?:{alternation(raw['hedge_words'])})?(?:{alternation(raw['comparator_prefixes'])})?"
+    suffixes_cmp = alternation(raw["comparator_suffixes"])
     tail = f"(?:{suffixes_cmp})?"
-    units = _alternation(raw["units"])
+    units = alternation(raw["units"])
     number = re.compile(rf"(?P<num>\d+(?:\.\d+)?)\s*(?:{units})?\s*(?P<suffix>{suffixes_cmp})?")
-    empty = _alternation(raw["empty_marks"])
+    empty = alternation(raw["empty_marks"])
     value_token = re.compile(rf"{empty}|{prefix}\s*[\d.]*\d[\d.]*\s*%?{tail}|[^\d\s—]+")
     trailing = re.compile(rf"(?:{empty}|{prefix}\s*[\d.]*\d[\d.]*\s*%?{tail})+$")
     headings = [re.compile(p) for p in raw["heading_patterns"]]
     return TableLexicon(raw, roles, year, comparators, number, value_token, trailing, headings)
-
-
-def _alternation(words) -> str:
-    """A regex alternation of ``words``, longest first so the longest word wins."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def squash(text: str) -> str:
