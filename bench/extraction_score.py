@@ -60,6 +60,7 @@ class Gold:
 def load_gold(doc: str) -> Gold:
     """All parts of one document's hand-read set, merged."""
     gold = Gold()
+    links = []
     for path in sorted(EXPECTED.glob(f"{doc}*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         first, last = data.get("lines") or (1, 10**9)
@@ -72,7 +73,10 @@ def load_gold(doc: str) -> Gold:
             gold.bodies.setdefault(key(entry.get("canonical") or entry["written"]), entry)
         for entry in data.get("body_links") or []:
             if entry.get("programme") != "PLAN" and entry.get("role") in ("lead", "cooperating", "responsible"):
-                gold.body_links.add((key(entry["programme"]), key(entry["body"]), entry["role"]))
+                links.append(entry)
+    # a link names its body as written (公安 of 民政与教育、公安等部门); bodies match by canonical name
+    canonical = {key(e["written"]): k for k, e in gold.bodies.items()}
+    gold.body_links = {(key(e["programme"]), canonical.get(key(e["body"]), key(e["body"])), e["role"]) for e in links}
     return gold
 
 

@@ -23,7 +23,7 @@ from .headings import is_toc_marker
 from .lexicon import alternation, load_lexicon
 from .model import Line, PlanMetadata, SourceDocument, Span
 from .numerals import digit_class, number_class, small_number, year
-from .places import leading_place, national, unknown_place
+from .places import bare, leading_place, national, qualify, unknown_place
 from .vocab import bodies
 
 _CITED = re.compile(r"《(?P<title>[^《》]{2,80})》")
@@ -59,7 +59,6 @@ def _patterns() -> dict:
         "compiled_by": re.compile(rf"由(?P<name>[\u4e00-\u9fff]{{2,24}}?({bodies}))(负责)?"
                                   rf"({alternation(lex['compiled_by_verbs'])})"),
         "document_number": re.compile(lex["document_number"]),
-        "bare_level": tuple(sorted(lex["bare_level_words"], key=len, reverse=True)),
         "front_without_headings": lex["front_lines_without_headings"],
         "based_on_reach": lex["based_on_reach_lines"],
         "unknown_label": re.compile(lex["unknown_label"]),
@@ -88,7 +87,7 @@ def extract_metadata(source: SourceDocument, lines: list[Line], body_start: int,
     kind = meta.get("kind") or ("plan" if has_structure or _names_a_plan(title) else "article")
     issuers = _issuers(front, fields)
     place = _level_and_jurisdiction(meta, title, [name for name, _ in issuers])
-    issuers = _qualified(issuers, place.get("jurisdiction"))
+    issuers = [(qualify(name, place.get("jurisdiction")), span) for name, span in issuers]
     return PlanMetadata(
         title=title,
         title_span=title_span,
@@ -277,9 +276,8 @@ def _add_names(found: dict[str, Span], text: str, start: int, require_all: bool)
 def _without_short_forms(issuers: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
     """One name per body: 国家发展改革委 and 国家发展和改革委员会 are one (the longer kept), and
     省民政厅 or 市政府办公室 go when the same notice names bodies with their place (浙江省民政厅)."""
-    bare = _patterns()["bare_level"]
-    if any(not name.startswith(bare) for name, _ in issuers):
-        issuers = [(name, span) for name, span in issuers if not name.startswith(bare)]
+    if any(not bare(name) for name, _ in issuers):
+        issuers = [(name, span) for name, span in issuers if not bare(name)]
     vocabulary, kept = bodies(), {}  # concept → (the longest name, where the body is first named)
     for name, span in issuers:
         concept = vocabulary.concept(name) or name
@@ -289,21 +287,6 @@ def _without_short_forms(issuers: list[tuple[str, Span]]) -> list[tuple[str, Spa
         elif len(name) > len(first[0]):
             kept[concept] = (name, first[1])
     return sorted(kept.values(), key=lambda item: item[1].start)
-
-
-def _qualified(issuers: list[tuple[str, Span]], jurisdiction: str | None) -> list[tuple[str, Span]]:
-    """省民政厅 in a plan of 江苏省 is 江苏省民政厅: every province's office is its own body."""
-    if not jurisdiction:
-        return issuers
-    place = leading_place(jurisdiction)
-    qualified = []
-    for name, span in issuers:
-        for word in _patterns()["bare_level"]:
-            if name.startswith(word) and jurisdiction.endswith(word) and place is not None:
-                name = jurisdiction + name[len(word):]
-                break
-        qualified.append((name, span))
-    return qualified
 
 
 # -- dates and numbers -------------------------------------------------------------------

@@ -120,6 +120,23 @@ def unknown_place(title: str) -> tuple[str, str] | None:
     return rules["unknown_place_suffixes"][match.group("suffix")], match.group("area")
 
 
+def bare(name: str) -> bool:
+    """A body named without its place: 省民政厅, 市政府办公室 (not 市场监管局)."""
+    rules = load_lexicon("levels")
+    return name.startswith(tuple(rules["bare_level_words"])) and not name.startswith(tuple(rules["not_level_words"]))
+
+
+def qualify(name: str, jurisdiction: str | None) -> str:
+    """省民政厅 in a plan of 江苏省 is 江苏省民政厅: every place's office is its own body.  A bare name of
+    another level (省委 in a city's plan) and any other name stay as written."""
+    if not jurisdiction or name.startswith(jurisdiction) or not bare(name):
+        return name
+    for word in sorted(load_lexicon("levels")["bare_level_words"], key=len, reverse=True):
+        if name.startswith(word) and len(name) > len(word):
+            return jurisdiction + name[len(word):] if jurisdiction.endswith(word) else name
+    return name
+
+
 def national(text: str) -> bool:
     """A title that names the whole country (中国儿童发展纲要, 全国…, 国家…)."""
     return text.startswith(tuple(load_lexicon("levels")["national_title_starts"]))

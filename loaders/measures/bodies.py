@@ -10,11 +10,14 @@ own place (省民政厅 → 海南省民政厅), and a name the bodies vocabular
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import cache
 
 from rdflib import URIRef
 
+from ..places import leading_place, qualify
 from ..model import Span
 from ..vocab import bodies as body_vocabulary
 from .lexicon import measures_lexicon
@@ -51,6 +54,7 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
     for index, token in enumerate(tokens):
         if _is_head(token, rules):
             found += _named(tokens, index, rules, jurisdiction)
+    found = list({(b.span, b.canonical): b for b in found}.values())  # 浙江省委 read from 省委 and from 省委省政府
     outer = [b for b in found if not any(o is not b and o.span.start <= b.span.start and b.span.end <= o.span.end
                                          and (o.span.end - o.span.start) > (b.span.end - b.span.start) for o in found)]
     return sorted(outer, key=lambda b: b.span.start)
@@ -99,10 +103,24 @@ def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | Non
     if shared is not None and (written != shared or tokens[first - 1].word == "等"):
         # 教育、公安等部门 and 教育、公安部门 share the head; in 制度衔接、资源统筹、部门协同 部门 is a member of its own
         mentions += _coordinated(tokens, first, shared, rules, jurisdiction)
-    mention = _mention(written, Span(tokens[first].start, tokens[index].end), rules, jurisdiction)
-    if mention is not None:
-        mentions.append(mention)
+    span = Span(tokens[first].start, tokens[index].end)
+    for name, part in _pair(written, span, rules):  # 浙江省委省政府: the committee and the government
+        mention = _mention(name, part, rules, jurisdiction)
+        if mention is not None:
+            mentions.append(mention)
     return mentions
+
+
+def _pair(written: str, span: Span, rules: dict) -> list[tuple[str, Span]]:
+    """A committee and a government written as one word (浙江省委省政府), each with its span; the
+    government takes the committee's place (浙江省政府).  Any other name is itself."""
+    pair = re.match(rules["paired_bodies"], written)
+    if pair is None:
+        return [(written, span)]
+    first, second = pair["first"], pair["second"]
+    second = first[:-1] + (second[1:] if second[0] == first[-2] else second)  # 省政府 / 人民政府 after 浙江省委
+    return [(first, Span(span.start, span.start + pair.end("first"))),
+            (second, Span(span.start + pair.start("second"), span.end))]
 
 
 def _quoted_or_titled(tokens: list[Token], first: int) -> bool:
@@ -175,12 +193,25 @@ def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) ->
         stem = stem.replace(word, "")
     if head and len(stem) < 1 and canonical not in rules["party_committees"]:
         return None
-    canonical = _full_form(_qualified(canonical, rules, jurisdiction), rules)
+    canonical = _full_form(qualify(_placed_prefix(canonical, rules, jurisdiction), jurisdiction), rules)
     vocabulary = body_vocabulary()
     concept = vocabulary.concept(canonical) or vocabulary.concept(written)
     if concept is not None:
         canonical = vocabulary.preferred.get(concept, canonical)
     return BodyMention(written, canonical, concept, span)
+
+
+def _placed_prefix(name: str, rules: dict, jurisdiction: str | None) -> str:
+    """A committee or government keeps what stands before it only when that is a place (威海市委: the
+    gazetteer's, or the plan's own); words the name grew over (紧紧围绕省委, 五中全会省委) are dropped,
+    leaving 省委 to be qualified by the plan's place."""
+    bare = name.removeprefix("中共")
+    for short in rules["full_forms"]:
+        if bare.endswith(short) and len(bare) > len(short):
+            written = bare[: -len(short)] + short[0]
+            place = leading_place(written)
+            return name if written == jurisdiction or (place is not None and place.written == written) else short
+    return name
 
 
 def _full_form(name: str, rules: dict) -> str:
@@ -189,14 +220,4 @@ def _full_form(name: str, rules: dict) -> str:
     for short, pattern in rules["full_forms"].items():
         if bare.endswith(short) and len(bare) > len(short):
             return pattern.format(place=bare[: -len(short)])
-    return name
-
-
-def _qualified(name: str, rules: dict, jurisdiction: str | None) -> str:
-    """省民政厅 in a plan of 海南省 is 海南省民政厅; other places' bodies stay as written."""
-    if not jurisdiction:
-        return name
-    level = rules["jurisdiction_prefixes"].get(name[0])
-    if level is not None and jurisdiction.endswith(level) and not name.startswith(jurisdiction):
-        return jurisdiction + name[1:]
     return name
