@@ -61,6 +61,14 @@ def _patterns() -> dict:
         "document_number": re.compile(lex["document_number"]),
         "front_without_headings": lex["front_lines_without_headings"],
         "based_on_reach": lex["based_on_reach_lines"],
+        "preface": re.compile(alternation(lex["preface_headings"])),
+        "based_on_opener": re.compile(rf"^\s*({alternation(lex['based_on_words'])})"),
+        "consulting_clause": re.compile(rf"^\s*({alternation(lex['consulting_words'])})"),
+        "cited_title_end": re.compile(rf"({alternation(lex['cited_kinds'])})$"),
+        "cited_joint": re.compile(rf"({alternation(lex['cited_kinds'])})(?P<joint>和|、|以及|及)"
+                                  rf"(?![〇○O0-9零一二三四五六七八九]{{2}})"),
+        "cited_list_tail": re.compile(lex["cited_list_tail"]),
+        "cited_issuers": re.compile(rf"^(([\u4e00-\u9fff]{{1,16}}?({bodies}))[、和]?)+(?=\S)"),
         "unknown_label": re.compile(lex["unknown_label"]),
         "max_signature": lex["max_signature_chars"],
         "cited_number_after": tuple(lex["cited_number_after"]),
@@ -84,7 +92,8 @@ def extract_metadata(source: SourceDocument, lines: list[Line], body_start: int,
     meta = source.meta
     title, title_span = _title(front, lines, fields)
     title = meta.get("title") or title or source.doc_id
-    kind = meta.get("kind") or ("plan" if has_structure or _names_a_plan(title) else "article")
+    kind = meta.get("kind") or ("plan" if has_structure or _names_a_plan(title) or _opens_with_preface(lines)
+                                else "article")
     issuers = _issuers(front, fields)
     place = _level_and_jurisdiction(meta, title, [name for name, _ in issuers])
     issuers = [(qualify(name, place.get("jurisdiction")), span) for name, span in issuers]
@@ -100,6 +109,12 @@ def extract_metadata(source: SourceDocument, lines: list[Line], body_start: int,
         page_date=_page_date(fields) or source.provenance.get("page_date"),
         document_number=_document_number(front, fields),
     )
+
+
+def _opens_with_preface(lines: list[Line]) -> bool:
+    """An excerpt cut at its 序言 or 前言 is a plan's body even with its title lost."""
+    first = next((line.text for line in lines if line.text.strip() and not _is_chrome(line.text)), "")
+    return _patterns()["preface"].fullmatch(re.sub(r"\s+", "", first)) is not None
 
 
 def _front_end(body_start: int, has_structure: bool) -> int:
@@ -364,9 +379,16 @@ def _document_number(front: list[Line], fields: list[Field]) -> str | None:
         return field.value
     for line in front:
         for match in _patterns()["document_number"].finditer(line.text):
-            if not line.text[max(0, match.start() - 2) : match.start()].endswith(_patterns()["cited_number_after"]):
-                return match.group()  # a number in brackets after a title is the cited document's
+            if not _cites(line.text[: match.start()].rstrip()):
+                return match.group()
     return None
+
+
+def _cites(before: str) -> bool:
+    """A number in brackets right after a title (《…》(民发〔2021〕51号)) is the cited document's;
+    one standing alone in its brackets, under the notice's title, is the plan's own."""
+    brackets = _patterns()["cited_number_after"]
+    return before.endswith(brackets) and bool(before.rstrip("".join(brackets)).strip())
 
 
 # -- place ------------------------------------------------------------------------------
@@ -393,14 +415,70 @@ def _level_and_jurisdiction(meta: dict, title: str, issuers: list[str]) -> dict:
 # -- based on ------------------------------------------------------------------------------
 
 def _based_on(lines: list[Line]) -> list[tuple[str, Span]]:
-    """Every 《title》 in the first 依据/根据/按照 … 制定 sentence, before the verb."""
+    """The plans and laws the first 依据/根据/按照 … 制定 sentence cites, before its verb.
+
+    Titles in 《》 where the page kept them; where it lost them (or never wrote them:
+    依据宪法和未成年人保护法等有关法律法规), the first clause's own words, cut at the 和/、
+    between two titles.  A clause that only consults (参照联合国《儿童权利公约》) cites nothing.
+    """
     for line in lines:
         sentence = _patterns()["based_on"].search(line.text)
         if not sentence:
             continue
         start = line.start + sentence.start("cited")
-        cited = [(m.group("title"), Span(start + m.start(), start + m.end()))
-                 for m in _CITED.finditer(sentence.group("cited"))]
+        clauses = _citing_clauses(sentence.group("cited"))
+        cited = [(m.group("title"), Span(start + at + m.start(), start + at + m.end()))
+                 for at, clause in clauses for m in _CITED.finditer(clause)]
+        for at, clause in _opening_clauses(clauses) if not cited else ():
+            cited = [(title, Span(start + at + offset, start + at + offset + len(title)))
+                     for offset, title in _unbracketed_titles(clause)]
+            if cited:
+                break
         if cited:
             return cited
     return []
+
+
+def _citing_clauses(cited: str) -> list[tuple[int, str]]:
+    """The clauses of a 依据 sentence (with their offsets) that cite, not those that consult."""
+    skip = _patterns()["consulting_clause"]
+    clauses, at = [], 0
+    for clause in re.split(r"(?<=[,，;；])", cited):
+        if clause.strip(",，;； ") and not skip.match(clause):
+            clauses.append((at, clause))
+        at += len(clause)
+    return clauses
+
+
+def _opening_clauses(clauses: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The clause right after the sentence's 依据 word and, where that one names no document
+    (为贯彻落实党中央…决策部署, 依据X制定), the first later clause opened by its own 依据 word."""
+    opener = _patterns()["based_on_opener"]
+    opening = [(at, clause) for at, clause in clauses[:1] if at == 0]
+    for at, clause in clauses[1:]:
+        if match := opener.match(clause):
+            opening.append((at + match.end(), clause[match.end():]))
+    return opening
+
+
+def _unbracketed_titles(clause: str) -> list[tuple[int, str]]:
+    """Titles written without 《》 in the clause right after 依据: each must end in a kind of
+    document (规划, 纲要, 法 …); 和/、 splits two titles only where a title ends before it and
+    the next does not start with a year (…规划和二〇三五年远景目标纲要 is one title)."""
+    patterns = _patterns()
+    text = patterns["cited_list_tail"].sub("", clause.rstrip(",，;； "))
+    if not patterns["cited_title_end"].search(text):
+        return []
+    titles, begin = [], 0
+    for joint in patterns["cited_joint"].finditer(text):
+        titles.append((begin, text[begin:joint.start("joint")]))
+        begin = joint.end("joint")
+    titles.append((begin, text[begin:]))
+    return [(at + lead, title[lead:]) for at, title in titles
+            if (lead := _issuers_lead(title)) < len(title)]
+
+
+def _issuers_lead(title: str) -> int:
+    """How many characters of issuers (民政部、国家发展改革委) stand before a cited title."""
+    match = _patterns()["cited_issuers"].match(title)
+    return match.end() if match else 0
