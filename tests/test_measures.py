@@ -175,15 +175,38 @@ ROLE_PLAN = """某市“十四五”民政事业发展规划
 
 
 def test_roles_come_from_role_words_lists_and_the_paragraph_a_programme_leads(tmp_path):
-    path = tmp_path / "roles.txt"
-    path.write_text(ROLE_PLAN, encoding="utf-8")
-    document = parse_document(path)
-    links = {(r.programme, r.predicate, r.matched) for r in document.relations if r.predicate.endswith("Body")}
+    links = _body_links(tmp_path, ROLE_PLAN)
     checking = "社会救助家庭经济状况核对机制"
     assert {(checking, "leadBody", "民政"), (checking, "cooperatingBody", "教育"),
             (checking, "cooperatingBody", "公安"), (checking, "cooperatingBody", "残联")} <= links
     assert ("未成年人保护工作格局", "leadBody", "民政部门") in links
     assert not any(matched in ("相关部门", "党委", "政府") for _, _, matched in links)
+
+
+INLINE_ITEMS_PLAN = """某市“十四五”民政事业发展规划
+第一章 保障基本民生
+第一节 健全社会救助体系
+加强应急期困难群众的基本生活保障。四是健全社会救助核对机制。完善服务民生的核对机制,推进民政与教育、公安等部门信息互联互通。五是完善临时救助制度。推进残联与卫健部门信息共享。
+"""
+
+
+def test_an_inline_item_leads_the_sentences_after_it_up_to_the_next(tmp_path):
+    """四是X。 inside a paragraph stands as the title of what follows; 核对机制 there is X again, not
+    a new measure; the roles read after it are X's, and they stop at 五是."""
+    links = _body_links(tmp_path, INLINE_ITEMS_PLAN)
+    checking = "社会救助核对机制"
+    assert {(checking, "leadBody", "民政"), (checking, "cooperatingBody", "教育"),
+            (checking, "cooperatingBody", "公安")} <= links
+    assert "核对机制" not in {programme for programme, _, _ in links}
+    assert not any(programme == checking and matched in ("残联", "卫健部门") for programme, _, matched in links)
+
+
+def _body_links(folder: Path, text: str) -> set[tuple[str, str, str]]:
+    """(programme, role predicate, body as written) of a plan written to ``folder``."""
+    path = folder / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    return {(r.programme, r.predicate, r.matched) for r in parse_document(path).relations
+            if r.predicate.endswith("Body")}
 
 
 @cache

@@ -26,7 +26,7 @@ from ..vocab import target_groups
 from .bodies import BodyMention, bodies_in
 from .groups import GroupMention, groups_in
 from .lexicon import measures_lexicon
-from .prose import sentence_of
+from .prose import leads_paragraph, led_sentences, sentence_of
 
 CLAUSE_BREAKS = ",，;；:："
 ROLE_PREDICATES = {"lead": "leadBody", "cooperating": "cooperatingBody", "responsible": "responsibleBody"}
@@ -107,28 +107,15 @@ def _paragraph(document: ParsedDocument, programme: Programme, sentence: Span) -
     """The paragraph a programme leads: named in its opening sentence, a short one that stands as the
     paragraph's title (2.兜底性照护服务保障。), the next sentences speak of it."""
     text = document.text.text
-    if not _leads_paragraph(text, sentence):
+    if not leads_paragraph(text, sentence):
         return
-    following = _led_sentences(text, sentence)
+    following = led_sentences(text, sentence)
     if not following:
         return
     rest = Span(following[0].start, following[-1].end)
     for mention in _recipients(text, rest, exclude=programme.span):
         end = sentence_of(document, mention.span.start).end
         yield from _serves(programme, mention, Span(sentence.start, end), "paragraph")
-
-
-def _led_sentences(text: str, sentence: Span) -> list[Span]:
-    """The sentences after a paragraph's opening one, up to the paragraph's end (or the lexicon's count)."""
-    line_end = text.find("\n", sentence.end)
-    line = Span(sentence.end, len(text) if line_end < 0 else line_end)
-    return sentences_in(text, line)[: measures_lexicon().raw["paragraph"]["sentences"]]
-
-
-def _leads_paragraph(text: str, sentence: Span) -> bool:
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    rules = measures_lexicon().raw["paragraph"]
-    return not text[line_start : sentence.start].strip() and sentence.end - sentence.start <= rules["leading_sentence"]
 
 
 def _serves(programme: Programme, mention: GroupMention, evidence: Span, window: str) -> Iterator[Relation]:
@@ -185,8 +172,8 @@ def _programme_sentences(document: ParsedDocument, programme: Programme) -> list
     for mention in programme.mentions:
         sentence = sentence_of(document, mention.start)
         found.setdefault(sentence, "clause")
-        if _leads_paragraph(text, sentence):
-            for following in _led_sentences(text, sentence):
+        if leads_paragraph(text, sentence):
+            for following in led_sentences(text, sentence):
                 found.setdefault(following, "paragraph")
     if programme.item is not None:
         for sentence in sentences_in(text, programme.item.body or programme.item.span):

@@ -9,7 +9,9 @@ reports it as done (先后, 成功创建 …) was *achieved*; else it is *planne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import cache
 
 from ..model import Division, ParsedDocument, Programme, Span
 from ..sentences import sentence_at, sentences_in
@@ -24,13 +26,56 @@ def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
     end = document.glossary_span.end if document.glossary_span else len(text)
     starts = document.heading_starts
     pieces = [Span(a, b) for a, b in zip([document.body_start, *starts], [*starts, end]) if a < b]
+    leaders: dict[int, list[NameMatch]] = {}  # a led sentence's start → the names of the one leading it
     for sentence in (s for piece in pieces for s in sentences_in(text, piece)):
         matches = names_in(text, sentence)
+        if matches and leads_paragraph(text, sentence):
+            leaders.update((led.start, matches) for led in led_sentences(text, sentence))
         for match in matches:
+            if _refers_back(match, leaders.get(sentence.start, [])):
+                continue
             yield Programme(match.name, match.kind, "prose", match.span,
                             [own_part(text, sentence, match, matches)],
                             (division_chain(document.chapters, match.span.start) or [None])[-1],
                             period=period_of(document, sentence), mentions=[match.span])
+
+
+def _refers_back(match: NameMatch, leading: list[NameMatch]) -> bool:
+    """A shortened name in a sentence another one leads (四是健全社会救助核对机制。完善服务民生的
+    核对机制,…) is that measure again, not a new one: its sentence reads as the leader's."""
+    return any(lead.name != match.name and lead.name.endswith(match.name) for lead in leading)
+
+
+def led_sentences(text: str, sentence: Span) -> list[Span]:
+    """The sentences after a paragraph's (or an inline item's) opening one, up to the paragraph's
+    end, the next inline item (二是…) or the lexicon's count."""
+    line_end = text.find("\n", sentence.end)
+    line = Span(sentence.end, len(text) if line_end < 0 else line_end)
+    led = []
+    for following in sentences_in(text, line)[: measures_lexicon().raw["paragraph"]["sentences"]]:
+        if _opens_inline_item(text, following):
+            break
+        led.append(following)
+    return led
+
+
+def leads_paragraph(text: str, sentence: Span) -> bool:
+    """A short sentence at a paragraph's start, or one opening an inline item (四是健全…机制。),
+    stands as the title of the sentences after it."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    rules = measures_lexicon().raw["paragraph"]
+    opens = not text[line_start : sentence.start].strip() or _opens_inline_item(text, sentence)
+    return opens and sentence.end - sentence.start <= rules["leading_sentence"]
+
+
+def _opens_inline_item(text: str, sentence: Span) -> bool:
+    return _inline_item().match(text, sentence.start, sentence.end) is not None
+
+
+@cache
+def _inline_item() -> re.Pattern:
+    return re.compile(measures_lexicon().raw["paragraph"]["inline_item"])
+
 
 
 def own_part(text: str, sentence: Span, match: NameMatch, matches: list[NameMatch]) -> Span:
