@@ -208,7 +208,11 @@ class _Mapper:
         for s, p, o, g in [(start, p, o, g) for p, o, g in self.about(start)] + incoming:
             if self.is_link(p, o) and (key := self.orient(s, p, o))[0] == start:
                 self._add(found, key)["graphs"].add(g)
-        statements = {st for st, _, _ in self.index.referring(start, (RDF.subject, RDF.object))}
+        statements = {st for st, _, _ in self.index.referring(start, (RDF.subject,))}
+        # a statement reaches its object's relationships only when its link may be turned round:
+        # asking its predicate alone spares reading every serves statement again from its group
+        statements |= {st for st, _, _ in self.index.referring(start, (RDF.object,))
+                       if self.turned.intersection(self.index.objects(st, RDF.predicate))}
         for statement in sorted(statements):
             self._attach(found, statement, start)
         keys = sorted(found, key=lambda k: (relationship_type(k[1]), str(k[2])))

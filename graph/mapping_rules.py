@@ -46,7 +46,12 @@ class Rules:
     indicator_value_fields: dict[URIRef, str]
 
     def term(self, name: str) -> URIRef:
-        return URIRef(self.pkg + name)
+        return _term(self.pkg, name)  # asked a million times per build: one URIRef per name
+
+
+@cache
+def _term(namespace: str, name: str) -> URIRef:
+    return URIRef(namespace + name)
 
 
 @cache

@@ -25,6 +25,7 @@ from .terms import to_rdflib
 
 Quad = tuple  # (predicate, object, graph)
 IRI_CACHE = 1_000_000  # URIRefs a StoreIndex reuses
+SHORT_LITERAL = 40  # characters: longer literals (quotes, titles) rarely recur
 CACHE_SIZE = 200_000  # subjects whose quads a StoreIndex keeps (documents, evidence, concepts are asked often)
 
 
@@ -37,6 +38,9 @@ class QuadIndex(Protocol):
 
     def referring(self, obj: URIRef, predicates: Iterable[URIRef]) -> list[tuple[URIRef, URIRef, str]]:
         """(subject, predicate, graph) of the quads whose object is ``obj`` and predicate one of ``predicates``."""
+
+    def objects(self, subject: URIRef, predicate: URIRef) -> list:
+        """The objects of one predicate of ``subject`` (without reading the rest of it)."""
 
 
 class DatasetIndex:
@@ -67,6 +71,9 @@ class DatasetIndex:
         wanted = set(predicates)
         return [entry for entry in self._referring.get(obj, ()) if entry[1] in wanted]
 
+    def objects(self, subject: URIRef, predicate: URIRef) -> list:
+        return [o for p, o, _ in self.about(subject) if p == predicate]
+
 
 class StoreIndex:
     """An Oxigraph store, asked subject by subject (with a cache of recent subjects)."""
@@ -75,23 +82,31 @@ class StoreIndex:
         self.store = store
         self.about = lru_cache(maxsize=CACHE_SIZE)(self._about)  # type: ignore[method-assign]
         self._iris: dict[str, URIRef] = {}
+        self._literals: dict[tuple, object] = {}
 
     def _about(self, subject: URIRef) -> list[Quad]:
-        iri = self._iri
-        return [(iri(q.predicate.value), iri(q.object.value) if isinstance(q.object, ox.NamedNode)
-                 else to_rdflib(q.object), q.graph_name.value)
+        iri, term = self._iri, self._term
+        return [(iri(q.predicate.value), term(q.object), q.graph_name.value)
                 for q in self.store.quads_for_pattern(ox.NamedNode(subject), None, None, None)
                 if not isinstance(q.graph_name, ox.DefaultGraph)]
+
+    def objects(self, subject: URIRef, predicate: URIRef) -> list:
+        return [self._term(q.object)
+                for q in self.store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)]
+
+    def _term(self, term):
+        """The rdflib term; IRIs and short literals (offsets, windows, labels) made once each."""
+        if isinstance(term, ox.NamedNode):
+            return self._iri(term.value)
+        if not isinstance(term, ox.Literal) or len(term.value) > SHORT_LITERAL:
+            return to_rdflib(term)
+        return _reuse(self._literals, (term.value, term.datatype.value, term.language), to_rdflib, term)
 
     def _iri(self, value: str) -> URIRef:
         """One URIRef per IRI (predicates, documents and concepts recur on every subject; checking and
         making them again was a third of the mapping's time)."""
-        known = self._iris.get(value)
-        if known is None:
-            if len(self._iris) > IRI_CACHE:
-                self._iris.clear()
-            known = self._iris[value] = URIRef(value)
-        return known
+        return _reuse(self._iris, value, URIRef, value)
 
     def typed_subjects(self) -> Iterator[tuple[URIRef, set[URIRef]]]:
         types: dict[str, set[URIRef]] = defaultdict(set)
@@ -106,6 +121,15 @@ class StoreIndex:
         for predicate in predicates:
             for quad in self.store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj), None):
                 if isinstance(quad.subject, ox.NamedNode) and not isinstance(quad.graph_name, ox.DefaultGraph):
-                    found.append((URIRef(quad.subject.value), predicate, quad.graph_name.value))
+                    found.append((self._iri(quad.subject.value), predicate, quad.graph_name.value))
         return found
 
+
+def _reuse(made: dict, key, make, argument):
+    """``made[key]``, made by ``make(argument)`` the first time; the table is emptied when it is full."""
+    known = made.get(key)
+    if known is None:
+        if len(made) > IRI_CACHE:
+            made.clear()
+        known = made[key] = make(argument)
+    return known
