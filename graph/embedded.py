@@ -30,6 +30,7 @@ import csv
 import json
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -70,69 +71,107 @@ def write_cypher_stream(nodes: Iterable[Node], relationships: Iterable[Relations
     """
     started = time.perf_counter()
     directory.mkdir(parents=True, exist_ok=False)
-    with tempfile.TemporaryDirectory(prefix="policykg-copy-", dir=directory.parent) as tmp:
-        spool = _Spool(Path(tmp))
+    with tempfile.TemporaryDirectory(prefix="policykg-spool-", dir=directory.parent) as tmp:
+        written = write_cypher_spooled([spool(nodes, relationships, Path(tmp))], directory)
+    return written | {"cypher_seconds": time.perf_counter() - started}
+
+
+@dataclass
+class SpoolPart:
+    """The rows of one part of a property graph, spooled to files (one per label and per relationship
+    type and label pair), and their schema.  Parts spooled in separate processes, each from one
+    stretch of the graph's node order, are copied together in that order (``write_cypher_spooled``)."""
+
+    files: dict[tuple, Path]
+    schema: SchemaBuilder
+    node_count: int = 0
+    relationship_count: int = 0
+    seconds: float = 0.0  # making and spooling the rows
+
+    def rows(self, key: tuple) -> Iterator[list]:
+        path = self.files.get(key)
+        if path is None:
+            return
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                yield json.loads(line)
+
+
+def spool(nodes: Iterable[Node], relationships: Iterable[Relationship], folder: Path,
+          labels: dict[str, str] | None = None) -> SpoolPart:
+    """Spool ``nodes`` then ``relationships`` into ``folder``.  ``labels`` (iri → label) names the labels
+    of relationship ends this part has no node for; without it, the part's own nodes do."""
+    started = time.perf_counter()
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = SchemaBuilder(base=declared_schema())  # every table the mapping can produce (graph/schema.py)
+    schema.label_of.update(labels or {})
+    handles: dict[tuple, Any] = {}
+    part = SpoolPart({}, schema)
+
+    def write(key: tuple, row: list) -> None:
+        handle = handles.get(key)
+        if handle is None:
+            part.files[key] = folder / f"spool-{len(handles)}.jsonl"
+            handle = handles[key] = part.files[key].open("w", encoding="utf-8")
+        handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    try:
         for node in nodes:
-            spool.node(node)
+            schema.add_node(node)
+            write(("node", node.label), [node.iri, node.props, list(node.graphs)])
+            part.node_count += 1
         for rel in relationships:
-            spool.relationship(rel)
-        spool.close()
+            start, end = schema.add_relationship(rel)
+            write(("rel", rel.type, start, end), [rel.start, rel.end, rel.props, list(rel.graphs)])
+            part.relationship_count += 1
+    finally:
+        for handle in handles.values():
+            handle.close()
+    schema.label_of.clear()  # a part goes back to the parent process without the labels of every node
+    part.seconds = time.perf_counter() - started
+    return part
+
+
+class _Spooled:
+    """Spooled parts read as one graph: their schemas merged, each table's rows part after part."""
+
+    def __init__(self, parts: list[SpoolPart]) -> None:
+        self.parts = parts
+        self.files = {key for part in parts for key in part.files}
+        self.schema = SchemaBuilder()
+        for part in parts:
+            self.schema.merge(part.schema)
+
+    def rows(self, key: tuple) -> Iterator[list]:
+        for part in self.parts:
+            yield from part.rows(key)
+
+
+def write_cypher_spooled(parts: list[SpoolPart], directory: Path) -> dict[str, float | int]:
+    """A fresh LadybugDB database in ``directory`` (which may exist, empty), copied from spooled parts;
+    ``cypher_seconds`` is the copy's time (the parts say how long spooling them took)."""
+    started = time.perf_counter()
+    directory.mkdir(parents=True, exist_ok=True)
+    spooled = _Spooled(parts)
+    with tempfile.TemporaryDirectory(prefix="policykg-copy-", dir=directory.parent) as tmp:
         # One transaction and one checkpoint at the end: auto-checkpointing after each of the
         # ~70 COPY statements doubled the corpus's load time.
         database = ladybug.Database(str(directory / CYPHER_FILE), auto_checkpoint=False, max_num_threads=COPY_THREADS)
         connection = ladybug.Connection(database)
         try:
             connection.execute("BEGIN TRANSACTION")
-            schema = spool.schema.schema(uniform_lists=True)
+            schema = spooled.schema.schema(uniform_lists=True)
             _create_tables(connection, schema)
-            _copy_nodes(connection, spool, schema, Path(tmp))
-            _copy_relationships(connection, spool, schema, Path(tmp))
+            _copy_nodes(connection, spooled, schema, Path(tmp))
+            _copy_relationships(connection, spooled, schema, Path(tmp))
             connection.execute("COMMIT")
             connection.execute("CHECKPOINT")
         finally:
             connection.close()
             database.close()
-    return {"cypher_nodes": spool.node_count, "cypher_relationships": spool.relationship_count,
+    return {"cypher_nodes": sum(p.node_count for p in parts),
+            "cypher_relationships": sum(p.relationship_count for p in parts),
             "cypher_seconds": time.perf_counter() - started}
-
-
-class _Spool:
-    """Rows written to one JSON-lines file per label and per (type, start label, end label), and their schema."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        # Every table the mapping can produce, not only those this corpus fills (graph/schema.py).
-        self.schema = SchemaBuilder(base=declared_schema())
-        self.files: dict[tuple, Any] = {}
-        self.node_count = self.relationship_count = 0
-
-    def node(self, node: Node) -> None:
-        self.schema.add_node(node)
-        self._write(("node", node.label), [node.iri, node.props, list(node.graphs)])
-        self.node_count += 1
-
-    def relationship(self, rel: Relationship) -> None:
-        start, end = self.schema.add_relationship(rel)
-        self._write(("rel", rel.type, start, end), [rel.start, rel.end, rel.props, list(rel.graphs)])
-        self.relationship_count += 1
-
-    def _write(self, key: tuple, row: list) -> None:
-        handle = self.files.get(key)
-        if handle is None:
-            handle = self.files[key] = (self.folder / f"spool-{len(self.files)}.jsonl").open("w", encoding="utf-8")
-        handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-    def close(self) -> None:
-        for handle in self.files.values():
-            handle.close()
-
-    def rows(self, key: tuple) -> Iterator[list]:
-        handle = self.files.get(key)
-        if handle is None:
-            return
-        with open(handle.name, encoding="utf-8") as lines:
-            for line in lines:
-                yield json.loads(line)
 
 
 def write_sparql(dataset_path: Path, directory: Path) -> dict[str, float | int]:
@@ -223,7 +262,7 @@ def _create_tables(connection: ladybug.Connection, schema: Schema) -> None:
         connection.execute(f"CREATE REL TABLE {quote(name)}({pairs}, {_ddl_columns(_columns(rel.properties))})")
 
 
-def _copy_nodes(connection: ladybug.Connection, spool: _Spool, schema: Schema, tmp: Path) -> None:
+def _copy_nodes(connection: ladybug.Connection, spool: _Spooled, schema: Schema, tmp: Path) -> None:
     for index, label in enumerate(schema.labels):
         if ("node", label) not in spool.files:  # a declared table this corpus leaves empty
             continue
@@ -234,7 +273,7 @@ def _copy_nodes(connection: ladybug.Connection, spool: _Spool, schema: Schema, t
         _copy(connection, label, tmp / f"node-{index}.csv", {"iri": STRING, **columns}, rows, "")
 
 
-def _copy_relationships(connection: ladybug.Connection, spool: _Spool, schema: Schema, tmp: Path) -> None:
+def _copy_relationships(connection: ladybug.Connection, spool: _Spooled, schema: Schema, tmp: Path) -> None:
     """One file per (type, start label, end label): a table with several pairs is copied pair by pair."""
     groups = sorted((name, start, end) for name, rel in schema.relationships.items() for start, end in rel.pairs)
     for index, (name, start, end) in enumerate(groups):

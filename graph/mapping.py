@@ -291,7 +291,22 @@ def stream_store(store: ox.Store, rules: Rules | None = None) -> tuple[Iterator[
 
 def stream(index: QuadIndex, rules: Rules) -> tuple[Iterator[Node], Iterator[Relationship]]:
     mapper = _Mapper(index, rules)
+    return _stream(mapper, sorted(mapper.labels))
+
+
+def stream_store_part(store: ox.Store, part: int, parts: int, rules: Rules | None = None
+                      ) -> tuple[dict[str, str], Iterator[Node], Iterator[Relationship]]:
+    """The nodes of one of ``parts`` stretches of the node order, then the relationships that start at them,
+    and the label of every node (a relationship may end in another stretch).
+
+    Parts mapped in separate processes and put one after the other are ``stream_store``'s output."""
+    mapper = _Mapper(StoreIndex(store), rules or load_rules())
     order = sorted(mapper.labels)
+    stretch = order[part * len(order) // parts : (part + 1) * len(order) // parts]
+    return {str(iri): label for iri, label in mapper.labels.items()}, *_stream(mapper, stretch)
+
+
+def _stream(mapper: _Mapper, order: list[URIRef]) -> tuple[Iterator[Node], Iterator[Relationship]]:
     nodes = (mapper.node(iri) for iri in order)
     relationships = (rel for iri in order for rel in mapper.relationships_from(iri))
     return nodes, relationships

@@ -73,7 +73,7 @@ class SchemaBuilder:
     """A graph's ``Schema``, worked out one node and one relationship at a time (nodes first).
 
     ``PropertyGraph.schema()`` uses it, and so does a writer that never holds the
-    whole graph (``embedded.write_cypher_stream``).
+    whole graph (``embedded.spool``), part by part in several processes if need be (``merge``).
     """
 
     def __init__(self, base: Schema | None = None) -> None:
@@ -106,6 +106,17 @@ class SchemaBuilder:
         _merge_types(self._relationships[rel.type], rel.props)
         self._pairs[rel.type].add(pair)
         return pair
+
+    def merge(self, other: SchemaBuilder) -> None:
+        """Add what ``other`` saw (another part of the same graph): columns widen as if one builder saw both."""
+        for label, columns in other._labels.items():
+            _merge_columns(self._labels[label], columns)
+        for label, names in other.listed.items():
+            self.listed[label] |= names
+        for name, columns in other._relationships.items():
+            _merge_columns(self._relationships[name], columns)
+        for name, pairs in other._pairs.items():
+            self._pairs[name] |= pairs
 
     def schema(self, uniform_lists: bool = False) -> Schema:
         """The schema; with ``uniform_lists``, as if ``uniform_lists`` had been applied to every node first
@@ -143,8 +154,12 @@ def value_type(value: Value) -> str:
 
 def _merge_types(columns: dict[str, str], props: dict[str, Value]) -> None:
     """Add ``props``' types to ``columns``; a property seen with two types becomes a STRING."""
-    for name, value in props.items():
-        kind = value_type(value)
+    _merge_columns(columns, {name: value_type(value) for name, value in props.items()})
+
+
+def _merge_columns(columns: dict[str, str], types: dict[str, str]) -> None:
+    """Add column ``types`` to ``columns``: INT64 and DOUBLE make a DOUBLE, other mixtures a STRING."""
+    for name, kind in types.items():
         known = columns.get(name)
         if known is None:
             columns[name] = kind

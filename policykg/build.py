@@ -17,6 +17,7 @@ it was.
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -26,14 +27,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
-import pyoxigraph
 from rdflib import Graph, URIRef
 
 from policykg.build_documents import Graphed, Indexed, graph_document, index_document
+from policykg.build_mapping import map_jobs, map_part
 from policykg.build_pool import DocumentPool, build_workers
 from policykg.graph.datadir import DataDir
-from policykg.graph.embedded import CYPHER_DIR, SPARQL_DIR, write_cypher_stream, write_sparql
-from policykg.graph.mapping import stream_store
+from policykg.graph.embedded import CYPHER_DIR, SPARQL_DIR, write_cypher_spooled, write_sparql
 from policykg.loaders.align import NATIONAL
 from policykg.loaders.iris import ID, PKG, graph_iri, plan_iri
 from policykg.loaders.period import PlanPeriod, successions
@@ -113,15 +113,15 @@ def build(corpus: Path, data_dir: Path, progress: Progress | None = None,
             reports, accepted, loaded = _index(pool.map(index_document, paths), say, stages)
             graphed = pool.map(partial(graph_document, loaded=loaded), accepted)
             _write_dataset(graphed, reports, folder / DATASET_FILE, say, stages)
-        if not any(report.triples for report in reports.values()):
-            # Publishing would replace the graph in service with one that holds no document.
-            problem = (f"no document in {corpus} could be loaded ({len(reports)} file(s) skipped)" if reports
-                       else f"the corpus folder {corpus} holds no document ({', '.join(SUFFIXES)})")
-            raise BuildError(f"{problem}: nothing was put in service",
-                             BuildReport(list(reports.values()), None, time.perf_counter() - started, 0,
-                                         warnings=warnings, stages=dict(stages)))
-        say("embedded stores", "load")
-        stores = _write_stores(folder, say, stages)
+            if not any(report.triples for report in reports.values()):
+                # Publishing would replace the graph in service with one that holds no document.
+                problem = (f"no document in {corpus} could be loaded ({len(reports)} file(s) skipped)" if reports
+                           else f"the corpus folder {corpus} holds no document ({', '.join(SUFFIXES)})")
+                raise BuildError(f"{problem}: nothing was put in service",
+                                 BuildReport(list(reports.values()), None, time.perf_counter() - started, 0,
+                                             warnings=warnings, stages=dict(stages)))
+            say("embedded stores", "load")
+            stores = _write_stores(folder, say, stages, pool)
         final = store.publish(folder)
     except BaseException as error:
         store.discard(folder)
@@ -134,35 +134,19 @@ def build(corpus: Path, data_dir: Path, progress: Progress | None = None,
                        dict(stages))
 
 
-def _write_stores(folder: Path, say: Progress, stages: Counter[str]) -> dict[str, float | int]:
-    """Oxigraph bulk-loaded from the dataset; then the property graph, mapped from Oxigraph as it streams
-    into LadybugDB (so neither the dataset nor the property graph is ever held in memory)."""
+def _write_stores(folder: Path, say: Progress, stages: Counter[str], pool: DocumentPool) -> dict[str, float | int]:
+    """Oxigraph bulk-loaded from the dataset; then the property graph, mapped from Oxigraph in stretches by
+    the build's workers, spooled and copied into LadybugDB (neither the dataset nor the property graph is
+    ever held in memory)."""
     stores = write_sparql(folder / DATASET_FILE, folder / SPARQL_DIR)
     say("property graph", "map")
-    rdf = pyoxigraph.Store.read_only(str(folder / SPARQL_DIR))
-    try:
-        nodes, relationships = stream_store(rdf)
-        mapping: Counter[str] = Counter()
-        stores |= write_cypher_stream(_timed_items(nodes, mapping, "map"), _timed_items(relationships, mapping, "map"),
-                                      folder / CYPHER_DIR)
-    finally:
-        del rdf  # releases RocksDB's files
-    stages.update(sparql=stores["sparql_seconds"], map=mapping["map"], cypher=stores["cypher_seconds"] - mapping["map"])
+    with tempfile.TemporaryDirectory(prefix="spool-", dir=folder) as spool_folder:
+        jobs = map_jobs(folder / SPARQL_DIR, Path(spool_folder), pool.workers)
+        parts = list(pool.map(map_part, jobs, chunksize=1))
+        stores |= write_cypher_spooled(parts, folder / CYPHER_DIR)
+    stages.update(sparql=stores["sparql_seconds"], map=sum(part.seconds for part in parts),
+                  cypher=stores["cypher_seconds"])
     return stores
-
-
-def _timed_items(items: Iterable, stages: Counter[str], stage: str) -> Iterator:
-    """``items``, the time spent making each added to ``stages[stage]`` (the mapping runs as LadybugDB is fed)."""
-    iterator = iter(items)
-    while True:
-        started = time.perf_counter()
-        try:
-            item = next(iterator)
-        except StopIteration:
-            stages[stage] += time.perf_counter() - started
-            return
-        stages[stage] += time.perf_counter() - started
-        yield item
 
 
 def _index(results: Iterable[Indexed], say: Progress, stages: Counter[str],

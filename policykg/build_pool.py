@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 ENV_VAR = "POLICYKG_BUILD_WORKERS"
 POOL_FROM = 8  # files: fewer are parsed in this process
 CHUNK = 4  # files sent to a worker at a time: fewer round trips, still balanced
-_PRELOAD = ["policykg.build_documents"]
+_PRELOAD = ["policykg.build_documents", "policykg.build_mapping"]
 
 Item, Result = TypeVar("Item"), TypeVar("Result")
 
@@ -57,7 +57,7 @@ class DocumentPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def map(self, function: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+    def map(self, function: Callable[[Item], Result], items: Iterable[Item], chunksize: int = CHUNK) -> Iterator[Result]:
         if self._executor is None:
             return map(function, items)
-        return self._executor.map(function, items, chunksize=CHUNK)
+        return self._executor.map(function, items, chunksize=chunksize)

@@ -10,6 +10,7 @@ import pytest
 from policykg import build_pool
 from policykg.build import DATASET_FILE, build
 from policykg.build_pool import build_workers
+from policykg.graph.embedded import open_cypher
 from policykg.loaders.align import Candidate, align_indicators, related_plans
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -54,6 +55,16 @@ def _quads(report) -> list[str]:
     return sorted(BLANK.sub("_:b", line) for line in text.splitlines())
 
 
+def _property_graph(report) -> tuple[list, list]:
+    """Every node (iri, label, properties) and relationship (ends, type, quotes) of the build's LadybugDB."""
+    with open_cypher(report.build_dir) as store:
+        _, nodes = store.query("MATCH (n) RETURN n.iri, label(n), n ORDER BY n.iri")
+        _, links = store.query("MATCH (a)-[r]->(b) RETURN a.iri, label(r), b.iri, r.quotes, r.evidence "
+                               "ORDER BY a.iri, label(r), b.iri")
+    assert len(nodes) > 1_000 and len(links) > 1_000
+    return [(iri, label, {k: v for k, v in props.items() if not k.startswith("_")}) for iri, label, props in nodes], links
+
+
 def test_worker_processes_build_the_same_graph(tmp_path, monkeypatch):
     alone = build(CORPUS, tmp_path / "alone", workers=1)
     monkeypatch.setattr(build_pool, "POOL_FROM", 1)
@@ -62,6 +73,8 @@ def test_worker_processes_build_the_same_graph(tmp_path, monkeypatch):
     assert _quads(pooled) == _quads(alone)
     assert [(d.file, d.counts, d.error) for d in pooled.documents] == \
         [(d.file, d.counts, d.error) for d in alone.documents]
+    # the property graph, mapped in stretches by the workers, is the one mapped in one go
+    assert _property_graph(pooled) == _property_graph(alone)
     # the stage figures: the per-document ones summed over the workers, the rest measured here
     assert {"parse", "rdf", "validate", "align", "map", "cypher", "sparql"} <= pooled.stages.keys()
     assert all(seconds > 0 for seconds in pooled.stages.values())
