@@ -159,8 +159,11 @@ def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
     ("构建制度衔接、资源统筹、部门协同的格局", None, []),  # a bare 部门 is a member, not a shared head
     ("在浙江省委省政府的领导下", None, ["中共浙江省委员会", "浙江省人民政府"]),  # one word, two bodies
     ("紧紧围绕省委决策部署", "浙江省", ["中共浙江省委员会"]),  # words before 省委 that are no place
-    ("市场监管部门", "邵阳市", ["市场监管部门"]),  # 市场 is no 市
+    ("市场监管部门", "邵阳市", ["市场监督管理部门"]),  # 市场 is no 市; the short form resolved
     ("自治区民政厅", "新疆维吾尔自治区", ["新疆维吾尔自治区民政厅"]),
+    # short forms and the State Council's short names are the departments' own names
+    ("人社、住建、应急等部门", None, ["人力资源和社会保障部门", "住房和城乡建设部门", "应急管理部门"]),
+    ("人力资源社会保障部门", None, ["人力资源和社会保障部门"]),
 ])
 def test_bodies(sentence, jurisdiction, expected):
     assert sorted(canonical(sentence, jurisdiction)) == sorted(expected)
