@@ -14,6 +14,7 @@ from pathlib import Path
 import opencc
 import pytest
 import yaml
+from rdflib import URIRef
 
 from policykg.loaders.measures.bodies import bodies_in
 from policykg.loaders.measures.groups import groups_in
@@ -137,6 +138,32 @@ def test_groups_are_distributed_over_shared_modifiers_and_qualifiers():
     assert labels("特殊困难高龄、失能、残疾老年人") == [
         ("高龄、失能、残疾老年人", ["高龄老年人", "失能老年人", "残疾老年人"])]
     assert labels("关爱“三留守”人员") == [("“三留守”人员", ["农村留守儿童", "农村留守老年人", "农村留守妇女"])]
+    # members before 等 take the category's head; the category is named too
+    (written, concepts), = labels("以重残、失能、空巢等特殊困难老年人为重点")
+    assert written == "重残、失能、空巢等特殊困难老年人"
+    assert concepts[1:] == ["失能老年人", "空巢(独居)老年人", "特殊困难老年人"] and concepts[0].startswith("重")
+    # a member that names no group: only the category is read
+    assert labels("以服务、帮扶等特殊困难老年人为重点") == [("特殊困难老年人", ["特殊困难老年人"])]
+
+
+LEAD_IN_PLAN = """某市“十四五”民政事业发展规划
+第一章 保障基本民生
+第一节 完善养老服务
+以失能、空巢等特殊困难老年人为重点,建立特殊困难老年人定期探访制度、农村留守老年人关爱服务制度。
+"""
+
+
+def test_a_sentence_s_lead_in_names_whom_every_measure_after_it_serves(tmp_path):
+    """以X为重点, 建立A、B: both serve X's groups, although B's name names another group."""
+    path = tmp_path / "plan.txt"
+    path.write_text(LEAD_IN_PLAN, encoding="utf-8")
+    document = parse_document(path)
+    groups = target_groups()
+    serves = {(r.programme, groups.preferred[URIRef(r.target)], r.window) for r in document.relations
+              if r.predicate == "serves"}
+    for programme in ("特殊困难老年人定期探访制度", "农村留守老年人关爱服务制度"):
+        assert {(programme, "失能老年人", "clause"), (programme, "空巢(独居)老年人", "clause")} <= serves
+    assert ("农村留守老年人关爱服务制度", "农村留守老年人", "name") in serves
 
 
 def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():

@@ -25,6 +25,7 @@ from ..model import Span
 from ..vocab import Vocabulary, target_groups
 
 MAX_MODIFIER = 6  # characters of one coordinated modifier (高龄, 经济困难)
+MAX_MEMBER = 8  # characters of one member of a list before 等 (计划生育特殊家庭)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def _coordination(groups: Vocabulary, words: str, start: int, label: str,
         modifier, named = found
         concepts.insert(0, named)
         position -= len(modifier) + 1
+    if head is not None and position > 1 and words[position - 1] == "等":
+        members, position = _members_before(groups, words, position - 1, head, position)
+        concepts = members + concepts
     for qualifier in _qualifiers_before(words, position):
         qualified = [_qualified(groups, qualifier.rstrip("的"), c) for c in concepts]
         if any(q is not None for q in qualified):
@@ -79,6 +83,23 @@ def _coordination(groups: Vocabulary, words: str, start: int, label: str,
             position -= len(qualifier)
             break
     return position, concepts
+
+
+def _members_before(groups: Vocabulary, words: str, end: int, head: str, start: int) -> tuple[list[URIRef], int]:
+    """The members of a list ending in 等 before a category (重残、失能、留守、空巢、计划生育特殊家庭等特殊困难
+    老年人): each takes the category's head (重残老年人 …); where one names no group, none is read."""
+    members, position = [], end
+    while position > 0:
+        found = _modifier_before(groups, words, position, head, MAX_MEMBER)
+        if found is None:
+            return [], start
+        modifier, named = found
+        members.insert(0, named)
+        position -= len(modifier)
+        if position == 0 or words[position - 1] not in "、和及":
+            break
+        position -= 1
+    return members, position
 
 
 def _qualifiers_before(words: str, end: int) -> list[str]:
@@ -91,9 +112,10 @@ def _qualifiers_before(words: str, end: int) -> list[str]:
     return found
 
 
-def _modifier_before(groups: Vocabulary, words: str, end: int, head: str) -> tuple[str, URIRef] | None:
+def _modifier_before(groups: Vocabulary, words: str, end: int, head: str,
+                     longest: int = MAX_MODIFIER) -> tuple[str, URIRef] | None:
     """The longest modifier ending at ``end`` that names a group with ``head`` (高龄 + 老人)."""
-    for length in range(min(MAX_MODIFIER, end), 0, -1):
+    for length in range(min(longest, end), 0, -1):
         modifier = words[end - length : end]
         named = _concept(groups, modifier, head)
         if named is not None:

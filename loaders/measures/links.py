@@ -50,9 +50,10 @@ def serves_links(document: ParsedDocument, programme: Programme) -> list[Relatio
     # an umbrella group in the name (困难群众帮扶工程) does not narrow whom the text names
     named = [URIRef(r.target) for r in candidates if r.window == "name"]
     named = named if all(groups.broader.get(n) for n in named) else []
-    for relation in candidates:
-        if named and not any(groups.related(URIRef(relation.target), n) for n in named):
-            continue
+    candidates = [r for r in candidates
+                  if not named or any(groups.related(URIRef(r.target), n) for n in named)]
+    # whom a sentence says it is for (以…为重点, 聚焦…) is served by every measure it names
+    for relation in [*candidates, *_lead_in_candidates(document, programme)]:
         known = best.get(relation.target)
         if known is None or relation.confidence > known.confidence:
             best[relation.target] = relation
@@ -84,6 +85,26 @@ def _serves_candidates(document: ParsedDocument, programme: Programme) -> Iterat
             if entry.term == programme.name:
                 for mention in _recipients(text, entry.span, exclude=programme.span):
                     yield from _serves(programme, mention, entry.span, "glossary")
+
+
+def _lead_in_candidates(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
+    """Groups a sentence's opening clause names as its focus (以重残、失能…等特殊困难老年人为重点, 聚焦…,
+    针对…): every measure the rest of the sentence names serves them, whatever groups its name holds."""
+    text = document.text.text
+    for written in programme.mentions:
+        sentence = sentence_of(document, written.start)
+        lead = _lead_in().match(text, sentence.start, written.start)
+        if lead is None:
+            continue
+        part = "focus" if lead.group("focus") else "aim"
+        focus = Span(lead.start(part), lead.end(part))
+        for mention in _recipients(text, focus):
+            yield from _serves(programme, mention, Span(sentence.start, max(sentence.end, written.end)), "clause")
+
+
+@cache
+def _lead_in() -> re.Pattern:
+    return re.compile(measures_lexicon().raw["lead_in"])
 
 
 def _name_span(text: str, programme: Programme) -> Span:
