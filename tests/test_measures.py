@@ -93,8 +93,14 @@ def test_measure_names(sentence, expected):
     ("聚焦新时代全面展示中国特色社会主义制度优越性的重要窗口", []),
     ("编制民政公共服务工作计划", []),
     ("全区民政系统迅速行动", []),
-    ("严格执行慈善组织登记认定、年度报告、信息公开制度", [("年度报告公开制度", "institution"),
-                                          ("信息公开制度", "institution")]),
+    # members as long as the last one's words are whole names and share the head alone; a word the
+    # segmenter cut into characters (托|育) is one word of the last member; members opened by the
+    # same numeral are one slogan
+    ("严格执行慈善组织登记认定、年度报告、信息公开制度", [("慈善组织登记认定制度", "institution"),
+                                          ("年度报告制度", "institution"), ("信息公开制度", "institution")]),
+    ("实施养老、助残和托育服务工程", [("养老服务工程", "project"), ("助残服务工程", "project"),
+                               ("托育服务工程", "project")]),
+    ("推行一窗受理、一链办理、一网通办", [("一窗受理、一链办理、一网通办", "way")]),
     # a bracket left open is no part of a name; a head opening a list member shares nothing
     ("打造一个品牌(“惠民兴政”服务品牌)", [("“惠民兴政”服务品牌", "brand")]),
     ("走好“一条思路”(政策惠民、项目利民、创建便民、服务为民)", []),

@@ -249,10 +249,22 @@ def _one_name(tokens: list[Token], list_end: int, first: int, index: int, lex: M
     modifier = tail[: len(tail) - len(lex.head_of(tail) or "")]  # the tail without its head word
     if re.search(lex.raw["counted_tail"], tail) or re.search(lex.raw["joint_tail"], modifier):
         return True
+    if _slogan(tokens, first, lex):
+        return True
     members = [t.word for t in tokens[max(0, list_end - 8) : first] if t.word not in lex.raw["list_marks"]]
     groups = target_groups()
     return bool(members) and (all(m in lex.raw["level_words"] for m in members[-3:])
                               or all(groups.concept(m) is not None for m in members[-3:]))
+
+
+def _slogan(tokens: list[Token], first: int, lex: MeasuresLexicon) -> bool:
+    """Members each opened by the same numeral (一窗受理、一链办理、一网通办) are one slogan: the last
+    member's head is its own, not one the others share."""
+    numeral = tokens[first].word
+    if tokens[first].flag != "m" or first < 2 or tokens[first - 1].word not in lex.raw["list_marks"]:
+        return False
+    earlier = _grow(tokens, first - 2, lex, lex.raw["max_name"])
+    return earlier <= first - 2 and tokens[earlier].word == numeral
 
 
 def _list_start(tokens: list[Token], start: int, lex: MeasuresLexicon) -> int:
@@ -286,9 +298,25 @@ def _shared_tail(tokens: list[Token], first: int, index: int, head: str) -> str:
         member = tokens[first - 2].word if first >= 2 else ""
         if noun and groups.concept(member + noun) is not None:
             tail = noun + tail
+    elif _as_long_before(tokens, first, index):
+        return head  # 登记认定、年度报告、信息公开制度: members as long as the last one are whole; they share the head
     else:
-        tail = "".join(t.word for t in tokens[first + 1 : index + 1])
+        # the member's own first word; an unknown word the segmenter cut into characters (托|育) is one
+        own = 2 if first + 1 < index and len(tokens[first].word) == len(tokens[first + 1].word) == 1 else 1
+        tail = "".join(t.word for t in tokens[first + own : index + 1])
     return tail if len(tail) >= len(head) else head
+
+
+def _as_long_before(tokens: list[Token], first: int, index: int) -> bool:
+    """Whether the member before the list mark at ``first - 1`` is as long as the last member's words
+    before the head (年度报告 and 信息公开): then each member is whole, not a modifier of a shared tail."""
+    lex = measures_lexicon()
+    if first < 2 or tokens[first - 1].word not in lex.raw["list_marks"]:
+        return False
+    start = _grow(tokens, first - 2, lex, lex.raw["max_name"])
+    member = "".join(t.word for t in tokens[start : first - 1])
+    last = "".join(t.word for t in tokens[first:index])
+    return start <= first - 2 and len(member) >= len(last) > 0 and lex.head_of(member) is None
 
 
 def _parallel(tokens: list[Token], first: int, word: str) -> bool:
