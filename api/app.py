@@ -1,7 +1,8 @@
-"""The FastAPI application: REST lookups, ``/sparql``, ``/cypher``, ``/id/…`` pages and the graph page.
+"""The API: REST lookups, ``/sparql``, ``/cypher`` and the ``/id/…`` pages.
 
-``create_app`` wires thin views (``api/routes_*.py``, ``api/sparql.py``,
+``create_api`` wires thin views (``api/routes_*.py``, ``api/sparql.py``,
 ``api/cypher.py``, ``api/linked_data.py``) to ``Services``, opened at start-up.
+The application served (``policykg/app.py``) adds the graph page on top.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from policykg.api import (answer_cache, cypher, docs_assets, limits, linked_data
                           routes_plans, routes_programmes, routes_vocab, sparql)
 from policykg.api.services import ServiceHolder
 from policykg.api.settings import Settings
-from policykg.visual import routes as visual_routes
 
 DESCRIPTION = """A knowledge graph of Chinese civil-affairs (民政) five-year plans.
 Every fact carries its evidence: the document, the section and the sentence that says it.
@@ -27,7 +27,8 @@ Every fact carries its evidence: the document, the section and the sentence that
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_api(settings: Settings | None = None) -> FastAPI:
+    """The API alone; ``policykg.app.create_app`` is what ``policykg serve`` runs."""
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
@@ -45,6 +46,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     answer_cache.install(app, settings.answer_cache_mb * 2**20)
     limits.install(app, settings)
     for module in (routes_plans, routes_programmes, routes_vocab, routes_entities, sparql, cypher, linked_data,
-                   docs_assets, visual_routes):
+                   docs_assets):
         app.include_router(module.router)
     return app

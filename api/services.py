@@ -27,12 +27,12 @@ import pyoxigraph
 from fastapi import Request
 
 from policykg.api.settings import Settings
-from policykg.graph.bolt import BoltTarget
 from policykg.graph.datadir import DataDir
 from policykg.graph.embedded import open_sparql
 from policykg.graph.lease import BuildLease
 from policykg.graph.lookups import Lookups
-from policykg.graph.reader import GraphReader, Limits, open_reader
+from policykg.graph.backends import open_reader
+from policykg.graph.reader import GraphReader, Limits
 from policykg.graph.sparql_sandbox import SparqlSandbox
 
 
@@ -63,11 +63,8 @@ class Services:
             raise NoGraph(f"no graph in service under {settings.data_dir}: run `policykg build` "
                           "(or `policykg serve`, which builds first)")
         lease = BuildLease(build)
-        if settings.backend == "neo4j":
-            graph = open_reader("neo4j", target=BoltTarget.from_env())
-        else:
-            graph = open_reader("embedded", folder=build, workers=settings.cypher_workers,
-                                memory_mb=settings.cypher_memory_mb)
+        graph = open_reader(settings.backend, folder=build, workers=settings.cypher_workers,
+                            memory_mb=settings.cypher_memory_mb)
         sandbox = SparqlSandbox(build, workers=settings.sparql_workers, timeout_s=settings.query_timeout_s,
                                 max_rows=settings.row_limit, memory_mb=settings.sparql_memory_mb)
         return cls(settings, build, graph, Lookups(graph), open_sparql(build), sandbox, lease)

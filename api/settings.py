@@ -11,9 +11,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from policykg.graph.backends import BACKENDS
 from policykg.graph.datadir import resolve_data_dir
-
-BACKENDS = ("embedded", "neo4j")
 
 
 @dataclass(frozen=True)

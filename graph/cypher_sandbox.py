@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from policykg.graph.embedded_reader import MAX_NESTING
+from policykg.graph.embedded_reader import MAX_NESTING, EmbeddedReader
+from policykg.graph.datadir import CYPHER_DIR, CYPHER_FILE
 from policykg.graph.reader import Limits, QueryError, QuerySyntaxError, Rows
 from policykg.graph.worker_pool import WorkerPool, Wording
 
@@ -66,8 +67,6 @@ def database_options(folder: Path, memory_mb: int | None) -> dict[str, Any]:
     By default LadybugDB reserves 8 TB of address space (``max_db_size``), which an ``RLIMIT_AS`` cannot
     allow; a power of two of at least 1 GiB and 4× the database file is plenty for reading it.
     """
-    from policykg.graph.embedded import CYPHER_DIR, CYPHER_FILE
-
     size = (Path(folder) / CYPHER_DIR / CYPHER_FILE).stat().st_size
     options: dict[str, Any] = {"max_db_size": 1 << max(30, (4 * size).bit_length())}
     if memory_mb:
@@ -78,9 +77,7 @@ def database_options(folder: Path, memory_mb: int | None) -> dict[str, Any]:
 def open_answerer(folder: str, memory_mb: int | None) -> Callable[[Job], Any]:
     """In a worker: the database opened read-only (its memory sized for the bound) and warmed up; then
     ``answer`` per job."""
-    from policykg.graph.embedded_reader import EmbeddedReader
-
-    reader = EmbeddedReader(Path(folder), pool_size=1, isolate=False, options=database_options(Path(folder), memory_mb))
+    reader = EmbeddedReader(Path(folder), pool_size=1, options=database_options(Path(folder), memory_mb))
     reader.read("MATCH (n) RETURN count(*) AS n", guard=True)
 
     def answer(job: Job) -> Any:

@@ -18,7 +18,14 @@ import shutil
 import time
 from pathlib import Path
 
+from rdflib import Dataset
+
 from policykg.graph.lease import BuildLease, in_use
+
+# The build folder's layout, here and nowhere else: the dataset every store is made from, and
+# the two embedded stores beside it.
+DATASET_FILE = "dataset.nq"
+CYPHER_DIR, CYPHER_FILE, SPARQL_DIR = "cypher", "graph.lbug", "sparql"
 
 DEFAULT_DATA_DIR = Path("data/build")
 ENV_VAR = "POLICYKG_DATA_DIR"
@@ -29,6 +36,20 @@ STALE_PARTIAL_SECONDS = 3600  # an unleased .partial whose writer's pid is alive
 def resolve_data_dir(option: str | os.PathLike | None) -> Path:
     """``--data-dir`` if given, else ``$POLICYKG_DATA_DIR``, else ``./data/build``."""
     return Path(option or os.environ.get(ENV_VAR) or DEFAULT_DATA_DIR)
+
+
+class NoBuildError(RuntimeError):
+    """The data directory holds no build in service."""
+
+
+def load_dataset(data_dir: Path) -> Dataset:
+    """The dataset of the build in service (an rdflib Dataset, every named graph)."""
+    current = DataDir(data_dir).current()
+    if current is None:
+        raise NoBuildError(f"no graph has been built in {data_dir}: run `policykg build` first")
+    dataset = Dataset()
+    dataset.parse(current / DATASET_FILE, format="nquads")
+    return dataset
 
 
 class DataDir:

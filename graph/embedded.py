@@ -39,9 +39,9 @@ import pyoxigraph
 
 from policykg.graph.model import (BOOLEAN, DOUBLE, INT64, STRING, STRING_LIST, Node, PropertyGraph, Relationship,
                                   Schema, SchemaBuilder, Value, uniform_lists)
+from policykg.graph.datadir import CYPHER_DIR, CYPHER_FILE, SPARQL_DIR
 from policykg.graph.schema import declared_schema
 
-CYPHER_DIR, CYPHER_FILE, SPARQL_DIR = "cypher", "graph.lbug", "sparql"
 GRAPHS = "graphs"  # every table's extra STRING[] column: the named graphs that state the node or relationship
 NULL = "<<policykg:null>>"  # a STRING cell that is NULL (an empty field is the empty string)
 ITEM_SEP, ITEM_MARK = "\ue001", "|"  # list cells: a private-use separator; the mark keeps items non-empty

@@ -22,11 +22,11 @@ import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import ladybug
 
-from policykg.graph.embedded import CYPHER_DIR, CYPHER_FILE
+from policykg.graph.datadir import CYPHER_DIR, CYPHER_FILE
 from policykg.graph.reader import (Limits, QueryError, QueryRefused, QuerySyntaxError, QueryTimeout,
                                    ResultTooLarge, Rows)
 
@@ -54,10 +54,11 @@ class EmbeddedReader:
 
     dialect = "ladybug"
 
-    def __init__(self, folder: Path, pool_size: int = 4, *, isolate: bool = True, workers: int | None = None,
-                 memory_mb: int | None = None, options: dict[str, Any] | None = None) -> None:
-        """``isolate``: guarded statements run in worker processes (``workers`` of them, each allowed to grow by
-        ``memory_mb``), started on the first one; ``options`` are LadybugDB's (the workers bound its memory)."""
+    def __init__(self, folder: Path, pool_size: int = 4, *, sandbox: Callable[[], Any] | None = None,
+                 options: dict[str, Any] | None = None) -> None:
+        """``sandbox``: makes the worker processes guarded statements run in (``graph/cypher_sandbox.py``),
+        started on the first one; without it they run here (as in a worker itself). ``options`` are
+        LadybugDB's (the workers bound its memory)."""
         path = Path(folder) / CYPHER_DIR / CYPHER_FILE
         if not path.is_file():
             raise FileNotFoundError(f"no LadybugDB database at {path}: run `policykg build` first")
@@ -66,8 +67,7 @@ class EmbeddedReader:
         self._pool: queue.Queue[ladybug.Connection] = queue.Queue()
         for _ in range(pool_size):
             self._pool.put(ladybug.Connection(self.database))
-        self._isolate = isolate
-        self._sandbox_options = {k: v for k, v in (("workers", workers), ("memory_mb", memory_mb)) if v is not None}
+        self._make_sandbox = sandbox
         self._sandbox: Any = None
         self._sandbox_lock = threading.Lock()
 
@@ -82,9 +82,9 @@ class EmbeddedReader:
     def read(self, statement: str, params: dict[str, Any] | None = None, limits: Limits | None = None,
              guard: bool = False) -> tuple[list[str], Rows]:
         """Run one statement; with ``guard`` (a statement from outside) its plan is checked first, in a worker
-        process unless the reader was made with ``isolate=False``."""
+        process when the reader was made with a ``sandbox``."""
         limits = limits or Limits()
-        if guard and self._isolate:
+        if guard and self._make_sandbox is not None:
             return self._workers().run(statement, params, limits)
         with self._connection() as connection:
             connection.set_query_timeout(max(1, int(limits.timeout_s * 1000)))
@@ -104,9 +104,7 @@ class EmbeddedReader:
         """The worker pool for guarded statements, started on the first one (most apps never need it)."""
         with self._sandbox_lock:
             if self._sandbox is None:
-                from policykg.graph.cypher_sandbox import CypherSandbox
-
-                self._sandbox = CypherSandbox(self.folder, **self._sandbox_options)
+                self._sandbox = self._make_sandbox()
             return self._sandbox
 
     def _check_plan(self, connection: ladybug.Connection, statement: str, params: dict[str, Any]) -> None:

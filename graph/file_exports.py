@@ -26,11 +26,13 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from policykg.ontology import ontology_dir
+
 from .model import PropertyGraph, Value
 from .projection import _nx, text
 
 LIST_SEPARATOR = "; "
-CONTEXT_FILE = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
+CONTEXT_FILE = ontology_dir() / "context.jsonld"
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _RESERVED = {"label", "name_zh", "name_en", "graphs", "type"}
 

@@ -33,6 +33,8 @@ from urllib.parse import quote
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from .datadir import load_dataset
+
 # name → (rdflib serializer, Content-Type)
 BODY_FORMATS = {
     "nt": ("nt", "application/n-triples; charset=utf-8"),
@@ -105,8 +107,6 @@ def push(dataset: Dataset, endpoint: str, *, fmt: str = "nt", auth: tuple[str, s
 
 def push_data_dir(data_dir: Path, endpoint: str, **options) -> PushReport:
     """Push the build in service of ``data_dir`` (see ``push`` for the options)."""
-    from policykg.export import load_dataset
-
     return push(load_dataset(Path(data_dir)), endpoint, **options)
 
 

@@ -14,7 +14,7 @@ from functools import cache
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from policykg.loaders.lexicon import load_lexicon
+from policykg.ontology import load_lexicon
 
 from .model import Value
 

@@ -3,7 +3,7 @@
 The API (REST lookups and ``/cypher``) talks to a ``GraphReader`` and never to a
 driver: ``graph/embedded_reader.py`` (LadybugDB, the default) and
 ``graph/bolt_reader.py`` (Neo4j, or FalkorDB in the tests) implement it, and
-``open_reader`` picks one by name, as rdflib's plugin registry picks a store.
+``graph/backends.open_reader`` picks one by name, as rdflib's plugin registry picks a store.
 
 Every reader enforces the same three limits *in the engine*: read-only access
 (a read-only database or a READ session, so a write is refused by the store
@@ -62,17 +62,3 @@ class GraphReader(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def open_reader(backend: str, **options: Any) -> GraphReader:
-    """A reader by name: ``embedded`` (``folder=`` a build folder) or ``neo4j`` (``target=`` a BoltTarget)."""
-    if backend == "embedded":
-        from policykg.graph.embedded_reader import EmbeddedReader
-
-        return EmbeddedReader(options["folder"], pool_size=options.get("pool_size", 4),
-                              workers=options.get("workers"), memory_mb=options.get("memory_mb"))
-    if backend == "neo4j":
-        from policykg.graph.bolt_reader import BoltReader
-
-        return BoltReader(options["target"])
-    raise ValueError(f"unknown backend {backend!r}: choose 'embedded' or 'neo4j'")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from itertools import product
 
-from policykg.loaders.lexicon import load_lexicon
+from policykg.ontology import load_lexicon
 
 from .mapping_rules import load_rules, local_name, snake_case
 from .model import LabelSchema, RelationshipSchema, Schema, STRING

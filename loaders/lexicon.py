@@ -1,4 +1,4 @@
-"""Access to the data files under ``ontology/`` (lexicons, vocabularies, shapes).
+"""The loaders' access to the data files under ``ontology/`` (found by ``policykg.ontology``).
 
 Rules that change more often than code — noise tokens, heading patterns, word
 lists — live in YAML files there, so adding one needs no code change.
@@ -8,24 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
-from importlib import resources
-from pathlib import Path
 
-import yaml
+from policykg.ontology import load_lexicon, ontology_dir
 
-
-def ontology_dir() -> Path:
-    """The installed ``ontology`` folder (``policykg.ontology``)."""
-    return Path(str(resources.files("policykg.ontology")))
-
-
-@cache
-def load_lexicon(name: str) -> dict:
-    """``ontology/lexicon/NAME.yaml`` as a dict, read once per process."""
-    path = ontology_dir() / "lexicon" / f"{name}.yaml"
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+__all__ = ["alternation", "load_lexicon", "ontology_dir"]
 
 
 def alternation(words: Iterable[str]) -> str:

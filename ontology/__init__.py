@@ -1,1 +1,26 @@
-"""Ontology, vocabularies, SHACL shapes and lexicons: data files, read by the loaders."""
+"""Ontology, vocabularies, SHACL shapes and lexicons: data files, read by the loaders and the graph.
+
+The one place that finds them: every layer asks ``ontology_dir`` (the installed package
+folder) or ``load_lexicon``, never a path of its own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+
+def ontology_dir() -> Path:
+    """The installed ``ontology`` folder (``policykg.ontology``)."""
+    return Path(str(resources.files("policykg.ontology")))
+
+
+@cache
+def load_lexicon(name: str) -> dict:
+    """``ontology/lexicon/NAME.yaml`` as a dict, read once per process."""
+    path = ontology_dir() / "lexicon" / f"{name}.yaml"
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}

@@ -32,8 +32,8 @@ from rdflib import Graph, URIRef
 from policykg.build_documents import Graphed, Indexed, graph_document, index_document
 from policykg.build_mapping import map_jobs, map_part
 from policykg.build_pool import DocumentPool, build_workers
-from policykg.graph.datadir import DataDir
-from policykg.graph.embedded import CYPHER_DIR, SPARQL_DIR, write_cypher_spooled, write_sparql
+from policykg.graph.datadir import CYPHER_DIR, DATASET_FILE, SPARQL_DIR, DataDir
+from policykg.graph.embedded import write_cypher_spooled, write_sparql
 from policykg.loaders.align import NATIONAL
 from policykg.loaders.iris import ID, PKG, graph_iri, plan_iri
 from policykg.loaders.period import PlanPeriod, successions
@@ -42,7 +42,6 @@ from policykg.loaders.formats import SUFFIXES
 from policykg.loaders.source import SIDECAR_SUFFIX, list_documents, orphan_sidecars
 from policykg.loaders.validate import ontology_graph
 
-DATASET_FILE = "dataset.nq"
 ONTOLOGY_GRAPH = ID["graph/ontology"]  # the ontology and its SKOS vocabularies
 ALIGNMENT_BATCH = 100_000  # alignment triples written at a time
 ALIGNMENTS_GRAPH = ID["graph/alignments"]  # links between plans, read from no single document

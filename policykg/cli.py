@@ -13,9 +13,9 @@ from rich.table import Table
 
 from policykg.build import BuildError, BuildReport, build
 from policykg.build_pool import POOL_FROM, build_workers
-from policykg.export import (FORMATS, PROPERTY_GRAPH_FORMATS, ExportError, export, export_property_graph,
-                             load_dataset)
-from policykg.graph.datadir import DataDir, resolve_data_dir
+from policykg.export import FORMATS, PROPERTY_GRAPH_FORMATS, ExportError, export, export_property_graph
+from policykg.graph.backends import BACKENDS
+from policykg.graph.datadir import DataDir, NoBuildError, load_dataset, resolve_data_dir
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 console = Console(stderr=True)
@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--data-dir", help=data_dir_help)
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    serve_cmd.add_argument("--backend", choices=["embedded", "neo4j"],
+    serve_cmd.add_argument("--backend", choices=list(BACKENDS),
                            help="Cypher store: embedded LadybugDB (default) or Neo4j ($NEO4J_URI, $NEO4J_USER, "
                                 "$NEO4J_PASSWORD; fill it with `policykg load --neo4j-uri`)")
     serve_cmd.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus to build from if needed")
@@ -85,7 +85,7 @@ MAX_HEAD_BYTES = 64 * 1024
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from policykg.api.app import create_app
+    from policykg.app import create_app
     from policykg.api.settings import Settings
 
     data_dir = resolve_data_dir(args.data_dir)
@@ -214,7 +214,7 @@ def _push(args: argparse.Namespace) -> int:
     try:
         report = push(load_dataset(resolve_data_dir(args.data_dir)), args.sparql_store, fmt=args.body,
                       auth=(args.user, args.password or "") if args.user else None)
-    except (ExportError, GraphStoreError) as error:
+    except (NoBuildError, GraphStoreError) as error:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         return 2
     for graph in report.graphs:
@@ -233,7 +233,7 @@ def _export(args: argparse.Namespace) -> int:
             console.print(f"wrote {written} as {args.format} to {args.out}", soft_wrap=True)
             return 0
         quads = export(data_dir, args.format, args.out)
-    except ExportError as error:
+    except (ExportError, NoBuildError) as error:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         return 2
     console.print(f"wrote {quads} quads as {args.format} to {args.out}", soft_wrap=True)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
-from policykg.build import DATASET_FILE
-from policykg.graph.datadir import DataDir
+from policykg.graph.datadir import load_dataset
 
 # name on the command line → (rdflib format, keeps named graphs)
 FORMATS = {
@@ -26,16 +25,6 @@ PROPERTY_GRAPH_FORMATS = ("neo4j-csv", "cypher", "graphml", "csv")
 
 class ExportError(RuntimeError):
     pass
-
-
-def load_dataset(data_dir: Path) -> Dataset:
-    """The dataset of the build in service."""
-    current = DataDir(data_dir).current()
-    if current is None:
-        raise ExportError(f"no graph has been built in {data_dir}: run `policykg build` first")
-    dataset = Dataset()
-    dataset.parse(current / DATASET_FILE, format="nquads")
-    return dataset
 
 
 def export(data_dir: Path, fmt: str, out: Path) -> int:

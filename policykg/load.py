@@ -12,11 +12,9 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from policykg.build import DATASET_FILE
-from policykg.export import load_dataset
 from policykg.graph.bolt import BoltTarget
 from policykg.graph.bolt import load as load_bolt
-from policykg.graph.datadir import DataDir
+from policykg.graph.datadir import DATASET_FILE, DataDir, load_dataset
 from policykg.graph.embedded import write_embedded
 from policykg.graph.mapping import map_dataset
 from policykg.graph.model import PropertyGraph

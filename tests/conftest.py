@@ -62,7 +62,7 @@ def dataset_in_service(data_dir, union: bool = True):
     """The dataset of the build in service in ``data_dir`` (the union of its graphs as default graph)."""
     from rdflib import Dataset
 
-    from policykg.build import DATASET_FILE
+    from policykg.graph.datadir import DATASET_FILE
     from policykg.graph.datadir import DataDir
 
     dataset = Dataset(default_union=union)
@@ -87,7 +87,7 @@ def client(api_settings):
     """An in-process client (httpx via Starlette's TestClient) of the real app on the real build."""
     from fastapi.testclient import TestClient
 
-    from policykg.api.app import create_app
+    from policykg.app import create_app
 
     with TestClient(create_app(api_settings)) as test_client:
         yield test_client

@@ -48,7 +48,7 @@ def alone(request, tmp_path_factory):
     """One document (with its sidecar) built alone, and a client of the app serving it."""
     from fastapi.testclient import TestClient
 
-    from policykg.api.app import create_app
+    from policykg.app import create_app
     from policykg.api.settings import Settings
     from policykg.build import build
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from policykg.api.app import create_app
+from policykg.app import create_app
 from policykg.api.settings import Settings
 from policykg.build import build
 

@@ -27,7 +27,7 @@ URLS = [
 def answers(settings) -> dict[str, tuple[int, object]]:
     from fastapi.testclient import TestClient
 
-    from policykg.api.app import create_app
+    from policykg.app import create_app
 
     with TestClient(create_app(settings)) as client:
         return {url: (r.status_code, r.json()) for url in URLS if (r := client.get(url)) is not None}
@@ -37,7 +37,7 @@ def serve_from(target: BoltTarget, built, api_settings):
     """Answers of an app whose Cypher store is ``target``, loaded with the corpus first."""
     from dataclasses import replace
 
-    from policykg.export import load_dataset
+    from policykg.graph.datadir import load_dataset
     from policykg.graph.mapping import map_dataset
 
     load(map_dataset(load_dataset(built[1])), target)
@@ -68,7 +68,7 @@ def _programmes_in_dataset(data_dir) -> int:
     """The programmes the build wrote, counted in its RDF (the answers above must be all of them)."""
     from rdflib import RDF
 
-    from policykg.export import load_dataset
+    from policykg.graph.datadir import load_dataset
     from policykg.loaders.iris import PKG
 
     return len({s for s, _, _, _ in load_dataset(data_dir).quads((None, RDF.type, PKG.Programme, None))})
@@ -90,7 +90,7 @@ def test_neo4j_cypher_is_read_only_and_timed(built, api_settings):
 
     from fastapi.testclient import TestClient
 
-    from policykg.api.app import create_app
+    from policykg.app import create_app
 
     assert DataDir(built[1]).current() is not None
     with TestClient(create_app(replace(api_settings, backend="neo4j"))) as client:

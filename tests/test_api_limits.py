@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
-from policykg.api.app import create_app
+from policykg.app import create_app
 
 
 def test_a_client_over_its_rate_gets_429_then_is_served_again(api_settings):

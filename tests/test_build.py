@@ -9,7 +9,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
 
 import policykg.build
-from policykg.build import DATASET_FILE, build
+from policykg.build import build
+from policykg.graph.datadir import DATASET_FILE
 from policykg.cli import main
 from policykg.graph.datadir import DataDir
 from policykg.loaders.iris import PKG

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from policykg import build_pool
-from policykg.build import DATASET_FILE, build
+from policykg.build import build
+from policykg.graph.datadir import DATASET_FILE
 from policykg.build_pool import build_workers
 from policykg.graph.embedded import open_cypher
 from policykg.loaders.align import Candidate, align_indicators, related_plans

@@ -50,7 +50,7 @@ CHECKS = [not_a_server_error_but_the_time_limit, openapi_checks.status_code_conf
 @pytest.fixture(scope="module")
 def fuzz_app(api_settings):
     """A fresh app on the session's build (schemathesis runs its lifespan); rate limit off as in the fixtures."""
-    from policykg.api.app import create_app
+    from policykg.app import create_app
 
     return create_app(api_settings)
 

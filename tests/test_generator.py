@@ -17,7 +17,8 @@ from rdflib import RDF, RDFS, SKOS, Dataset, Literal, URIRef
 
 from bench.corpus_gen import Corpus, Document
 from bench.generate_corpus import generate
-from policykg.build import DATASET_FILE, build
+from policykg.build import build
+from policykg.graph.datadir import DATASET_FILE
 from policykg.graph.datadir import DataDir
 from policykg.loaders.iris import ELI, PKG, graph_iri, plan_iri
 

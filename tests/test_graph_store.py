@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg.export import load_dataset
+from policykg.graph.datadir import load_dataset
 from policykg.graph.graph_store import GraphStoreError, get_graph, push, push_data_dir
 
 

@@ -386,7 +386,7 @@ def test_the_sparql_examples_in_the_guide_answer_on_the_sample_or_the_built_grap
     """Each query of the guide answers on the hand-written sample here or on the real corpus."""
     from rdflib import Dataset
 
-    from policykg.build import DATASET_FILE
+    from policykg.graph.datadir import DATASET_FILE
     from policykg.graph.datadir import DataDir
 
     corpus = Dataset(default_union=True)

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-try:  # the installed package
-    from policykg.loaders import tables
-    from policykg.loaders.model import Line
-except ModuleNotFoundError:  # the source tree, /work/main on sys.path (pytest rootdir)
-    from loaders import tables
-    from loaders.model import Line
+from policykg.loaders import tables
+from policykg.loaders.model import Line
+from policykg.loaders.tables import lexicon as table_words
+from policykg.loaders.tables.cells import parse_number
 
 find_indicator_tables = tables.find_indicator_tables
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -362,7 +360,7 @@ def test_prose_that_mentions_indicators_is_no_table():
 
 
 def test_a_new_word_in_the_lexicon_needs_no_code_change(tmp_path, monkeypatch):
-    lexicon = tables.LEXICON_PATH.read_text(encoding="utf-8")
+    lexicon = table_words.LEXICON_PATH.read_text(encoding="utf-8")
     extended = lexicon.replace("attribute_words: [约束性, 预期性, 指导性]",
                                "attribute_words: [约束性, 预期性, 指导性, 引导性]")
     assert extended != lexicon
@@ -370,14 +368,14 @@ def test_a_new_word_in_the_lexicon_needs_no_code_change(tmp_path, monkeypatch):
     path.write_text(extended, encoding="utf-8")
     text = SPACED.replace("32  预期性", "32  引导性")
     assert find_indicator_tables(lines_of(text))[0].table.rows[0].attribute is None
-    monkeypatch.setattr(tables, "LEXICON_PATH", path)
-    tables._lex.cache_clear()
+    monkeypatch.setattr(table_words, "LEXICON_PATH", path)
+    table_words.table_lexicon.cache_clear()
     try:
         rows = find_indicator_tables(lines_of(text))[0].table.rows
         assert rows[0].attribute == "引导性" and len(rows) == 5
     finally:
         monkeypatch.undo()
-        tables._lex.cache_clear()
+        table_words.table_lexicon.cache_clear()
 
 
 @pytest.mark.parametrize("prefix", ["003"])
@@ -391,4 +389,4 @@ def test_article_without_tables(prefix):
     ("不低于居民上年度人均消费支出增速", None, None), ("力争实现统一", None, None),
 ])
 def test_value_cells(cell, number, comparator):
-    assert tables._parse_number(cell) == (number, comparator)
+    assert parse_number(cell) == (number, comparator)

@@ -68,7 +68,7 @@ def measure(build: Path, programme: str, reps: int, budget: float) -> dict[str, 
     from policykg.graph import neighbourhood, programmes
     from policykg.graph.embedded import open_sparql
     from policykg.graph.lookups import Lookups
-    from policykg.graph.reader import open_reader
+    from policykg.graph.backends import open_reader
 
     from bench.api_latency import SPARQL
 

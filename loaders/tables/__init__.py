@@ -12,19 +12,11 @@ three ways, and this package reads all three into ``IndicatorTable`` objects:
 guessed (a missing unit cell, a value column left empty, a run of digits split
 in two, a truncated attribute) is written to the row's notes, so nothing shifts
 silently.  Every word list lives in ``ontology/lexicon/tables.yaml``
-(``LEXICON_PATH``, loaded by ``lexicon``).
+(loaded by ``lexicon``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from .cells import parse_number as _parse_number  # noqa: F401  (tests check value cells directly)
 from .finder import TableMatch, find_indicator_tables
-from .lexicon import table_lexicon as _lex  # noqa: F401  (tests clear its cache after repointing the path)
 
-# Read by ``lexicon.table_lexicon`` when it loads: point it elsewhere (then
-# ``_lex.cache_clear()``) to parse with other words.
-LEXICON_PATH = Path(__file__).resolve().parents[2] / "ontology" / "lexicon" / "tables.yaml"
-
-__all__ = ["LEXICON_PATH", "TableMatch", "find_indicator_tables"]
+__all__ = ["TableMatch", "find_indicator_tables"]

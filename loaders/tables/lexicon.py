@@ -13,7 +13,11 @@ from functools import cache
 
 import yaml
 
-from ..lexicon import alternation
+from ..lexicon import alternation, ontology_dir
+
+# Read when the lexicon is first loaded: point it at another file (then ``table_lexicon.cache_clear()``)
+# to parse with other words.
+LEXICON_PATH = ontology_dir() / "lexicon" / "tables.yaml"
 
 
 @dataclass
@@ -37,12 +41,10 @@ class TableLexicon:
 def table_lexicon() -> TableLexicon:
     """Load tables.yaml once; build the patterns every other function relies on.
 
-    The path is the package's ``LEXICON_PATH``, looked up at call time: pointing
+    The path is this module's ``LEXICON_PATH``, looked up at call time: pointing
     it at another file (then ``cache_clear()``) loads other words, which is how
     the tests show that a new word needs no code change.
     """
-    from . import LEXICON_PATH  # here, not at the top: the package imports this module
-
     raw = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
     roles = {squash(w): role for role, words in raw["header"].items() for w in words}
     kinds = alternation(raw["value_kinds"])
