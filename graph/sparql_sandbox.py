@@ -70,6 +70,10 @@ class SparqlSandbox:
         """Process ids of the live workers (for tests and monitoring)."""
         return self._pool.pids()
 
+    def answering(self) -> int:
+        """How many workers hold a query now (for tests and monitoring)."""
+        return self._pool.answering()
+
     def close(self) -> None:
         """Stop every worker (they only read, so SIGKILL loses nothing)."""
         self._pool.close()

@@ -85,6 +85,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
         self._startup_error: str | None = None
+        self._answering = 0  # workers holding a job now
         for _ in range(size):
             self._start()
 
@@ -118,6 +119,8 @@ class WorkerPool:
     def _ask(self, job: Any, timeout_s: float, wait_s: float) -> Any:
         """The worker's reply to ``job``: waits ``wait_s`` for a free worker, then ``timeout_s`` for the reply."""
         worker = self._acquire(wait_s)
+        with self._lock:
+            self._answering += 1
         try:
             worker.conn.send(job)
             answered = worker.conn.poll(timeout_s)
@@ -130,6 +133,9 @@ class WorkerPool:
         except BaseException:
             self._replace(worker)  # interrupted mid-job: its state is unknown
             raise
+        finally:
+            with self._lock:
+                self._answering -= 1
         if not answered:
             self._replace(worker)
             raise JobTimedOut
@@ -140,6 +146,11 @@ class WorkerPool:
         """Process ids of the live workers (for tests and monitoring)."""
         with self._lock:
             return [w.process.pid for w in self._workers if w.process.is_alive() and w.process.pid]
+
+    def answering(self) -> int:
+        """How many workers hold a job now (for tests and monitoring: a test waits on it, not on a sleep)."""
+        with self._lock:
+            return self._answering
 
     def close(self) -> None:
         """Stop every worker (they only read, so SIGKILL loses nothing)."""
