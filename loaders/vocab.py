@@ -58,6 +58,11 @@ class Vocabulary:
     def concept(self, label: str) -> URIRef | None:
         return self.labels.get(label)
 
+    def umbrella(self, concept: URIRef) -> bool:
+        """Whether ``concept`` is a top concept that other groups fall under (困难群众, 老年人), not a
+        group of its own with nothing above it (农村留守妇女)."""
+        return not self.broader.get(concept) and any(concept in above for above in self.broader.values())
+
     def related(self, a: URIRef, b: URIRef) -> bool:
         """Whether ``a`` and ``b`` are one concept or one is broader than the other."""
         return a == b or b in self.broader.get(a, ()) or a in self.broader.get(b, ())

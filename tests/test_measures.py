@@ -245,6 +245,25 @@ def _body_links(folder: Path, text: str) -> set[tuple[str, str, str]]:
             if r.predicate.endswith("Body")}
 
 
+HELPERS_PLAN = """某市“十四五”民政事业发展规划
+第一章 保障基本民生
+第一节 关爱农村留守人员
+开展农村留守妇女关爱行动。引导农村留守妇女积极参与农村留守儿童、留守老年人关爱服务活动。
+"""
+
+
+def test_the_groups_a_measure_s_own_group_helps_are_not_served(tmp_path):
+    """农村留守妇女关爱行动 serves the women; the children and elders they help are not its recipients
+    (an umbrella in the name, such as 困难群众, would not narrow whom the text names)."""
+    path = tmp_path / "plan.txt"
+    path.write_text(HELPERS_PLAN, encoding="utf-8")
+    groups = target_groups()
+    served = {groups.preferred[URIRef(r.target)] for r in parse_document(path).relations
+              if r.predicate == "serves" and r.programme == "农村留守妇女关爱行动"}
+    assert served == {"农村留守妇女"}
+    assert groups.umbrella(groups.concept("困难群众")) and not groups.umbrella(groups.concept("农村留守妇女"))
+
+
 @cache
 def _parsed(path: Path):
     return parse_document(path)

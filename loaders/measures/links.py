@@ -47,9 +47,10 @@ def serves_links(document: ParsedDocument, programme: Programme) -> list[Relatio
     best: dict[str, Relation] = {}
     candidates = list(_serves_candidates(document, programme))
     groups = target_groups()
-    # an umbrella group in the name (困难群众帮扶工程) does not narrow whom the text names
+    # an umbrella group in the name (困难群众帮扶工程) does not narrow whom the text names; a group with
+    # nothing above or below it does (农村留守妇女关爱行动: the children and elders the women help are not served)
     named = [URIRef(r.target) for r in candidates if r.window == "name"]
-    named = named if all(groups.broader.get(n) for n in named) else []
+    named = [] if any(groups.umbrella(n) for n in named) else named
     candidates = [r for r in candidates
                   if not named or any(groups.related(URIRef(r.target), n) for n in named)]
     # whom a sentence says it is for (以…为重点, 聚焦…) is served by every measure it names
