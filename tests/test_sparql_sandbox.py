@@ -134,7 +134,7 @@ def test_timeout_kills_and_replaces_the_worker(folder):
         started = time.monotonic()
         with pytest.raises(QueryTimeout, match="ran past the time limit of 1 s and was stopped"):
             sandbox.run(FOREVER)
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 15  # stopped at the limit (plus a busy machine), not run for hours
         assert gone(pid)
         assert answered(sandbox) > 0  # the replacement answers (waiting for it to start is not the query's time)
         assert sandbox.pids() != [pid] and len(sandbox.pids()) == 1
@@ -204,10 +204,10 @@ def test_a_busy_pool_says_so(folder):
 
 def test_memory_limit(folder):
     with SparqlSandbox(folder, workers=1, timeout_s=20, max_rows=100, memory_mb=256) as sandbox:
-        assert count(sandbox) > 0
+        assert answered(sandbox) > 0
         with pytest.raises(QueryError, match="may have run out of memory"):  # sorting ~2·10^8 rows
             sandbox.run("SELECT ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1")
-        assert count(sandbox) > 0
+        assert answered(sandbox) > 0
 
 
 def test_a_folder_without_a_store_is_reported(tmp_path):
@@ -215,7 +215,7 @@ def test_a_folder_without_a_store_is_reported(tmp_path):
         started = time.monotonic()
         with pytest.raises(QueryError, match="could not start: FileNotFoundError: no Oxigraph store"):
             sandbox.run("ASK {}")
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - started < 30  # reported when the worker fails, not after STARTUP_S (60 s)
 
 
 def _run_catching(sandbox: SparqlSandbox, query: str, errors: list[Exception]) -> None:
