@@ -112,7 +112,7 @@ class StoreIndex:
         types: dict[str, set[URIRef]] = defaultdict(set)
         for quad in self.store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, None):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
-                types[quad.subject.value].add(URIRef(quad.object.value))
+                types[quad.subject.value].add(self._iri(quad.object.value))  # a few classes, made once each
         for subject, found in types.items():
             yield URIRef(subject), found
 

@@ -65,8 +65,9 @@ def _patterns() -> dict:
         "based_on_opener": re.compile(rf"^\s*({alternation(lex['based_on_words'])})"),
         "consulting_clause": re.compile(rf"^\s*({alternation(lex['consulting_words'])})"),
         "cited_title_end": re.compile(rf"({alternation(lex['cited_kinds'])})$"),
+        # …规划和二〇三五年远景目标纲要 is one title: no cut before a year
         "cited_joint": re.compile(rf"({alternation(lex['cited_kinds'])})(?P<joint>和|、|以及|及)"
-                                  rf"(?![〇○O0-9零一二三四五六七八九]{{2}})"),
+                                  rf"(?!(?:[0-9]|{digit_class()}){{2}})"),
         "cited_list_tail": re.compile(lex["cited_list_tail"]),
         "cited_issuers": re.compile(rf"^(([\u4e00-\u9fff]{{1,16}}?({bodies}))[、和]?)+(?=\S)"),
         "unknown_label": re.compile(lex["unknown_label"]),

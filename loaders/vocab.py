@@ -45,6 +45,7 @@ class Vocabulary:
         self.broader: dict[URIRef, set[URIRef]] = {}
         for concept in set(self.labels.values()):
             self.broader[concept] = set(graph.transitive_objects(concept, SKOS.broader)) - {concept}
+        self._above_others = set().union(*self.broader.values())  # concepts some other concept falls under
         ordered = sorted(self.labels, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
@@ -61,7 +62,7 @@ class Vocabulary:
     def umbrella(self, concept: URIRef) -> bool:
         """Whether ``concept`` is a top concept that other groups fall under (困难群众, 老年人), not a
         group of its own with nothing above it (农村留守妇女)."""
-        return not self.broader.get(concept) and any(concept in above for above in self.broader.values())
+        return not self.broader.get(concept) and concept in self._above_others
 
     def related(self, a: URIRef, b: URIRef) -> bool:
         """Whether ``a`` and ``b`` are one concept or one is broader than the other."""

@@ -39,5 +39,5 @@ def map_part(job: MapJob) -> SpoolPart:
 
 
 def map_jobs(store: Path, spool_folder: Path, workers: int) -> list[MapJob]:
-    parts = max(1, workers) * STRETCHES_PER_WORKER if workers > 1 else 1
+    parts = workers * STRETCHES_PER_WORKER if workers > 1 else 1
     return [MapJob(store, spool_folder / f"part-{index}", index, parts) for index in range(parts)]

@@ -161,9 +161,7 @@ LEAD_IN_PLAN = """某市“十四五”民政事业发展规划
 
 def test_a_sentence_s_lead_in_names_whom_every_measure_after_it_serves(tmp_path):
     """以X为重点, 建立A、B: both serve X's groups, although B's name names another group."""
-    path = tmp_path / "plan.txt"
-    path.write_text(LEAD_IN_PLAN, encoding="utf-8")
-    document = parse_document(path)
+    document = _parsed_text(tmp_path, LEAD_IN_PLAN)
     groups = target_groups()
     serves = {(r.programme, groups.preferred[URIRef(r.target)], r.window) for r in document.relations
               if r.predicate == "serves"}
@@ -239,10 +237,15 @@ def test_an_inline_item_leads_the_sentences_after_it_up_to_the_next(tmp_path):
 
 def _body_links(folder: Path, text: str) -> set[tuple[str, str, str]]:
     """(programme, role predicate, body as written) of a plan written to ``folder``."""
+    return {(r.programme, r.predicate, r.matched) for r in _parsed_text(folder, text).relations
+            if r.predicate.endswith("Body")}
+
+
+def _parsed_text(folder: Path, text: str):
+    """A plan written as ``folder/plan.txt``, parsed as any corpus file."""
     path = folder / "plan.txt"
     path.write_text(text, encoding="utf-8")
-    return {(r.programme, r.predicate, r.matched) for r in parse_document(path).relations
-            if r.predicate.endswith("Body")}
+    return parse_document(path)
 
 
 HELPERS_PLAN = """某市“十四五”民政事业发展规划
@@ -255,10 +258,8 @@ HELPERS_PLAN = """某市“十四五”民政事业发展规划
 def test_the_groups_a_measure_s_own_group_helps_are_not_served(tmp_path):
     """农村留守妇女关爱行动 serves the women; the children and elders they help are not its recipients
     (an umbrella in the name, such as 困难群众, would not narrow whom the text names)."""
-    path = tmp_path / "plan.txt"
-    path.write_text(HELPERS_PLAN, encoding="utf-8")
     groups = target_groups()
-    served = {groups.preferred[URIRef(r.target)] for r in parse_document(path).relations
+    served = {groups.preferred[URIRef(r.target)] for r in _parsed_text(tmp_path, HELPERS_PLAN).relations
               if r.predicate == "serves" and r.programme == "农村留守妇女关爱行动"}
     assert served == {"农村留守妇女"}
     assert groups.umbrella(groups.concept("困难群众")) and not groups.umbrella(groups.concept("农村留守妇女"))

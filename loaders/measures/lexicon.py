@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,12 +20,21 @@ class MeasuresLexicon:
     institution_kinds: frozenset[str]
     head_lengths: tuple[int, ...]  # the lengths of the head words, longest first
 
+    def pattern(self, name: str) -> re.Pattern:
+        """The lexicon's regular expression ``name`` (``lead_in``, ``inline_item``), compiled once."""
+        return _compiled(self.raw[name])
+
     def head_of(self, word: str) -> str | None:
         """The head word ``word`` ends with (longest), or None."""
         for length in self.head_lengths:
             if word[-length:] in self.heads and len(word) >= length:
                 return word[-length:]
         return None
+
+
+@cache
+def _compiled(expression: str) -> re.Pattern:
+    return re.compile(expression)
 
 
 @cache

@@ -94,18 +94,13 @@ def _lead_in_candidates(document: ParsedDocument, programme: Programme) -> Itera
     text = document.text.text
     for written in programme.mentions:
         sentence = sentence_of(document, written.start)
-        lead = _lead_in().match(text, sentence.start, written.start)
+        lead = measures_lexicon().pattern("lead_in").match(text, sentence.start, written.start)
         if lead is None:
             continue
         part = "focus" if lead.group("focus") else "aim"
         focus = Span(lead.start(part), lead.end(part))
         for mention in _recipients(text, focus):
             yield from _serves(programme, mention, Span(sentence.start, max(sentence.end, written.end)), "clause")
-
-
-@cache
-def _lead_in() -> re.Pattern:
-    return re.compile(measures_lexicon().raw["lead_in"])
 
 
 def _name_span(text: str, programme: Programme) -> Span:

@@ -260,11 +260,16 @@ def _one_name(tokens: list[Token], list_end: int, first: int, index: int, lex: M
 def _slogan(tokens: list[Token], first: int, lex: MeasuresLexicon) -> bool:
     """Members each opened by the same numeral (一窗受理、一链办理、一网通办) are one slogan: the last
     member's head is its own, not one the others share."""
-    numeral = tokens[first].word
-    if tokens[first].flag != "m" or first < 2 or tokens[first - 1].word not in lex.raw["list_marks"]:
-        return False
-    earlier = _grow(tokens, first - 2, lex, lex.raw["max_name"])
-    return earlier <= first - 2 and tokens[earlier].word == numeral
+    earlier = _member_before(tokens, first, lex)
+    return tokens[first].flag == "m" and earlier is not None and tokens[earlier].word == tokens[first].word
+
+
+def _member_before(tokens: list[Token], first: int, lex: MeasuresLexicon) -> int | None:
+    """The first token of the list member before the list mark at ``first - 1``, or None."""
+    if first < 2 or tokens[first - 1].word not in lex.raw["list_marks"]:
+        return None
+    start = _grow(tokens, first - 2, lex, lex.raw["max_name"])
+    return start if start <= first - 2 else None
 
 
 def _list_start(tokens: list[Token], start: int, lex: MeasuresLexicon) -> int:
@@ -311,12 +316,12 @@ def _as_long_before(tokens: list[Token], first: int, index: int) -> bool:
     """Whether the member before the list mark at ``first - 1`` is as long as the last member's words
     before the head (年度报告 and 信息公开): then each member is whole, not a modifier of a shared tail."""
     lex = measures_lexicon()
-    if first < 2 or tokens[first - 1].word not in lex.raw["list_marks"]:
+    start = _member_before(tokens, first, lex)
+    if start is None:
         return False
-    start = _grow(tokens, first - 2, lex, lex.raw["max_name"])
     member = "".join(t.word for t in tokens[start : first - 1])
     last = "".join(t.word for t in tokens[first:index])
-    return start <= first - 2 and len(member) >= len(last) > 0 and lex.head_of(member) is None
+    return len(member) >= len(last) > 0 and lex.head_of(member) is None
 
 
 def _parallel(tokens: list[Token], first: int, word: str) -> bool:

@@ -9,9 +9,7 @@ reports it as done (先后, 成功创建 …) was *achieved*; else it is *planne
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from functools import cache
 
 from ..model import Division, ParsedDocument, Programme, Span
 from ..sentences import sentence_at, sentences_in
@@ -69,13 +67,7 @@ def leads_paragraph(text: str, sentence: Span) -> bool:
 
 
 def _opens_inline_item(text: str, sentence: Span) -> bool:
-    return _inline_item().match(text, sentence.start, sentence.end) is not None
-
-
-@cache
-def _inline_item() -> re.Pattern:
-    return re.compile(measures_lexicon().raw["paragraph"]["inline_item"])
-
+    return measures_lexicon().pattern("inline_item").match(text, sentence.start, sentence.end) is not None
 
 
 def own_part(text: str, sentence: Span, match: NameMatch, matches: list[NameMatch]) -> Span:
