@@ -265,6 +265,17 @@ def test_the_groups_a_measure_s_own_group_helps_are_not_served(tmp_path):
     assert groups.umbrella(groups.concept("困难群众")) and not groups.umbrella(groups.concept("农村留守妇女"))
 
 
+def test_the_clause_of_the_next_measure_is_its_own(tmp_path):
+    """In a list of results, a group in the next measure's clause is that measure's, not this one's."""
+    text = ("某市“十四五”残疾人保障规划\n第一章 发展基础\n"
+            "31万困难残疾人得到生活补贴,28.5万重度残疾人得到护理补贴。\n")
+    groups = target_groups()
+    served = {(r.programme, groups.preferred[URIRef(r.target)]) for r in _parsed_text(tmp_path, text).relations
+              if r.predicate == "serves"}
+    assert ("生活补贴", "困难残疾人") in served and ("护理补贴", "重度残疾人") in served
+    assert ("生活补贴", "重度残疾人") not in served
+
+
 @cache
 def _parsed(path: Path):
     return parse_document(path)

@@ -26,9 +26,8 @@ from ..vocab import target_groups
 from .bodies import BodyMention, bodies_in
 from .groups import GroupMention, groups_in
 from .lexicon import measures_lexicon
-from .prose import leads_paragraph, led_sentences, sentence_of
+from .prose import CLAUSE_BREAKS, leads_paragraph, led_sentences, sentence_of
 
-CLAUSE_BREAKS = ",，;；:："
 ROLE_PREDICATES = {"lead": "leadBody", "cooperating": "cooperatingBody", "responsible": "responsibleBody"}
 
 

@@ -16,6 +16,8 @@ from ..sentences import sentence_at, sentences_in
 from .lexicon import measures_lexicon
 from .names import NameMatch, names_in
 
+CLAUSE_BREAKS = ",，;；:："
+
 
 
 def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
@@ -79,7 +81,11 @@ def own_part(text: str, sentence: Span, match: NameMatch, matches: list[NameMatc
     """
     before = [m.span.end for m in matches if m.span.end <= match.span.start and m is not match]
     after = [m.span.start for m in matches if match.span.end <= m.span.start and m is not match]
-    return Span(max(before, default=sentence.start), min(after, default=sentence.end))
+    end = min(after, default=sentence.end)
+    breaks = [i for i in range(match.span.end, end) if text[i] in CLAUSE_BREAKS]
+    if end < sentence.end and breaks:
+        end = breaks[-1]  # the clause of the next name is that name's own (…,28.5万重度残疾人得到护理补贴)
+    return Span(max(before, default=sentence.start), end)
 
 
 def sentence_of(document: ParsedDocument, offset: int) -> Span:
