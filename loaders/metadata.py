@@ -114,8 +114,11 @@ def extract_metadata(source: SourceDocument, lines: list[Line], body_start: int,
 
 def _opens_with_preface(lines: list[Line]) -> bool:
     """An excerpt cut at its 序言 or 前言 is a plan's body even with its title lost."""
-    first = next((line.text for line in lines if line.text.strip() and not _is_chrome(line.text)), "")
-    return _patterns()["preface"].fullmatch(re.sub(r"\s+", "", first)) is not None
+    return _is_preface(next((line.text for line in lines if line.text.strip() and not _is_chrome(line.text)), ""))
+
+
+def _is_preface(text: str) -> bool:
+    return _patterns()["preface"].fullmatch(re.sub(r"\s+", "", text)) is not None
 
 
 def _front_end(body_start: int, has_structure: bool) -> int:
@@ -173,13 +176,13 @@ def _title(front: list[Line], lines: list[Line], fields: list[Field]) -> tuple[s
        inside longer sentences or 《》), with a period line under it joined on;
     2. the plan a notice issues (《T》已经…现印发给你们), or the notice's title (关于印发T的通知);
     3. a labelled title field; 4. a title run into the contents (…规划目录);
-    5. an article's first line.
+    5. an article's first line, unless it is a heading such as 序言 (an excerpt's, whose title was cut off).
     """
     for finder in (_title_line, _issued_title, _title_field, _inline_title):
         found = finder(front or lines[:3], fields)
         if found is not None:
             return found
-    first = (front or lines)[:1]
+    first = [line for line in (front or lines)[:1] if not _is_preface(line.text)]
     return (first[0].text, first[0].span) if first else (None, None)
 
 

@@ -193,6 +193,7 @@ def test_a_document_number_alone_in_brackets_is_the_plans_own_and_one_after_a_ti
 
 
 def test_an_excerpt_cut_at_its_preface_is_a_plan() -> None:
-    assert _metadata("序 言\n儿童是国家的未来、民族的希望。\n").kind == "plan"
+    excerpt = _metadata("序 言\n儿童是国家的未来、民族的希望。\n")
+    assert excerpt.kind == "plan" and excerpt.title == "x"  # no title in it: the file's name, not 序 言
     assert _metadata("前言\n“十四五”时期是……\n").kind == "plan"
     assert _metadata("儿童是国家的未来。序言一词……\n").kind == "article"
