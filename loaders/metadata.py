@@ -72,6 +72,7 @@ def _patterns() -> dict:
         "cited_issuers": re.compile(rf"^(([\u4e00-\u9fff]{{1,16}}?({bodies}))[、和]?)+(?=\S)"),
         "unknown_label": re.compile(lex["unknown_label"]),
         "max_signature": lex["max_signature_chars"],
+        "max_title": lex["max_title_chars"],
         "cited_number_after": tuple(lex["cited_number_after"]),
     }
 
@@ -115,6 +116,12 @@ def extract_metadata(source: SourceDocument, lines: list[Line], body_start: int,
 def _opens_with_preface(lines: list[Line]) -> bool:
     """An excerpt cut at its 序言 or 前言 is a plan's body even with its title lost."""
     return _is_preface(next((line.text for line in lines if line.text.strip() and not _is_chrome(line.text)), ""))
+
+
+def _is_paragraph(text: str) -> bool:
+    """A line longer than a title with clauses in it (…单位:为深入贯彻落实…,进一步…) is a paragraph,
+    where a long announcement title (…关于公开征求《…》《…》意见的公告) has none."""
+    return len(text) > _patterns()["max_title"] and re.search(r"[,，:：;；]", text) is not None
 
 
 def _is_preface(text: str) -> bool:
@@ -176,13 +183,14 @@ def _title(front: list[Line], lines: list[Line], fields: list[Field]) -> tuple[s
        inside longer sentences or 《》), with a period line under it joined on;
     2. the plan a notice issues (《T》已经…现印发给你们), or the notice's title (关于印发T的通知);
     3. a labelled title field; 4. a title run into the contents (…规划目录);
-    5. an article's first line, unless it is a heading such as 序言 (an excerpt's, whose title was cut off).
+    5. an article's first line, unless it is a heading such as 序言 (an excerpt's, whose title was cut off)
+       or a paragraph run together (longer than a title, with clauses in it).
     """
     for finder in (_title_line, _issued_title, _title_field, _inline_title):
         found = finder(front or lines[:3], fields)
         if found is not None:
             return found
-    first = [line for line in (front or lines)[:1] if not _is_preface(line.text)]
+    first = [line for line in (front or lines)[:1] if not _is_preface(line.text) and not _is_paragraph(line.text)]
     return (first[0].text, first[0].span) if first else (None, None)
 
 

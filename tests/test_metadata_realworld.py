@@ -133,6 +133,11 @@ def test_file_names_and_glosses_do_not_reach_the_title() -> None:
     assert (meta.level, meta.jurisdiction) == ("provincial", "内蒙古自治区")
 
 
+def test_a_paragraph_run_together_is_no_title() -> None:
+    run_on = "各区县民政局、财政局:为深入贯彻落实《国家积极应对人口老龄化中长期规划》" * 3 + ",进一步健全完善老年人关爱服务体系,\n"
+    assert _metadata(run_on).title == "x"
+
+
 def test_a_news_report_about_a_plan_is_an_article() -> None:
     meta = _metadata("日前,《保康县民政事业发展“十四五”规划》正式出台。\n规划提出,到2025年……\n")
     assert meta.kind == "article"
