@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from policykg.api.problems import documented, from_query_error
 from policykg.api.services import Services, services
-from policykg.graph.reader import QueryError, QueryRefused, QueryTimeout, ResultTooLarge
+from policykg.graph.backends.reader import QueryError, QueryRefused, QueryTimeout, ResultTooLarge
 
 router = APIRouter(tags=["cypher"])
 EXAMPLE = ("MATCH (g:TargetGroup)-[:BROADER*0..5]->(:TargetGroup {name_zh: $grp}) "

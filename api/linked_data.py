@@ -26,8 +26,9 @@ from rdflib import Graph
 
 from policykg.api.problems import Problem, bad_parameter, documented, not_found
 from policykg.api.services import Services, services
-from policykg.graph.describe import ID_BASE, ONTOLOGY_IRI, PKG_BASE, describe, describe_ontology
-from policykg.graph.file_exports import load_context
+from policykg.graph.exports.files import load_context
+from policykg.graph.questions.describe import describe, describe_ontology
+from policykg.ontology import ID_BASE, ONTOLOGY_IRI, PKG_BASE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -8,8 +8,8 @@ from fastapi import Depends, Query
 
 from policykg.api.problems import bad_parameter, not_found
 from policykg.api.services import Services, services
-from policykg.graph.entity_index import Entry
-from policykg.graph.lookups import Lookups
+from policykg.graph.questions.entity_index import Entry
+from policykg.graph.questions.lookups import Lookups
 
 HINTS = {"TargetGroup": "/api/groups", "PolicyDomain": "/api/domains", "Body": "/api/bodies", "Area": "/api/areas",
          "Plan": "/api/plans", "Article": "/api/plans"}

@@ -14,11 +14,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from policykg.graph.reader import (QueryError, QueryRefused, QuerySyntaxError, QueryTimeout, QueryUnavailable,
-                                   ResultTooLarge)
+from policykg.graph.backends.reader import (QueryError, QueryRefused, QuerySyntaxError, QueryTimeout, QueryUnavailable,
+                                            ResultTooLarge)
+from policykg.ontology import PROBLEMS_BASE
 
 MEDIA_TYPE = "application/problem+json"
-TYPE_BASE = "https://w3id.org/policykg/problems/"
+TYPE_BASE = PROBLEMS_BASE
 
 # The shape of every problem document, for the OpenAPI description (``documented``).
 PROBLEM_SCHEMA: dict[str, Any] = {

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from policykg.api.params import Limit, lookups, node_types
 from policykg.api.problems import bad_parameter, documented, not_found
 from policykg.api.schemas import Entity, Hit, Neighbourhood, PathAnswer
-from policykg.graph import neighbourhood
-from policykg.graph.lookups import Lookups, entity, entry_ref
+from policykg.graph.questions import neighbourhood
+from policykg.graph.questions.lookups import Lookups, entity, entry_ref
 
 router = APIRouter(tags=["entities"], responses=documented(422, 429))
 Types = Annotated[str | None, Query(max_length=300, description="comma-separated node types, e.g. "

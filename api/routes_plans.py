@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from policykg.api.params import Limit, Offset, Text, entity_or_404, lookups, page, resolve
 from policykg.api.problems import documented
 from policykg.api.schemas import Document, DocumentDetail, Indicator, IndicatorGroup, Page
-from policykg.graph import plans
-from policykg.graph.lookups import Lookups
+from policykg.graph.questions import plans
+from policykg.graph.questions.lookups import Lookups
 
 router = APIRouter(tags=["plans and indicators"], responses=documented(422, 429))
 

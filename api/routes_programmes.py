@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from policykg.api.params import Limit, Offset, Text, entity_or_404, lookups, page, resolve
 from policykg.api.problems import documented
 from policykg.api.schemas import Page, Programme
-from policykg.graph import programmes
-from policykg.graph.lookups import Lookups
+from policykg.graph.questions import programmes
+from policykg.graph.questions.lookups import Lookups
 
 router = APIRouter(prefix="/api/programmes", tags=["programmes"], responses=documented(422, 429))
 Ref = Annotated[str | None, Query(max_length=300)]

@@ -10,7 +10,7 @@ from policykg.api.params import lookups
 from policykg.api.problems import documented
 from policykg.api.schemas import Concept
 from policykg.api.services import Services, services
-from policykg.graph.lookups import Lookups, entry_ref
+from policykg.graph.questions.lookups import Lookups, entry_ref
 
 router = APIRouter(tags=["vocabularies"], responses=documented(429))
 

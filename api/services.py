@@ -9,7 +9,7 @@ second (``POLICYKG_RELOAD_CHECK``) a request looks at the data directory's
 it while requests go on being answered by the old one, then the holder swaps.
 Each request keeps the ``Services`` it started with to its end, so it reads one
 consistent graph; the old build is closed when its last request ends.  Every
-open build holds a lease (``graph/lease.py``) so a later build's pruning never
+open build holds a lease (``graph/builds/lease.py``) so a later build's pruning never
 removes a build a server is reading.
 """
 
@@ -27,13 +27,13 @@ import pyoxigraph
 from fastapi import Request
 
 from policykg.api.settings import Settings
-from policykg.graph.datadir import DataDir
-from policykg.graph.embedded import open_sparql
-from policykg.graph.lease import BuildLease
-from policykg.graph.lookups import Lookups
-from policykg.graph.backends import open_reader
-from policykg.graph.reader import GraphReader, Limits
-from policykg.graph.sparql_sandbox import SparqlSandbox
+from policykg.graph.backends import open_reader, open_sparql_reader
+from policykg.graph.backends.embedded import open_sparql
+from policykg.graph.backends.reader import GraphReader, Limits
+from policykg.graph.backends.sandbox.sparql_sandbox import SparqlSandbox
+from policykg.graph.builds.datadir import DataDir
+from policykg.graph.builds.lease import BuildLease
+from policykg.graph.questions.lookups import Lookups
 
 
 class NoGraph(RuntimeError):
@@ -47,7 +47,7 @@ class Services:
     graph: GraphReader  # Cypher: REST lookups and /cypher
     lookups: Lookups  # the REST questions, over ``graph``
     rdf: pyoxigraph.Store  # read-only, for the server's own SPARQL (linked-data pages)
-    sparql: SparqlSandbox  # researchers' SPARQL, in worker processes killed at the time limit
+    sparql: SparqlSandbox  # researchers' SPARQL, in worker processes killed at the time limit (build or endpoint)
     lease: BuildLease | None = None
     users: int = field(default=0, compare=False)  # requests using it now (``ServiceHolder``)
     retired: bool = field(default=False, compare=False)  # replaced by a newer build: close when unused
@@ -65,8 +65,9 @@ class Services:
         lease = BuildLease(build)
         graph = open_reader(settings.backend, folder=build, workers=settings.cypher_workers,
                             memory_mb=settings.cypher_memory_mb)
-        sandbox = SparqlSandbox(build, workers=settings.sparql_workers, timeout_s=settings.query_timeout_s,
-                                max_rows=settings.row_limit, memory_mb=settings.sparql_memory_mb)
+        sandbox = open_sparql_reader(build, settings.sparql_endpoint, workers=settings.sparql_workers,
+                                     timeout_s=settings.query_timeout_s, max_rows=settings.row_limit,
+                                     memory_mb=settings.sparql_memory_mb)
         return cls(settings, build, graph, Lookups(graph), open_sparql(build), sandbox, lease)
 
     def close(self) -> None:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlparse
 from typing import Any
 
 from policykg.graph.backends import BACKENDS
-from policykg.graph.datadir import resolve_data_dir
+from policykg.graph.builds.datadir import resolve_data_dir
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("data/build")  # POLICYKG_DATA_DIR: the data directory (its ``current`` build is served)
     backend: str = "embedded"  # POLICYKG_BACKEND: embedded (LadybugDB) | neo4j (NEO4J_URI, NEO4J_USER, …)
+    sparql_endpoint: str = ""  # POLICYKG_SPARQL_ENDPOINT: a SPARQL 1.1 query URL /sparql answers from (default: the build's Oxigraph)
     query_timeout_s: float = 10.0  # POLICYKG_QUERY_TIMEOUT: seconds a /cypher or /sparql query may run
     row_limit: int = 10_000  # POLICYKG_ROW_LIMIT: rows (or triples) a /cypher or /sparql answer may hold
     max_body_bytes: int = 1_000_000  # POLICYKG_MAX_BODY_BYTES: largest request body accepted
@@ -39,6 +41,7 @@ class Settings:
         env = {
             "data_dir": str(resolve_data_dir(None)),
             "backend": os.environ.get("POLICYKG_BACKEND"),
+            "sparql_endpoint": os.environ.get("POLICYKG_SPARQL_ENDPOINT"),
             "query_timeout_s": os.environ.get("POLICYKG_QUERY_TIMEOUT"),
             "row_limit": os.environ.get("POLICYKG_ROW_LIMIT"),
             "max_body_bytes": os.environ.get("POLICYKG_MAX_BODY_BYTES"),
@@ -69,6 +72,9 @@ class Settings:
         settings = replace(self, **converted)
         if settings.backend not in BACKENDS:
             raise ValueError(f"backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
+        if settings.sparql_endpoint and urlparse(settings.sparql_endpoint).scheme not in ("http", "https"):
+            raise ValueError(f"SPARQL endpoint {settings.sparql_endpoint!r}: give its http:// or https:// query URL, "
+                             "e.g. http://localhost:7878/query for `oxigraph serve`")
         positive = (settings.query_timeout_s, settings.row_limit, settings.sparql_workers, settings.sparql_memory_mb,
                     settings.cypher_workers, settings.cypher_memory_mb, settings.max_body_bytes, settings.rate_burst)
         if min(positive) <= 0 or settings.rate_limit < 0 or settings.answer_cache_mb < 0:

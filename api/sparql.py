@@ -1,4 +1,4 @@
-"""``/sparql``: the SPARQL 1.1 Protocol (queries only), answered by the worker pool of ``graph/sparql_sandbox.py``.
+"""``/sparql``: the SPARQL 1.1 Protocol (queries only), answered by the worker pool of ``graph/backends/sandbox/sparql_sandbox.py``.
 
 A thin view: it reads the protocol's parameters (GET ``?query=``, POST form
 ``query=``, POST ``application/sparql-query``; ``default-graph-uri``,
@@ -20,10 +20,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from policykg.api.problems import Problem, documented
 from policykg.api.services import Services, services
-from policykg.graph import catalogue
-from policykg.graph.reader import QueryRefused
-from policykg.graph.sparql_guard import UPDATE_REFUSED
-from policykg.graph.sparql_worker import FORMATS, KIND_NAMES, KINDS, Kind, NotAcceptable
+from policykg.graph.backends.reader import QueryRefused
+from policykg.graph.backends.sandbox.sparql_guard import UPDATE_REFUSED
+from policykg.graph.backends.sandbox.sparql_worker import FORMATS, KIND_NAMES, KINDS, Kind, NotAcceptable
+from policykg.graph.questions import catalogue
 
 router = APIRouter(tags=["sparql"])
 

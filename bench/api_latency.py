@@ -1,7 +1,7 @@
 """Latency and throughput of API routes against a running ``policykg serve``, measured with ``wrk``.
 
 Run from the repository root after ``make run`` has built the graph:
-``.venv/bin/python bench/api_latency.py [--seconds 10] [--clients 1,16] [--url http://127.0.0.1:8000]``.
+``.venv/bin/python -m bench.api_latency [--seconds 10] [--clients 1,16] [--url http://127.0.0.1:8000]``.
 Without ``--url`` it starts ``policykg serve`` on a free loopback port and stops it
 at the end.  ``wrk`` (Debian package ``wrk``) is the load tool: a separate C
 process with its own connections, so the figures are the server's, not a Python
@@ -21,15 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make `bench.…` importable
-    sys.path.insert(0, str(ROOT))
+from rich.console import Console
+from rich.table import Table
 
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from bench.scale import loadgen  # noqa: E402
-from bench.scale.servers import policykg_server  # noqa: E402
+from bench.scale import loadgen
+from bench.scale.servers import policykg_server
 
 SPARQL = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

@@ -1,6 +1,6 @@
 """What the loaders read from each corpus document: measures, bodies, groups and links, as Markdown.
 
-    .venv/bin/python bench/extraction_report.py > /tmp/report.md
+    .venv/bin/python -m bench.extraction_report > /tmp/report.md
 
 Per document: programmes by kind and timing, bodies, group mentions, serves links by
 window, responsible-body links; then, per plan, the programmes that serve six groups

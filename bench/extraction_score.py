@@ -1,8 +1,8 @@
 """Recall and precision of the measure reader against the hand-read sets in tests/expected/measures/.
 
-    .venv/bin/python bench/extraction_score.py                 # the chunker (the build's reader)
-    .venv/bin/python bench/extraction_score.py --reader patterns   # the earlier reader, to compare
-    .venv/bin/python bench/extraction_score.py --json out.json --show-misses 000
+    .venv/bin/python -m bench.extraction_score                 # the chunker (the build's reader)
+    .venv/bin/python -m bench.extraction_score --reader patterns   # the earlier reader, to compare
+    .venv/bin/python -m bench.extraction_score --json out.json --show-misses 000
 
 Programmes match by name, compared without quotation marks and spaces, in
 simplified characters; a name that holds the other (or is held by it) matches when

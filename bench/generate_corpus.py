@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python bench/generate_corpus.py --documents 500 --out /tmp/gen500 [--seed 0] [--force]
+    .venv/bin/python -m bench.generate_corpus --documents 500 --out /tmp/gen500 [--seed 0] [--force]
     .venv/bin/policykg build --corpus /tmp/gen500 --data-dir /tmp/gen500-data
 
 Plan 0 is the national plan; then provinces, their cities and their counties (real
@@ -29,9 +29,6 @@ import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-
-if __package__ in (None, ""):  # run as a script: make `bench` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus_gen import Corpus, Document
 

@@ -1,7 +1,7 @@
 """How fast the embedded stores load: the numbers behind choosing COPY FROM and bulk_load.
 
-Run from the repository root: ``.venv/bin/python bench/load_embedded.py [--copies 100]``.
-It builds the bundled corpus, maps it with ``graph/mapping.py``, then loads the
+Run from the repository root: ``.venv/bin/python -m bench.load_embedded [--copies 100]``.
+It builds the bundled corpus, maps it with ``graph/mapping/mapper.py``, then loads the
 corpus and a ``--copies``× copy of it (every ``…/policykg/id/…`` IRI suffixed per
 copy, the ontology shared) four ways, printing rows (or quads) per second:
 
@@ -30,9 +30,9 @@ import pyoxigraph
 from rdflib import Dataset
 
 from policykg.build import build
-from policykg.graph.embedded import quote, write_cypher, write_sparql
-from policykg.graph.mapping import map_dataset
-from policykg.graph.model import DOUBLE, INT64, STRING, PropertyGraph, Value
+from policykg.graph.backends.embedded import quote, write_cypher, write_sparql
+from policykg.graph.mapping.mapper import map_dataset
+from policykg.graph.mapping.model import DOUBLE, INT64, STRING, PropertyGraph, Value
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/policykg/id/"

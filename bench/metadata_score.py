@@ -1,8 +1,8 @@
 """How often the metadata reader is right on real plan beginnings, per field and per layout.
 
-    .venv/bin/python bench/metadata_score.py            # table per field and per layout tag
-    .venv/bin/python bench/metadata_score.py --misses   # every wrong field, expected and read
-    .venv/bin/python bench/metadata_score.py --json out.json
+    .venv/bin/python -m bench.metadata_score            # table per field and per layout tag
+    .venv/bin/python -m bench.metadata_score --misses   # every wrong field, expected and read
+    .venv/bin/python -m bench.metadata_score --json out.json
 
 The expected values are ``tests/expected/realworld-metadata.yaml``, written by reading
 the pages (``../shared/realworld/`` and ``tests/realworld/``).  Values are compared

@@ -1,7 +1,7 @@
 """Time from navigation to a drawn, settled graph on the page, for the largest neighbourhood of the corpus.
 
 Run from the repository root after ``make run`` (or ``policykg build``) has built the graph:
-``.venv/bin/python bench/page_timing.py [--runs 5] [--depths 1,2,3] [--url http://127.0.0.1:8000]``.
+``.venv/bin/python -m bench.page_timing [--runs 5] [--depths 1,2,3] [--url http://127.0.0.1:8000]``.
 Without ``--url`` it starts ``policykg serve`` on a free loopback port and stops it
 at the end.  Each run opens ``/?focus=<the national plan>&depth=N`` in a new
 browser context (nothing cached) of Debian's chromium (``/usr/bin/chromium``,
@@ -19,14 +19,12 @@ import os
 import statistics
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import quote
 
 from rich.console import Console
 from rich.table import Table
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or with -m: bench/ is importable
-from api_latency import server  # noqa: E402  (starts a private `policykg serve`, as the latency bench does)
+from bench.api_latency import server  # starts a private `policykg serve`, as the latency bench does
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -2,7 +2,7 @@
 
 Run from the repository root (needs Debian's ``wrk``, and the ``bench`` extra: psutil, matplotlib):
 
-    .venv/bin/python bench/run.py [--sizes 5,50,500,5000] [--query-sizes 5,5000] [--clients 1,16,64]
+    .venv/bin/python -m bench.run [--sizes 5,50,500,5000] [--query-sizes 5,5000] [--clients 1,16,64]
                                   [--seconds 10] [--out bench/results/STAMP/] [--work DIR]
                                   [--skip-build] [--skip-load] [--skip-query] [--rebuild]
 
@@ -32,8 +32,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make `bench.…` importable
-    sys.path.insert(0, str(ROOT))
 
 from rich.console import Console
 

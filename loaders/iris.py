@@ -11,8 +11,10 @@ import re
 
 from rdflib import Namespace, URIRef
 
-PKG = Namespace("https://w3id.org/policykg/ontology#")
-ID = Namespace("https://w3id.org/policykg/id/")
+from policykg.ontology import ID_BASE, PKG_BASE
+
+PKG = Namespace(PKG_BASE)
+ID = Namespace(ID_BASE)
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 

@@ -32,13 +32,13 @@ from rdflib import Graph, URIRef
 from policykg.build_documents import Graphed, Indexed, graph_document, index_document
 from policykg.build_mapping import map_jobs, map_part
 from policykg.build_pool import DocumentPool, build_workers
-from policykg.graph.datadir import CYPHER_DIR, DATASET_FILE, SPARQL_DIR, DataDir
-from policykg.graph.embedded import write_cypher_spooled, write_sparql
+from policykg.graph.backends.embedded import write_cypher_spooled, write_sparql
+from policykg.graph.builds.datadir import CYPHER_DIR, DATASET_FILE, SPARQL_DIR, DataDir
 from policykg.loaders.align import NATIONAL
+from policykg.loaders.formats import SUFFIXES
 from policykg.loaders.iris import ID, PKG, graph_iri, plan_iri
 from policykg.loaders.period import PlanPeriod, successions
 from policykg.loaders.rdf_alignments import alignment_triples
-from policykg.loaders.formats import SUFFIXES
 from policykg.loaders.source import SIDECAR_SUFFIX, list_documents, orphan_sidecars
 from policykg.loaders.validate import ontology_graph
 

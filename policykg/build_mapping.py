@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyoxigraph
 
-from policykg.graph.embedded import SpoolPart, spool
-from policykg.graph.mapping import stream_store_part
+from policykg.graph.backends.embedded import SpoolPart, spool
+from policykg.graph.mapping.mapper import stream_store_part
 
 STRETCHES_PER_WORKER = 2  # stretches differ in relationships per node: more of them balance the workers
 

@@ -15,7 +15,7 @@ from policykg.build import BuildError, BuildReport, build
 from policykg.build_pool import POOL_FROM, build_workers
 from policykg.export import FORMATS, PROPERTY_GRAPH_FORMATS, ExportError, export, export_property_graph
 from policykg.graph.backends import BACKENDS
-from policykg.graph.datadir import DataDir, NoBuildError, load_dataset, resolve_data_dir
+from policykg.graph.builds.datadir import DataDir, NoBuildError, load_dataset, resolve_data_dir
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 console = Console(stderr=True)
@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--backend", choices=list(BACKENDS),
                            help="Cypher store: embedded LadybugDB (default) or Neo4j ($NEO4J_URI, $NEO4J_USER, "
                                 "$NEO4J_PASSWORD; fill it with `policykg load --neo4j-uri`)")
+    serve_cmd.add_argument("--sparql-endpoint", metavar="URL",
+                           help="serve /sparql from this SPARQL 1.1 query URL (a store the graph was pushed to with "
+                                "`policykg push`, e.g. http://localhost:7878/query) instead of the build's Oxigraph; "
+                                "the same checks and limits apply (default: $POLICYKG_SPARQL_ENDPOINT)")
     serve_cmd.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus to build from if needed")
     serve_cmd.set_defaults(run=_serve)
 
@@ -85,8 +89,8 @@ MAX_HEAD_BYTES = 64 * 1024
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from policykg.app import create_app
     from policykg.api.settings import Settings
+    from policykg.app import create_app
 
     data_dir = resolve_data_dir(args.data_dir)
     if DataDir(data_dir).current() is None:
@@ -94,7 +98,8 @@ def _serve(args: argparse.Namespace) -> int:
         if (status := _build(argparse.Namespace(data_dir=str(data_dir), corpus=args.corpus))) != 0:
             return status
     try:
-        app = create_app(Settings.from_env(data_dir=data_dir, backend=args.backend))
+        app = create_app(Settings.from_env(data_dir=data_dir, backend=args.backend,
+                                           sparql_endpoint=args.sparql_endpoint))
     except ValueError as error:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         return 2
@@ -107,7 +112,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from policykg.graph.bolt import BoltTarget
+    from policykg.graph.backends.bolt import BoltTarget
     from policykg.load import load_embedded, load_server
 
     data_dir = resolve_data_dir(args.data_dir)
@@ -209,7 +214,7 @@ def _print_problems(report: BuildReport) -> None:
 
 
 def _push(args: argparse.Namespace) -> int:
-    from policykg.graph.graph_store import GraphStoreError, push
+    from policykg.graph.backends.sparql_endpoint import GraphStoreError, push
 
     try:
         report = push(load_dataset(resolve_data_dir(args.data_dir)), args.sparql_store, fmt=args.body,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from policykg.graph.datadir import load_dataset
+from policykg.graph.builds.datadir import load_dataset
 
 # name on the command line → (rdflib format, keeps named graphs)
 FORMATS = {
@@ -41,7 +41,7 @@ def export(data_dir: Path, fmt: str, out: Path) -> int:
             target.add((s, p, o))
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonld-context":
-        from policykg.graph.file_exports import write_jsonld
+        from policykg.graph.exports.files import write_jsonld
 
         write_jsonld(dataset, out)
     else:
@@ -52,10 +52,10 @@ def export(data_dir: Path, fmt: str, out: Path) -> int:
 def export_property_graph(data_dir: Path, fmt: str, out: Path) -> str:
     """The property graph as files: ``neo4j-csv`` (a folder for ``neo4j-admin database import``),
     ``cypher`` (a script for ``cypher-shell``), ``graphml`` (Gephi, Cytoscape), ``csv`` (nodes and relationships)."""
-    from policykg.graph.mapping import map_dataset
-    from policykg.graph.neo4j_files import write_cypher_script, write_neo4j_csv
+    from policykg.graph.exports.neo4j_files import write_cypher_script, write_neo4j_csv
+    from policykg.graph.mapping.mapper import map_dataset
 
-    from policykg.graph.file_exports import write_csv, write_graphml
+    from policykg.graph.exports.files import write_csv, write_graphml
 
     pg = map_dataset(load_dataset(data_dir))
     if fmt == "graphml":

@@ -12,12 +12,11 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from policykg.graph.bolt import BoltTarget
-from policykg.graph.bolt import load as load_bolt
-from policykg.graph.datadir import DATASET_FILE, DataDir, load_dataset
-from policykg.graph.embedded import write_embedded
-from policykg.graph.mapping import map_dataset
-from policykg.graph.model import PropertyGraph
+from policykg.graph.backends import backend
+from policykg.graph.backends.bolt import BoltTarget
+from policykg.graph.builds.datadir import DATASET_FILE, DataDir, load_dataset
+from policykg.graph.mapping.mapper import map_dataset
+from policykg.graph.mapping.model import PropertyGraph
 
 
 def property_graph(data_dir: Path) -> PropertyGraph:
@@ -33,7 +32,7 @@ def load_embedded(data_dir: Path) -> tuple[Path, dict]:
     folder = store.new_build()
     try:
         shutil.copyfile(current / DATASET_FILE, folder / DATASET_FILE)
-        stats = write_embedded(pg, folder / DATASET_FILE, folder)
+        stats = backend("embedded").write(pg, folder / DATASET_FILE, folder)
         return store.publish(folder), stats
     except BaseException:
         store.discard(folder)
@@ -43,4 +42,4 @@ def load_embedded(data_dir: Path) -> tuple[Path, dict]:
 def load_server(data_dir: Path, target: BoltTarget,
                 progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Write the property graph into a Bolt server (Neo4j, or FalkorDB with its dialect)."""
-    return load_bolt(property_graph(data_dir), target, progress=progress)
+    return backend("neo4j").write(property_graph(data_dir), target, progress=progress)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from .processes import free_port, stop
+
 ROOT = Path(__file__).resolve().parents[1]
 # A command prefix that runs a child as root without the power to ignore file permissions (util-linux
 # setpriv): how a test running as root checks an unreadable file or an unwritable folder.
@@ -52,7 +54,7 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="session")
 def falkordb():
     """A private FalkorDB for the session (Bolt on loopback); each test module clears what it needs."""
-    from .falkordb_server import falkordb_server
+    from bench.falkordb_server import falkordb_server
 
     with falkordb_server() as target:
         yield target
@@ -62,8 +64,8 @@ def dataset_in_service(data_dir, union: bool = True):
     """The dataset of the build in service in ``data_dir`` (the union of its graphs as default graph)."""
     from rdflib import Dataset
 
-    from policykg.graph.datadir import DATASET_FILE
-    from policykg.graph.datadir import DataDir
+    from policykg.graph.builds.datadir import DATASET_FILE
+    from policykg.graph.builds.datadir import DataDir
 
     dataset = Dataset(default_union=union)
     dataset.parse(DataDir(data_dir).current() / DATASET_FILE, format="nquads")
@@ -91,14 +93,6 @@ def client(api_settings):
 
     with TestClient(create_app(api_settings)) as test_client:
         yield test_client
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -131,11 +125,7 @@ def serve_process(data_dir, **env: str):
     try:
         yield process, url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
 
 

@@ -4,7 +4,7 @@ catalogue query without a 4xx/5xx (but the deliberate 404 for an absent IRI).
 A user who builds only their own plans used to get ``400 Table Article does not exist`` from
 ``/api/plans`` and ``400 Cannot find property status_text`` from ``/api/indicators``: the
 LadybugDB schema came from what the corpus held.  It now comes from the mapping's data
-(``property-graph.yaml``, ``graph/schema.py``).
+(``property-graph.yaml``, ``graph/mapping/schema.py``).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from urllib.parse import quote
 
 import pytest
 
-from policykg.graph import catalogue
-from policykg.graph.datadir import DataDir
-from policykg.graph.embedded import open_cypher, open_sparql
-from policykg.graph.schema import declared_schema
+from policykg.graph.backends.embedded import open_cypher, open_sparql
+from policykg.graph.builds.datadir import DataDir
+from policykg.graph.mapping.schema import declared_schema
+from policykg.graph.questions import catalogue
 
 from .conftest import CORPUS, ROOT
 
@@ -48,8 +48,8 @@ def alone(request, tmp_path_factory):
     """One document (with its sidecar) built alone, and a client of the app serving it."""
     from fastapi.testclient import TestClient
 
-    from policykg.app import create_app
     from policykg.api.settings import Settings
+    from policykg.app import create_app
     from policykg.build import build
 
     path: Path = request.param
@@ -155,8 +155,8 @@ def test_the_bundled_corpus_fits_the_declared_schema(built) -> None:
     build of the whole corpus produces is declared, so a build of part of it has them all."""
     import pyoxigraph
 
-    from policykg.graph.mapping import stream_store
-    from policykg.graph.model import SchemaBuilder
+    from policykg.graph.mapping.mapper import stream_store
+    from policykg.graph.mapping.model import SchemaBuilder
 
     store = pyoxigraph.Store.read_only(str(DataDir(built[1]).current() / "sparql"))
     nodes, relationships = stream_store(store)

@@ -8,8 +8,8 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from policykg.app import create_app
 from policykg.api.settings import Settings
+from policykg.app import create_app
 from policykg.build import build
 
 from .conftest import CORPUS

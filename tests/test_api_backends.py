@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from policykg.graph.bolt import BoltTarget, load
-from policykg.graph.datadir import DataDir
+from policykg.graph.backends.bolt import BoltTarget, load
+from policykg.graph.builds.datadir import DataDir
 
 URLS = [
     "/api/plans", "/api/plans/plan/hainan-14th-minzheng-plan", "/api/programmes?group=老年人&limit=500",
@@ -37,8 +37,8 @@ def serve_from(target: BoltTarget, built, api_settings):
     """Answers of an app whose Cypher store is ``target``, loaded with the corpus first."""
     from dataclasses import replace
 
-    from policykg.graph.datadir import load_dataset
-    from policykg.graph.mapping import map_dataset
+    from policykg.graph.builds.datadir import load_dataset
+    from policykg.graph.mapping.mapper import map_dataset
 
     load(map_dataset(load_dataset(built[1])), target)
     with pytest.MonkeyPatch.context() as env:
@@ -68,7 +68,7 @@ def _programmes_in_dataset(data_dir) -> int:
     """The programmes the build wrote, counted in its RDF (the answers above must be all of them)."""
     from rdflib import RDF
 
-    from policykg.graph.datadir import load_dataset
+    from policykg.graph.builds.datadir import load_dataset
     from policykg.loaders.iris import PKG
 
     return len({s for s, _, _, _ in load_dataset(data_dir).quads((None, RDF.type, PKG.Programme, None))})

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from policykg.graph import catalogue
+from policykg.graph.questions import catalogue
 
 PROBLEM = "application/problem+json"
 
@@ -24,8 +24,8 @@ def digest(client) -> str:
 
 
 def test_a_catalogue_question_gives_the_catalogue_answer(client, built):
-    from policykg.graph.datadir import DataDir
-    from policykg.graph.embedded import open_cypher
+    from policykg.graph.backends.embedded import open_cypher
+    from policykg.graph.builds.datadir import DataDir
 
     named = catalogue.query("programmes_for_group")
     answer = cypher(client, named.cypher, group_name="老年人").json()

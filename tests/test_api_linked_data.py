@@ -228,7 +228,7 @@ def test_plan_links_to_its_area_and_the_area_back(client):
 
 
 def test_hubs_are_capped_with_a_note(client):
-    from policykg.graph.describe import describe
+    from policykg.graph.questions.describe import describe
 
     full = describe(store(client), ID + GROUP)
     capped = describe(store(client), ID + GROUP, incoming_limit=2, statement_limit=1)
@@ -317,7 +317,7 @@ def test_hostile_path_is_escaped_on_the_404_page(client):
 def test_hostile_labels_and_quotes_are_escaped_in_the_entity_template(client):
     """Labels and quotes come from documents: render a description holding markup with the real template."""
     from policykg.api.linked_data import render_html
-    from policykg.graph.describe import Description, Quote, Term
+    from policykg.graph.questions.describe import Description, Quote, Term
 
     evil = "<script>alert(1)</script>"
     description = Description(

@@ -13,8 +13,8 @@ import urllib.request
 import pytest
 
 from policykg.build import build
-from policykg.graph.datadir import DataDir
-from policykg.graph.lease import BuildLease, in_use
+from policykg.graph.builds.datadir import DataDir
+from policykg.graph.builds.lease import BuildLease, in_use
 
 from .conftest import CORPUS, serve_process
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.graph import catalogue
-from policykg.graph.embedded import open_cypher
-from policykg.graph.datadir import DataDir
+from policykg.graph.backends.embedded import open_cypher
+from policykg.graph.builds.datadir import DataDir
+from policykg.graph.questions import catalogue
 
 from .conftest import CORPUS
 

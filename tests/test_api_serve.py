@@ -8,9 +8,10 @@ import sys
 import time
 import urllib.request
 
-from policykg.graph.datadir import DataDir
+from policykg.graph.builds.datadir import DataDir
 
-from .conftest import free_port, corpus_programmes
+from .conftest import corpus_programmes
+from .processes import free_port
 
 
 def test_serve_builds_an_empty_data_directory_first_then_answers(tmp_path):

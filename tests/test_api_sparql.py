@@ -19,7 +19,7 @@ import pytest
 from rdflib import Graph
 
 from policykg.api.sparql import EXAMPLE
-from policykg.graph import catalogue
+from policykg.graph.questions import catalogue
 
 SRJ, SRX, TURTLE, NT, JSONLD = ("application/sparql-results+json", "application/sparql-results+xml", "text/turtle",
                                 "application/n-triples", "application/ld+json")
@@ -40,8 +40,8 @@ Row = tuple[str, ...]
 @pytest.fixture(scope="module")
 def expected(built) -> set[Row]:
     """The example's rows, from the catalogue run directly on the build's store."""
-    from policykg.graph.datadir import DataDir
-    from policykg.graph.embedded import open_sparql
+    from policykg.graph.backends.embedded import open_sparql
+    from policykg.graph.builds.datadir import DataDir
 
     _, data_dir = built
     store = open_sparql(DataDir(data_dir).current())

@@ -73,18 +73,59 @@ def test_no_modules_import_each_other(imports: nx.DiGraph) -> None:
     assert cycles == []
 
 
+# inside graph/: the sub-packages, bottom to top; a module at graph/'s top level is at the bottom
+GRAPH_LAYERS = {"builds": 0, "mapping": 1, "exports": 2, "backends": 3, "questions": 4}
+
+
+def _graph_layer(module: str) -> int:
+    parts = module.split(".")
+    return GRAPH_LAYERS.get(parts[2], 0) if len(parts) > 2 else 0
+
+
+def test_inside_graph_each_part_imports_only_the_parts_below_it(imports: nx.DiGraph) -> None:
+    """The build folder, the mapping, the exports, the stores and the questions, in that order."""
+    inside = [(a, b) for a, b in imports.edges if a.startswith("policykg.graph.") and b.startswith("policykg.graph.")]
+    assert len(inside) > 40
+    upward = sorted(f"{a} → {b}" for a, b in inside if _graph_layer(b) > _graph_layer(a))
+    assert upward == []
+    assert [_graph_layer(m) for m in ("policykg.graph.terms", "policykg.graph.builds.datadir",
+                                      "policykg.graph.mapping.mapper", "policykg.graph.exports.files",
+                                      "policykg.graph.backends.bolt", "policykg.graph.questions.lookups")] == \
+        [0, 0, 1, 2, 3, 4]
+
+
 def test_the_layers_are_read_as_declared() -> None:
     """The rule above could pass by reading nothing: check the layer of a few known modules."""
-    assert [_layer(m) for m in ("policykg.ontology", "policykg.loaders.metadata", "policykg.graph.mapping",
+    assert [_layer(m) for m in ("policykg.ontology", "policykg.loaders.metadata", "policykg.graph.mapping.mapper",
                                 "policykg.api.app", "policykg.visual.routes", "policykg.app",
                                 "policykg.build")] == [0, 1, 2, 3, 4, 5, 5]
 
 
-def test_backend_names_are_listed_in_the_registry_alone() -> None:
-    """``graph/backends.py`` maps each name to its reader; settings and the command line take it from there."""
-    from policykg.graph.backends import BACKENDS, READERS
+def _listings(path: Path, names: set[str]) -> list[str]:
+    """Literal tuples, lists, sets and dict keys in ``path`` holding two or more of ``names`` (choosing one
+    backend by name is a use; listing several is what the registry alone does)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        items = node.keys if isinstance(node, ast.Dict) else \
+            node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else []
+        listed = {item.value for item in items if isinstance(item, ast.Constant) and item.value in names}
+        if len(listed) >= 2:
+            found.append(f"{path.name}:{node.lineno} {sorted(listed)}")
+    return found
 
-    assert BACKENDS == tuple(READERS) == ("embedded", "neo4j")
-    for path in (ROOT / "api" / "settings.py", ROOT / "api" / "services.py", ROOT / "policykg" / "cli.py"):
-        text = path.read_text(encoding="utf-8")
-        assert '("embedded", "neo4j")' not in text and '["embedded", "neo4j"]' not in text, path
+
+def test_backend_names_are_listed_in_the_registry_alone(tmp_path: Path) -> None:
+    """``graph/backends/__init__.py`` maps each name to its reader and writer; settings, services and
+    the command line take their choices from there, so no other module lists two backends."""
+    from policykg.graph.backends import CYPHER_BACKENDS, REGISTRY, SPARQL_BACKENDS
+
+    assert CYPHER_BACKENDS == ("embedded", "neo4j") and SPARQL_BACKENDS == ("oxigraph", "sparql-endpoint")
+    names = set(REGISTRY)
+    registry = ROOT / "graph" / "backends" / "__init__.py"
+    sources = [p for folder in LAYERS for p in (ROOT / folder).rglob("*.py") if p != registry]
+    assert len(sources) > 100
+    assert [hit for path in sources for hit in _listings(path, names)] == []
+    # the check can fail: a module listing two of them is found
+    listing = tmp_path / "settings.py"
+    listing.write_text('CHOICES = ["embedded", "neo4j"]\nDEFAULT = "embedded"\n', encoding="utf-8")
+    assert [hit.split(" ", 1)[1] for hit in _listings(listing, names)] == ["['embedded', 'neo4j']"]

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from policykg.build import build
-from policykg.graph.datadir import DataDir
-from policykg.graph.embedded import open_sparql
+from policykg.graph.backends.embedded import open_sparql
+from policykg.graph.builds.datadir import DataDir
 
 from .bad_documents.cases import CASES, LOADED, REFUSED, WARNED, Case, copy_corpus, plan, title
 from .conftest import CORPUS, ROOT, ROOT_WITHOUT_OVERRIDE, corpus_programmes

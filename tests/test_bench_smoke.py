@@ -27,7 +27,7 @@ def run(tmp_path_factory):
     pytest.importorskip("matplotlib", reason="the bench extra is not installed: pip install -e '.[bench]'")
     pytest.importorskip("psutil", reason="the bench extra is not installed: pip install -e '.[bench]'")
     out = tmp_path_factory.mktemp("bench")
-    done = subprocess.run([sys.executable, "bench/run.py", "--sizes", "5", "--query-sizes", "5", "--clients", "1",
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--sizes", "5", "--query-sizes", "5", "--clients", "1",
                            "--seconds", "1", "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
                           timeout=300, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

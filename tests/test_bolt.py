@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from policykg.graph.bolt import BoltTarget, connect, load, reload_documents, run
-from policykg.graph.datadir import DataDir
-from policykg.graph.model import Node, PropertyGraph, Relationship
-from policykg.graph.neo4j_files import write_cypher_script, write_neo4j_csv
+from policykg.graph.backends.bolt import BoltTarget, connect, load, reload_documents, run
+from policykg.graph.builds.datadir import DataDir
+from policykg.graph.exports.neo4j_files import write_cypher_script, write_neo4j_csv
+from policykg.graph.mapping.model import Node, PropertyGraph, Relationship
 from .conftest import corpus_programmes
 
 P = "urn:policykg-test:"
@@ -115,7 +115,7 @@ class TestFalkorDB(BoltContract):
         return falkordb
 
     def test_corpus(self, target, built, tmp_path):
-        mapping = pytest.importorskip("policykg.graph.mapping", reason="graph/mapping.py is not there yet")
+        mapping = pytest.importorskip("policykg.graph.mapping.mapper", reason="graph/mapping/mapper.py is not there yet")
         (dataset := Dataset()).parse(DataDir(built[1]).current() / "dataset.nq", format="nquads")
         pg = mapping.map_dataset(dataset)
         report = load(pg, target)

@@ -10,9 +10,9 @@ from rdflib.namespace import PROV
 
 import policykg.build
 from policykg.build import build
-from policykg.graph.datadir import DATASET_FILE
 from policykg.cli import main
-from policykg.graph.datadir import DataDir
+from policykg.graph.builds.datadir import DATASET_FILE
+from policykg.graph.builds.datadir import DataDir
 from policykg.loaders.iris import PKG
 
 from .conftest import CORPUS, dataset_in_service

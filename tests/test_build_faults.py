@@ -30,9 +30,9 @@ from typing import Callable
 
 import pytest
 
-from policykg.graph.datadir import KEEP_BUILDS, DataDir
-from policykg.graph.embedded import open_cypher, open_sparql
-from policykg.graph.lease import LEASE_FILE
+from policykg.graph.backends.embedded import open_cypher, open_sparql
+from policykg.graph.builds.datadir import KEEP_BUILDS, DataDir
+from policykg.graph.builds.lease import LEASE_FILE
 
 from .conftest import CORPUS, ROOT, ROOT_WITHOUT_OVERRIDE
 

@@ -9,9 +9,9 @@ import pytest
 
 from policykg import build_pool
 from policykg.build import build
-from policykg.graph.datadir import DATASET_FILE
 from policykg.build_pool import build_workers
-from policykg.graph.embedded import open_cypher
+from policykg.graph.backends.embedded import open_cypher
+from policykg.graph.builds.datadir import DATASET_FILE
 from policykg.loaders.align import Candidate, align_indicators, related_plans
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.graph import catalogue
-from policykg.graph.datadir import DataDir
-from policykg.graph.embedded import open_cypher, open_sparql
+from policykg.graph.backends.embedded import open_cypher, open_sparql
+from policykg.graph.builds.datadir import DataDir
+from policykg.graph.questions import catalogue
 
 ID = "https://w3id.org/policykg/id/"
 NATIONAL = ID + "plan/national-14th-minzheng-plan"

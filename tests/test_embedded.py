@@ -8,15 +8,14 @@ between two pairs of labels.
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from rdflib import Dataset
 
-from policykg.graph.embedded import NULL, open_cypher, open_sparql, write_cypher, write_embedded
-from policykg.graph.model import DOUBLE, Node, PropertyGraph, Relationship
+from policykg.graph.backends.embedded import NULL, open_cypher, open_sparql, write_cypher, write_embedded
+from policykg.graph.mapping.model import DOUBLE, Node, PropertyGraph, Relationship
 
 G1, G2 = "https://w3id.org/policykg/id/graph/a", "https://w3id.org/policykg/id/graph/b"
 TRICKY = '“十四五”民政规划,含"引号"，全角逗号\n第二行\r\n第三行 [括号] \\ 反斜杠 '
@@ -153,21 +152,9 @@ def test_sparql_named_graphs_agree_with_rdflib(build_folder):
         store.update("INSERT DATA { GRAPH <https://ex/g> { <https://ex/a> <https://ex/b> <https://ex/c> } }")
 
 
-MAPPING = Path(__file__).resolve().parents[1] / "graph" / "mapping.py"
-
-
-def _map_dataset():
-    if not MAPPING.exists():
-        pytest.skip("graph/mapping.py is not written yet: nothing turns the corpus into a PropertyGraph")
-    module = importlib.import_module("policykg.graph.mapping")
-    if not hasattr(module, "map_dataset"):
-        pytest.skip("graph/mapping.py does not expose map_dataset(dataset) yet")
-    return module.map_dataset
-
-
 def test_corpus_programmes_agree_between_stores(built, tmp_path):
-    map_dataset = _map_dataset()
-    from policykg.graph.datadir import DataDir
+    from policykg.graph.builds.datadir import DataDir
+    from policykg.graph.mapping.mapper import map_dataset
 
     dataset = DataDir(built[1]).current() / "dataset.nq"
     rdf = Dataset()

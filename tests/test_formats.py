@@ -26,7 +26,7 @@ import pytest
 from rdflib import RDF, RDFS, Graph, URIRef
 
 from policykg.build import build
-from policykg.graph.datadir import DATASET_FILE
+from policykg.graph.builds.datadir import DATASET_FILE
 from policykg.loaders.iris import PKG
 from policykg.loaders.model import Division, ParsedDocument
 from policykg.loaders.pipeline import parse_document

@@ -18,8 +18,8 @@ from rdflib import RDF, RDFS, SKOS, Dataset, Literal, URIRef
 from bench.corpus_gen import Corpus, Document
 from bench.generate_corpus import generate
 from policykg.build import build
-from policykg.graph.datadir import DATASET_FILE
-from policykg.graph.datadir import DataDir
+from policykg.graph.builds.datadir import DATASET_FILE
+from policykg.graph.builds.datadir import DataDir
 from policykg.loaders.iris import ELI, PKG, graph_iri, plan_iri
 
 N = 12  # plans built; the growth test compares the first N // 2 with all N

@@ -10,7 +10,7 @@ Two stores, each on 127.0.0.1 and a free port:
   written here with the standard library's ``http.server`` and backed by a real
   ``pyoxigraph.Store`` (PUT / GET / DELETE ``?graph=<iri>`` or ``?default`` on
   ``/store``, and SELECT on ``/query``).  It is not a product: it checks that
-  ``graph_store.push`` speaks the protocol, whatever binary is installed.
+  ``sparql_endpoint.push`` speaks the protocol, whatever binary is installed.
 
 Both: every named graph of the real build is in the store with the dataset's
 triple count; a second push changes nothing; a closed port gives a clear error.
@@ -19,33 +19,19 @@ triple count; a second push changes nothing; a closed port gives a clear error.
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-from policykg.graph.datadir import load_dataset
-from policykg.graph.graph_store import GraphStoreError, get_graph, push, push_data_dir
+from policykg.graph.backends.sparql_endpoint import GraphStoreError, get_graph, push, push_data_dir
+from policykg.graph.builds.datadir import load_dataset
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _oxigraph_binary() -> str | None:
-    beside = Path(sys.executable).parent / "oxigraph"
-    return str(beside) if beside.is_file() else shutil.which("oxigraph")
+from .processes import free_port
+from .oxigraph_server import oxigraph_server
 
 
 # -- the minimal in-test Graph Store Protocol server (stdlib http.server + pyoxigraph) ----------
@@ -135,32 +121,8 @@ def store(request):
         server.shutdown()
         server.server_close()
         return
-    binary = _oxigraph_binary()
-    if binary is None:
-        pytest.skip("no `oxigraph` server binary (pip install oxigraph ships one); "
-                    "the stdlib + pyoxigraph server still runs")
-    port = _free_port()
-    process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.time() > deadline:
-                    pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode()[:500]}")
-                time.sleep(0.1)
+    with oxigraph_server() as base:
         yield request.param, base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _named_graphs(base: str) -> set[str]:
@@ -212,7 +174,7 @@ def test_push_puts_every_named_graph_and_a_second_push_changes_nothing(built, st
 
 def test_a_closed_port_gives_a_clear_error(built):
     _, data_dir = built
-    port = _free_port()  # bound then released: nothing listens there
+    port = free_port()  # bound then released: nothing listens there
     with pytest.raises(GraphStoreError, match="connection refused") as caught:
         push_data_dir(data_dir, f"http://127.0.0.1:{port}/store", timeout=5)
     assert f"127.0.0.1:{port}" in str(caught.value)

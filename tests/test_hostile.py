@@ -347,7 +347,7 @@ def places(tmp_path_factory, listener) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def build_in_service(built) -> Path:
-    from policykg.graph.datadir import DataDir
+    from policykg.graph.builds.datadir import DataDir
 
     return DataDir(built[1]).current()
 

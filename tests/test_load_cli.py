@@ -6,8 +6,8 @@ import csv
 import shutil
 
 from policykg.cli import main
-from policykg.graph.datadir import DataDir
-from policykg.graph.embedded import open_cypher
+from policykg.graph.backends.embedded import open_cypher
+from policykg.graph.builds.datadir import DataDir
 
 from .conftest import CORPUS, corpus_programmes
 

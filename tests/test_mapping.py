@@ -1,4 +1,4 @@
-"""The RDF → property-graph mapping (graph/mapping.py) on the real built corpus."""
+"""The RDF → property-graph mapping (graph/mapping/mapper.py) on the real built corpus."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from policykg.build import build
-from policykg.graph.mapping import map_dataset
-from policykg.graph.mapping_rules import load_rules
+from policykg.graph.mapping.mapper import map_dataset
+from policykg.graph.mapping.rules import load_rules
 from policykg.loaders.iris import PKG
 
 from .conftest import CORPUS, dataset_in_service

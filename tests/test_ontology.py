@@ -386,8 +386,8 @@ def test_the_sparql_examples_in_the_guide_answer_on_the_sample_or_the_built_grap
     """Each query of the guide answers on the hand-written sample here or on the real corpus."""
     from rdflib import Dataset
 
-    from policykg.graph.datadir import DATASET_FILE
-    from policykg.graph.datadir import DataDir
+    from policykg.graph.builds.datadir import DATASET_FILE
+    from policykg.graph.builds.datadir import DataDir
 
     corpus = Dataset(default_union=True)
     corpus.parse(DataDir(built[1]).current() / DATASET_FILE, format="nquads")
@@ -397,3 +397,17 @@ def test_the_sparql_examples_in_the_guide_answer_on_the_sample_or_the_built_grap
     sample = _data() + ontology
     for query in queries:
         assert list(sample.query(query)) or list(corpus.query(query)), query
+
+
+def test_the_iri_bases_are_the_ones_the_ontology_declares():
+    """``policykg.ontology`` is the one home of the IRI bases; they must say what ``policykg.ttl`` says."""
+    from policykg.loaders import iris
+    from policykg.ontology import ID_BASE, ONTOLOGY_IRI, PKG_BASE, ontology_dir
+
+    vann = Namespace("http://purl.org/vocab/vann/")
+    graph = Graph().parse(ontology_dir() / "policykg.ttl")
+    assert set(graph.subjects(RDF.type, OWL.Ontology)) == {URIRef(ONTOLOGY_IRI)}
+    assert graph.value(URIRef(ONTOLOGY_IRI), vann.preferredNamespaceUri) == Literal(PKG_BASE)
+    assert (str(iris.PKG), str(iris.ID)) == (PKG_BASE, ID_BASE) == (str(PKG), str(ID))
+    concepts = Graph().parse(ontology_dir() / "vocab" / "target-groups.ttl")
+    assert any(str(s).startswith(ID_BASE + "group/") for s in concepts.subjects(RDF.type, None))

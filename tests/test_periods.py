@@ -296,8 +296,8 @@ def test_a_plan_succeeds_the_plan_of_the_period_before(successive) -> None:
 def test_succeeds_is_a_relationship_in_cypher_and_in_the_plan_detail(successive) -> None:
     from fastapi.testclient import TestClient
 
-    from policykg.app import create_app
     from policykg.api.settings import Settings
+    from policykg.app import create_app
 
     settings = Settings(data_dir=successive, query_timeout_s=5.0, row_limit=1000, sparql_workers=1, rate_limit=0)
     with TestClient(create_app(settings)) as client:

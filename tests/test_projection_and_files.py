@@ -13,10 +13,10 @@ nx = pytest.importorskip("networkx", reason="networkx is not installed: pip inst
 from rdflib import BNode, Dataset, URIRef  # noqa: E402
 from rdflib.compare import isomorphic  # noqa: E402
 
-from policykg.graph.datadir import load_dataset  # noqa: E402
-from policykg.graph.file_exports import CONTEXT_FILE, load_context, write_csv, write_graphml, write_jsonld  # noqa: E402
-from policykg.graph.mapping import map_dataset  # noqa: E402
-from policykg.graph.projection import centrality, shortest_path, to_networkx  # noqa: E402
+from policykg.graph.builds.datadir import load_dataset  # noqa: E402
+from policykg.graph.exports.files import CONTEXT_FILE, load_context, write_csv, write_graphml, write_jsonld  # noqa: E402
+from policykg.graph.exports.projection import centrality, shortest_path, to_networkx  # noqa: E402
+from policykg.graph.mapping.mapper import map_dataset  # noqa: E402
 
 ID = "https://w3id.org/policykg/id/"
 NATIONAL = ID + "plan/national-14th-minzheng-plan"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from policykg.graph.reader import QueryError, QueryRefused, QueryTimeout, QueryUnavailable, ResultTooLarge
-from policykg.graph.sparql_guard import check
-from policykg.graph.sparql_sandbox import SparqlSandbox
+from policykg.graph.backends.reader import QueryError, QueryRefused, QueryTimeout, QueryUnavailable, ResultTooLarge
+from policykg.graph.backends.sandbox.sparql_guard import check
+from policykg.graph.backends.sandbox.sparql_sandbox import SparqlSandbox
 
 FOREVER = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~10^12 rows
 # a cross product of the few skos:inScheme triples with every triple: under a second here,
@@ -28,7 +28,7 @@ QUADS = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 @pytest.fixture(scope="module")
 def folder(built) -> Path:
-    from policykg.graph.datadir import DataDir
+    from policykg.graph.builds.datadir import DataDir
 
     _, data_dir = built
     return DataDir(data_dir).current()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.graph.datadir import DataDir
-from policykg.graph.embedded import open_cypher, open_sparql
+from policykg.graph.backends.embedded import open_cypher, open_sparql
+from policykg.graph.builds.datadir import DataDir
 
 SPARQL_PREFIXES = """
 PREFIX pkg: <https://w3id.org/policykg/ontology#>

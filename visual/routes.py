@@ -29,9 +29,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from policykg.api.params import node_types
 from policykg.api.problems import not_found
 from policykg.api.services import Services, services
-from policykg.graph import neighbourhood
-from policykg.graph.entity_index import Entry
-from policykg.graph.lookups import Lookups
+from policykg.graph.questions import neighbourhood
+from policykg.graph.questions.entity_index import Entry
+from policykg.graph.questions.lookups import Lookups
 from policykg.visual import projection, views
 from policykg.visual.styles import STATIC, load_styles
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import networkx as nx
 
-from policykg.graph import neighbourhood, plans, programmes
-from policykg.graph.entity_index import entity_id
-from policykg.graph.lookups import Lookups, entry_ref
+from policykg.graph.questions import neighbourhood, plans, programmes
+from policykg.graph.questions.entity_index import entity_id
+from policykg.graph.questions.lookups import Lookups, entry_ref
 
 LEVEL_GAP = 260  # vertical distance between two plan levels, in vis-network units
 COLUMN_GAP = 320  # horizontal distance between two plans of one level: room for their names

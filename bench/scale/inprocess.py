@@ -65,10 +65,10 @@ def _size(answer: Any) -> dict[str, Any] | None:
 
 
 def measure(build: Path, programme: str, reps: int, budget: float) -> dict[str, Any]:
-    from policykg.graph import neighbourhood, programmes
-    from policykg.graph.embedded import open_sparql
-    from policykg.graph.lookups import Lookups
     from policykg.graph.backends import open_reader
+    from policykg.graph.backends.embedded import open_sparql
+    from policykg.graph.questions import neighbourhood, programmes
+    from policykg.graph.questions.lookups import Lookups
 
     from bench.api_latency import SPARQL
 

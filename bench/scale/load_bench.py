@@ -62,7 +62,7 @@ class _TimedConnection:
 def _write_cypher_timed(pg: Any, directory: Path) -> dict[str, Any]:
     """``write_cypher`` as the build calls it, with LadybugDB's time measured inside it."""
     import ladybug
-    from policykg.graph import embedded
+    from policykg.graph.backends import embedded
 
     class TimedLadybug:  # the ladybug module as graph.embedded sees it, but with timed connections
         Connection = _TimedConnection
@@ -82,8 +82,8 @@ def _write_cypher_timed(pg: Any, directory: Path) -> dict[str, Any]:
 
 def measure(build: Path, out: Path, methods: tuple[str, ...]) -> dict[str, Any]:
     import pyoxigraph
-    from policykg.graph.embedded import write_sparql
-    from policykg.graph.mapping import map_dataset
+    from policykg.graph.backends.embedded import write_sparql
+    from policykg.graph.mapping.mapper import map_dataset
     from rdflib import Dataset
 
     from bench.load_embedded import load_unwind

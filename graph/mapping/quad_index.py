@@ -1,0 +1,135 @@
+"""The mapping's view of an RDF dataset: the quads about a subject, and a few reverse lookups.
+
+``graph/mapping/mapper.py`` never walks the dataset itself; it asks an index.  Two
+indexes answer the same questions:
+
+- ``DatasetIndex``: an rdflib ``Dataset`` read into dictionaries (small graphs,
+  exports, tests);
+- ``StoreIndex``: an Oxigraph store on disk, asked subject by subject, so the
+  build maps thousands of documents without holding them in memory.
+
+Quads come back as ``(predicate, object, graph name)`` with rdflib terms.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from typing import Iterable, Iterator, Protocol
+
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
+from rdflib.namespace import RDF
+
+from policykg.graph.terms import to_rdflib
+
+Quad = tuple  # (predicate, object, graph)
+IRI_CACHE = 1_000_000  # URIRefs a StoreIndex reuses
+SHORT_LITERAL = 40  # characters: longer literals (quotes, titles) rarely recur
+CACHE_SIZE = 200_000  # subjects whose quads a StoreIndex keeps (documents, evidence, concepts are asked often)
+
+
+class QuadIndex(Protocol):
+    def about(self, subject: URIRef) -> list[Quad]:
+        """Every (predicate, object, graph) of ``subject``, in every named graph."""
+
+    def typed_subjects(self) -> Iterator[tuple[URIRef, set[URIRef]]]:
+        """Each IRI subject with an ``rdf:type``, and its types."""
+
+    def referring(self, obj: URIRef, predicates: Iterable[URIRef]) -> list[tuple[URIRef, URIRef, str]]:
+        """(subject, predicate, graph) of the quads whose object is ``obj`` and predicate one of ``predicates``."""
+
+    def objects(self, subject: URIRef, predicate: URIRef) -> list:
+        """The objects of one predicate of ``subject`` (without reading the rest of it)."""
+
+
+class DatasetIndex:
+    """An rdflib dataset, every quad read once into dictionaries."""
+
+    def __init__(self, dataset: Dataset, reverse: Iterable[URIRef]) -> None:
+        reverse = frozenset(reverse)
+        self._about: dict[URIRef, list[Quad]] = defaultdict(list)
+        self._referring: dict[URIRef, list[tuple[URIRef, URIRef, str]]] = defaultdict(list)
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            if not isinstance(s, URIRef):
+                continue
+            graph = str(getattr(g, "identifier", g))
+            self._about[s].append((p, o, graph))
+            if p in reverse and isinstance(o, URIRef):
+                self._referring[o].append((s, p, graph))
+
+    def about(self, subject: URIRef) -> list[Quad]:
+        return self._about.get(subject, [])
+
+    def typed_subjects(self) -> Iterator[tuple[URIRef, set[URIRef]]]:
+        for subject, quads in self._about.items():
+            types = {o for p, o, _ in quads if p == RDF.type}
+            if types:
+                yield subject, types
+
+    def referring(self, obj: URIRef, predicates: Iterable[URIRef]) -> list[tuple[URIRef, URIRef, str]]:
+        wanted = set(predicates)
+        return [entry for entry in self._referring.get(obj, ()) if entry[1] in wanted]
+
+    def objects(self, subject: URIRef, predicate: URIRef) -> list:
+        return [o for p, o, _ in self.about(subject) if p == predicate]
+
+
+class StoreIndex:
+    """An Oxigraph store, asked subject by subject (with a cache of recent subjects)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.about = lru_cache(maxsize=CACHE_SIZE)(self._about)  # type: ignore[method-assign]
+        self._iris: dict[str, URIRef] = {}
+        self._literals: dict[tuple, object] = {}
+
+    def _about(self, subject: URIRef) -> list[Quad]:
+        iri, term = self._iri, self._term
+        return [(iri(q.predicate.value), term(q.object), q.graph_name.value)
+                for q in self.store.quads_for_pattern(ox.NamedNode(subject), None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)]
+
+    def objects(self, subject: URIRef, predicate: URIRef) -> list:
+        return [self._term(q.object)
+                for q in self.store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)]
+
+    def _term(self, term):
+        """The rdflib term; IRIs and short literals (offsets, windows, labels) made once each."""
+        if isinstance(term, ox.NamedNode):
+            return self._iri(term.value)
+        if not isinstance(term, ox.Literal) or len(term.value) > SHORT_LITERAL:
+            return to_rdflib(term)
+        return _reuse(self._literals, (term.value, term.datatype.value, term.language), to_rdflib, term)
+
+    def _iri(self, value: str) -> URIRef:
+        """One URIRef per IRI (predicates, documents and concepts recur on every subject; checking and
+        making them again was a third of the mapping's time)."""
+        return _reuse(self._iris, value, URIRef, value)
+
+    def typed_subjects(self) -> Iterator[tuple[URIRef, set[URIRef]]]:
+        types: dict[str, set[URIRef]] = defaultdict(set)
+        for quad in self.store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, None):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+                types[quad.subject.value].add(self._iri(quad.object.value))  # a few classes, made once each
+        for subject, found in types.items():
+            yield URIRef(subject), found
+
+    def referring(self, obj: URIRef, predicates: Iterable[URIRef]) -> list[tuple[URIRef, URIRef, str]]:
+        found = []
+        for predicate in predicates:
+            for quad in self.store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj), None):
+                if isinstance(quad.subject, ox.NamedNode) and not isinstance(quad.graph_name, ox.DefaultGraph):
+                    found.append((self._iri(quad.subject.value), predicate, quad.graph_name.value))
+        return found
+
+
+def _reuse(made: dict, key, make, argument):
+    """``made[key]``, made by ``make(argument)`` the first time; the table is emptied when it is full."""
+    known = made.get(key)
+    if known is None:
+        if len(made) > IRI_CACHE:
+            made.clear()
+        known = made[key] = make(argument)
+    return known
