@@ -6,7 +6,7 @@ PORT ?= 8000
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run build test install clean
+.PHONY: run build test test-fast install clean
 
 # Build the graph from the bundled corpus, then serve the API and the page on it.
 run: build
@@ -17,6 +17,10 @@ build: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Everything not marked slow (builds, servers, browsers, stress): under two minutes, for the edit-test loop.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
 
 install: $(STAMP)
 

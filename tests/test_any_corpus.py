@@ -22,6 +22,8 @@ from policykg.graph.questions import catalogue
 
 from .conftest import CORPUS, ROOT
 
+pytestmark = pytest.mark.slow  # builds of generated and odd corpora: make test-fast leaves it out
+
 REALWORLD = ROOT.parent / "shared" / "realworld"
 ALONE = [*sorted(CORPUS.glob("*.txt")), *(sorted(REALWORLD.glob("*.txt")) if REALWORLD.is_dir() else [])]
 ABSENT = "plan/no-such-plan-in-this-build"

@@ -59,6 +59,7 @@ def test_bad_cache_size_is_refused():
         Settings.from_env(answer_cache_mb="-1")
 
 
+@pytest.mark.slow
 def test_a_newer_build_is_never_answered_from_the_old_ones_answers(tmp_path):
     """Serve a build without the national plan, ask twice (the second a hit), publish the five documents:
     the same URL now answers from the new graph (more programmes), and from the cache after that."""

@@ -13,6 +13,8 @@ import pytest
 from policykg.graph.backends.bolt import BoltTarget, load
 from policykg.graph.builds.datadir import DataDir
 
+pytestmark = pytest.mark.slow  # the API on FalkorDB as well: make test-fast leaves it out
+
 URLS = [
     "/api/plans", "/api/plans/plan/hainan-14th-minzheng-plan", "/api/programmes?group=老年人&limit=500",
     "/api/programmes?domain=elderly-care&limit=500", "/api/programmes?limit=500", "/api/indicators?limit=500",

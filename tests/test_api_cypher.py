@@ -88,6 +88,7 @@ def test_writes_and_file_access_are_refused_and_the_server_goes_on(client, state
     assert digest(client) == before  # nothing changed, and the next request is answered
 
 
+@pytest.mark.slow
 def test_a_runaway_query_is_stopped_at_the_time_limit(client, api_settings):
     response = cypher(client, "MATCH (a), (b), (c) RETURN a.iri + b.iri + c.iri AS x ORDER BY x LIMIT 1")
     assert response.status_code == 503 and response.headers["content-type"] == PROBLEM

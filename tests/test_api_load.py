@@ -17,8 +17,11 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import pytest
 
 from .conftest import serve_process
+
+pytestmark = pytest.mark.slow  # many clients against a real server: make test-fast leaves it out
 
 # The warm-up fills caches and malloc arenas: at 64 clients the server's memory rises for its first
 # ~15,000 requests (271 → 1,135 MB), then stays within ±10 MB over 25,000 more (docs/development.md)

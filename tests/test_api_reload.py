@@ -18,6 +18,8 @@ from policykg.graph.builds.lease import BuildLease, in_use
 
 from .conftest import CORPUS, serve_process
 
+pytestmark = pytest.mark.slow  # builds published under a running server: make test-fast leaves it out
+
 GROUP_URL = "/api/programmes?" + urllib.parse.urlencode({"group": "老年人", "limit": 500})
 
 

@@ -8,10 +8,14 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from policykg.graph.builds.datadir import DataDir
 
 from .conftest import corpus_programmes
 from .processes import free_port
+
+pytestmark = pytest.mark.slow  # real server processes: make test-fast leaves it out
 
 
 def test_serve_builds_an_empty_data_directory_first_then_answers(tmp_path):

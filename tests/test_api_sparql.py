@@ -207,6 +207,7 @@ def test_updates_sent_as_updates_are_refused(client):
     assert count(client) == before
 
 
+@pytest.mark.slow
 def test_a_runaway_query_is_stopped_and_the_pool_recovers(client):
     started = time.monotonic()
     response = get(client, FOREVER)
@@ -280,6 +281,7 @@ def test_rdflib_sparqlstore(live_server, expected, method):
     assert len(constructed) > 20
 
 
+@pytest.mark.slow
 def test_a_running_query_does_not_block_the_server(live_server):
     """While the one worker is busy until the time limit, other routes still answer at once."""
     url = live_server + "/sparql?" + urllib.parse.urlencode({"query": FOREVER})

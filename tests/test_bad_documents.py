@@ -27,6 +27,8 @@ from policykg.graph.builds.datadir import DataDir
 from .bad_documents.cases import CASES, LOADED, REFUSED, WARNED, Case, copy_corpus, plan, title
 from .conftest import CORPUS, ROOT, ROOT_WITHOUT_OVERRIDE, corpus_programmes
 
+pytestmark = pytest.mark.slow  # a build per kind of bad file: make test-fast leaves it out
+
 SHARED = [case for case in CASES if not case.alone]
 ORIGINALS = sorted(path.name for path in CORPUS.glob("*.txt"))
 PKG = "https://w3id.org/policykg/ontology#"

@@ -18,8 +18,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(shutil.which("wrk") is None,
-                                reason="wrk is not installed (Debian package wrk): bench/run.py measures with it")
+pytestmark = [pytest.mark.slow,  # the benchmark end to end: make test-fast leaves it out
+              pytest.mark.skipif(shutil.which("wrk") is None,
+                                 reason="wrk is not installed (Debian package wrk): bench/run.py measures with it")]
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,8 @@ from policykg.graph.exports.neo4j_files import write_cypher_script, write_neo4j_
 from policykg.graph.mapping.model import Node, PropertyGraph, Relationship
 from .conftest import corpus_programmes
 
+pytestmark = pytest.mark.slow  # a private FalkorDB server: make test-fast leaves it out
+
 P = "urn:policykg-test:"
 DOC_A, DOC_B = P + "doc/A", P + "doc/B"
 NASTY = '老年人"特殊"，困难{群体}, 含\'单引号\'\n第二行 \\b\\n C:\\路径 $rows {x: 1}'

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
@@ -11,8 +13,7 @@ from rdflib.namespace import PROV
 import policykg.build
 from policykg.build import build
 from policykg.cli import main
-from policykg.graph.builds.datadir import DATASET_FILE
-from policykg.graph.builds.datadir import DataDir
+from policykg.graph.builds.datadir import DATASET_FILE, DataDir
 from policykg.loaders.iris import PKG
 
 from .conftest import CORPUS, dataset_in_service
@@ -52,6 +53,7 @@ def test_every_evidence_quote_is_verbatim_from_its_source_file(built):
         assert sources[document][start:end] == str(dataset.value(evidence, PKG.quote)), evidence
 
 
+@pytest.mark.slow
 def test_the_same_input_gives_an_isomorphic_graph(built, tmp_path):
     _, first_dir = built
     build(CORPUS, tmp_path)
@@ -75,6 +77,7 @@ def test_cited_plans_outside_the_corpus_are_plan_nodes_marked_not_loaded(built):
     assert dataset.value(national, PKG.loaded) == Literal(True)
 
 
+@pytest.mark.slow
 def test_a_bad_file_is_reported_and_the_others_still_build(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
@@ -89,6 +92,7 @@ def test_a_bad_file_is_reported_and_the_others_still_build(tmp_path):
     assert sum(1 for d in report.documents if d.triples) == 5
 
 
+@pytest.mark.slow
 def test_a_failed_build_leaves_the_graph_in_service_untouched(built, tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -111,6 +115,7 @@ def test_a_failed_build_leaves_the_graph_in_service_untouched(built, tmp_path, m
     assert not list((data_dir / "builds").glob("*.partial"))
 
 
+@pytest.mark.slow
 def test_cli_build_prints_counts_and_export_writes_each_format(tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -36,6 +36,8 @@ from policykg.graph.builds.lease import LEASE_FILE
 
 from .conftest import CORPUS, ROOT, ROOT_WITHOUT_OVERRIDE
 
+pytestmark = pytest.mark.slow  # builds killed and failed at every stage: make test-fast leaves it out
+
 RANDOM_KILLS = 8
 SEED = 8
 FIGURES: dict = {"faults": []}

@@ -14,6 +14,8 @@ from policykg.graph.backends.embedded import open_cypher
 from policykg.graph.builds.datadir import DATASET_FILE
 from policykg.loaders.align import Candidate, align_indicators, related_plans
 
+pytestmark = pytest.mark.slow  # builds of larger corpora: make test-fast leaves it out
+
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 BLANK = re.compile(r"_:\S+")
 

@@ -417,6 +417,7 @@ def test_a_bad_file_of_each_format_gets_one_clear_message(tmp_path, name, make, 
     assert str(caught.value) == message
 
 
+@pytest.mark.slow
 def test_a_corpus_with_bad_files_of_each_format_still_builds(files, tmp_path):
     """One good text, the PDF excerpt and five bad files: the good ones build, each bad one is named once."""
     corpus = tmp_path / "corpus"

@@ -25,6 +25,8 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis import checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
+pytestmark = pytest.mark.slow  # many generated inputs: make test-fast leaves it out
+
 EXAMPLES = int(os.environ.get("POLICYKG_FUZZ_EXAMPLES", "25"))  # generated cases per operation (CI: the default)
 CASES: Counter[str] = Counter()
 STATUSES: Counter[str] = Counter()

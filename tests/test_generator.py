@@ -22,6 +22,8 @@ from policykg.graph.builds.datadir import DATASET_FILE
 from policykg.graph.builds.datadir import DataDir
 from policykg.loaders.iris import ELI, PKG, graph_iri, plan_iri
 
+pytestmark = pytest.mark.slow  # generated corpora: make test-fast leaves it out
+
 N = 12  # plans built; the growth test compares the first N // 2 with all N
 SEED = 0
 

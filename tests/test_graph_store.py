@@ -33,6 +33,8 @@ from policykg.graph.builds.datadir import load_dataset
 from .processes import free_port
 from .oxigraph_server import oxigraph_server
 
+pytestmark = pytest.mark.slow  # pushes to real triple stores: make test-fast leaves it out
+
 
 # -- the minimal in-test Graph Store Protocol server (stdlib http.server + pyoxigraph) ----------
 

@@ -40,6 +40,8 @@ import yaml
 
 from .conftest import serve_process
 
+pytestmark = pytest.mark.slow  # hostile queries, each waiting on its limit: make test-fast leaves it out
+
 CORPUS = Path(__file__).parent / "hostile"
 CATEGORIES = ("cypher", "sparql", "rest", "http")
 PROBLEM = "application/problem+json"

@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import shutil
 
+import pytest
+
 from policykg.cli import main
 from policykg.graph.backends.embedded import open_cypher
 from policykg.graph.builds.datadir import DataDir
 
 from .conftest import CORPUS, corpus_programmes
+
+pytestmark = pytest.mark.slow  # load and push end to end: make test-fast leaves it out
 
 
 def _counts(folder) -> dict[str, int]:

@@ -45,6 +45,7 @@ def nodes(graph):
     return {node.iri: node for node in graph.nodes}
 
 
+@pytest.mark.slow
 def test_the_mapping_is_deterministic_and_a_rebuild_maps_the_same(dataset, graph, tmp_path):
     assert _dump(map_dataset(dataset)) == _dump(graph)
     build(CORPUS, tmp_path)

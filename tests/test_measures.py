@@ -352,6 +352,7 @@ def test_the_reader_holds_its_recall_and_precision_on_the_hand_read_sets():
     assert scores["bodies"]["recall"] >= 0.45 and scores["bodies"]["precision"] >= 0.68
 
 
+@pytest.mark.slow
 def test_the_reader_beats_the_earlier_patterns():
     new, old = _scores("chunker"), _scores("patterns")
     for part in ("programmes", "serves"):

@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real browser: make test-fast leaves it out
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

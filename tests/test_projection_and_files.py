@@ -54,6 +54,7 @@ def test_a_shortest_path_joins_the_national_and_the_weihai_plan(pg):
         shortest_path(pg, NATIONAL, ID + "nothing")
 
 
+@pytest.mark.slow
 def test_centrality_ranks_bodies_and_programmes(pg):
     rows = centrality(pg)
     labels = {node.iri: node.label for node in pg.nodes}
@@ -95,6 +96,7 @@ def test_csv_files_have_one_row_per_node_and_relationship(pg, tmp_path):
     assert list(rels[0]) == ["start", "type", "end", "props", "graphs"]
 
 
+@pytest.mark.slow
 def test_jsonld_is_compacted_with_the_published_context_and_reparses_to_the_same_dataset(dataset, tmp_path):
     path = write_jsonld(dataset, tmp_path / "policykg.jsonld", CONTEXT_FILE)
     document = json.loads(path.read_text(encoding="utf-8"))

@@ -128,6 +128,7 @@ def test_answers_and_limits(folder):
         assert sandbox.run("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 10", {"graph": "nt"}).body.count(b" .\n") == 10
 
 
+@pytest.mark.slow
 def test_timeout_kills_and_replaces_the_worker(folder):
     with SparqlSandbox(folder, workers=1, timeout_s=1, max_rows=100) as sandbox:
         (pid,) = ready(sandbox)
@@ -165,6 +166,7 @@ def test_a_worker_killed_mid_query_gives_a_clear_error(folder):
         assert answered(sandbox) > 0
 
 
+@pytest.mark.slow
 def test_two_workers_answer_in_parallel(folder):
     with SparqlSandbox(folder, workers=2, timeout_s=3, max_rows=100) as sandbox:
         until(lambda: len(sandbox.pids()) == 2)
@@ -189,6 +191,7 @@ def test_two_workers_answer_in_parallel(folder):
         assert answers == [alone, alone]
 
 
+@pytest.mark.slow
 def test_a_busy_pool_says_so(folder):
     with SparqlSandbox(folder, workers=1, timeout_s=3, max_rows=100, wait_s=0.5) as sandbox:
         ready(sandbox)
@@ -202,6 +205,7 @@ def test_a_busy_pool_says_so(folder):
         assert answered(sandbox) > 0
 
 
+@pytest.mark.slow
 def test_memory_limit(folder):
     with SparqlSandbox(folder, workers=1, timeout_s=20, max_rows=100, memory_mb=256) as sandbox:
         assert answered(sandbox) > 0
