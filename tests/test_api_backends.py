@@ -39,10 +39,7 @@ def serve_from(target: BoltTarget, built, api_settings):
     """Answers of an app whose Cypher store is ``target``, loaded with the corpus first."""
     from dataclasses import replace
 
-    from policykg.graph.builds.datadir import load_dataset
-    from policykg.graph.mapping.mapper import map_dataset
-
-    load(map_dataset(load_dataset(built[1])), target)
+    load(map_dataset_of(built), target)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NEO4J_URI", target.uri)
         env.setenv("NEO4J_USER", target.user)
@@ -102,3 +99,38 @@ def test_neo4j_cypher_is_read_only_and_timed(built, api_settings):
                                                          "WITH x ORDER BY x DESC RETURN sum(x)"})
         assert slow.status_code == 503
         assert client.post("/cypher", json={"statement": "RETURN 1 AS one"}).json()["data"]["values"] == [[1]]
+
+
+def test_cypher_on_falkordb_is_refused_and_writes_nothing(falkordb, built, api_settings):
+    """FalkorDB runs a CREATE in a read transaction (it ignores the access mode), so /cypher is refused there."""
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from policykg.app import create_app
+    from policykg.graph.backends.bolt import connect, run
+
+    from .test_bolt import clear
+
+    clear(falkordb)
+    load(map_dataset_of(built), falkordb)
+    create = {"statement": "CREATE (n:Plan {iri: 'urn:policykg-test:written'}) RETURN n"}
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("NEO4J_URI", falkordb.uri)
+        env.setenv("NEO4J_USER", falkordb.user)
+        with TestClient(create_app(replace(api_settings, backend="neo4j"))) as client:
+            written, read = client.post("/cypher", json=create), client.post("/cypher", json={"statement": "RETURN 1"})
+            rest = client.get("/api/programmes?group=农村留守老年人")
+    assert (written.status_code, read.status_code, rest.status_code) == (403, 403, 200)
+    assert "cannot keep its promise" in written.json()["detail"] and rest.json()["total"] > 0
+    with connect(falkordb) as (driver, dialect), driver.session(database=falkordb.database) as session:
+        found = session.execute_read(run, dialect, "MATCH (n) WHERE n.iri = 'urn:policykg-test:written' RETURN n")
+    assert found == []
+
+
+def map_dataset_of(built):
+    """The property graph of the session's build, as ``policykg load`` writes it."""
+    from policykg.graph.builds.datadir import load_dataset
+    from policykg.graph.mapping.mapper import map_dataset
+
+    return map_dataset(load_dataset(built[1]))

@@ -4,8 +4,10 @@ Read-only is the server's: every statement runs in a session opened with
 ``default_access_mode=READ`` through ``execute_read``, so Neo4j refuses a write
 (``Neo.ClientError.Statement.AccessMode``).  The time limit is the transaction
 timeout the driver sends with the query; the row limit stops fetching.
-FalkorDB honours neither the access mode nor the timeout, which is why the
-write and time-limit tests of ``/cypher`` run against Neo4j only (``NEO4J_URI``).
+FalkorDB honours neither the access mode nor the timeout: over Bolt it runs
+``CREATE`` inside a read transaction.  A server that cannot refuse a write cannot
+take researchers' statements, so on FalkorDB ``/cypher`` (``guard=True``) is refused
+outright; the REST questions, written here, still read it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ from policykg.graph.backends.reader import (Limits, QueryError, QueryRefused, Qu
                                             ResultTooLarge, Rows)
 
 
+FALKORDB_REFUSED = ("/cypher is not served from FalkorDB: over Bolt it runs writes even in a read transaction, so "
+                    "this server cannot keep its promise that researchers' statements only read. Ask the REST API "
+                    "or /sparql, or serve /cypher from the embedded store or Neo4j (`policykg load --neo4j-uri`)")
+
+
 class BoltReader:
     def __init__(self, target: BoltTarget) -> None:
         self.target = target
@@ -33,6 +40,8 @@ class BoltReader:
         """Run one statement in a READ transaction with the time limit; (columns, rows)."""
         limits = limits or Limits()
         params = params or {}
+        if guard and self.dialect == FALKORDB.name:
+            raise QueryRefused(FALKORDB_REFUSED)
         if self.dialect == FALKORDB.name and params and not guard:
             statement, params = bind(statement, params), {}  # FalkorDB mangles quoted parameters (graph/backends/bolt.py)
         @unit_of_work(timeout=limits.timeout_s)  # the server's transaction timeout
