@@ -79,7 +79,11 @@ def test_graphml_reads_back_with_the_same_counts(pg, tmp_path):
     node = next(n for n in pg.nodes if any(isinstance(v, list) and len(v) > 1 for v in n.props.values()))
     name, value = next((k, v) for k, v in node.props.items() if isinstance(v, list) and len(v) > 1)
     assert graph.nodes[node.iri][name] == "; ".join(value)  # lists joined with '; '
-    assert graph.nodes[node.iri]["label"] == node.label
+    # Gephi shows ``label``: the name, not the class (which is ``type``)
+    programme = next(n for n in pg.nodes if n.label == "Programme")
+    assert graph.nodes[programme.iri]["label"] == programme.props["name_zh"] != "Programme"
+    assert graph.nodes[programme.iri]["type"] == "Programme"
+    assert len({graph.nodes[n.iri]["label"] for n in pg.nodes}) > len(pg.nodes) / 2
 
 
 def test_csv_files_have_one_row_per_node_and_relationship(pg, tmp_path):

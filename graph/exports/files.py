@@ -26,10 +26,9 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from policykg.ontology import ontology_dir
-
 from policykg.graph.exports.projection import _nx, text
-from policykg.graph.mapping.model import PropertyGraph, Value
+from policykg.graph.mapping.model import Node, PropertyGraph, Value
+from policykg.ontology import ontology_dir
 
 LIST_SEPARATOR = "; "
 CONTEXT_FILE = ontology_dir() / "context.jsonld"
@@ -60,14 +59,18 @@ def _graphml_value(value: Value, kind: type):
 
 
 def to_graphml_graph(pg: PropertyGraph):
-    """The ``MultiDiGraph`` written to GraphML: scalar attributes only."""
+    """The ``MultiDiGraph`` written to GraphML: scalar attributes only.
+
+    ``label`` is what Gephi, yEd and Cytoscape show on a node, so it holds the node's name
+    (Chinese, else English, else its text, else the end of its IRI); the class is ``type``.
+    """
     nx = _nx()
     graph = nx.MultiDiGraph()
     node_types = _column_types(node.props for node in pg.nodes)
     for node in pg.nodes:
         attrs = {name: _graphml_value(value, node_types[name]) for name, value in node.props.items()
                  if name not in _RESERVED}
-        graph.add_node(node.iri, label=node.label, name_zh=_graphml_value(node.props.get("name_zh", ""), str),
+        graph.add_node(node.iri, label=_display_name(node), type=node.label, name_zh=_graphml_value(node.props.get("name_zh", ""), str),
                        name_en=_graphml_value(node.props.get("name_en", ""), str),
                        graphs=LIST_SEPARATOR.join(node.graphs), **attrs)
     edge_types = _column_types(rel.props for rel in pg.relationships)
@@ -77,6 +80,13 @@ def to_graphml_graph(pg: PropertyGraph):
         graph.add_edge(rel.start, rel.end, key=rel.type, type=rel.type,
                        graphs=LIST_SEPARATOR.join(rel.graphs), **attrs)
     return graph
+
+
+def _display_name(node: Node) -> str:
+    for key in ("name_zh", "name_en", "text", "quote"):
+        if node.props.get(key):
+            return text(node.props[key])
+    return node.iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def write_graphml(pg: PropertyGraph, path: Path) -> Path:
