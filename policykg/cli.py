@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
+from policykg import __version__
 from policykg.build import BuildError, BuildReport, build
 from policykg.build_pool import POOL_FROM, build_workers
 from policykg.export import FORMATS, PROPERTY_GRAPH_FORMATS, ExportError, export, export_property_graph
@@ -28,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policykg", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"policykg {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     data_dir_help = "where the graph lives (default: $POLICYKG_DATA_DIR or ./data/build)"
 
@@ -56,8 +59,10 @@ def _parser() -> argparse.ArgumentParser:
 
     load_cmd = commands.add_parser("load", help="fill the embedded stores, or Neo4j with --neo4j-uri")
     load_cmd.add_argument("--data-dir", help=data_dir_help)
-    load_cmd.add_argument("--neo4j-uri", help="a Bolt server to fill instead (default: $NEO4J_URI when "
-                                              "--neo4j is given); user and password from $NEO4J_USER, $NEO4J_PASSWORD")
+    load_cmd.add_argument("--neo4j-uri", metavar="URI",
+                          help="a Bolt server (bolt://… or neo4j://…) to fill instead of the embedded stores; "
+                               "user and password from --neo4j-user and --neo4j-password, else $NEO4J_USER and "
+                               "$NEO4J_PASSWORD")
     load_cmd.add_argument("--neo4j-user")
     load_cmd.add_argument("--neo4j-password")
     load_cmd.add_argument("--neo4j-database")
@@ -97,6 +102,10 @@ def _serve(args: argparse.Namespace) -> int:
         console.print(f"no graph in {data_dir} yet: building it from {args.corpus}", soft_wrap=True)
         if (status := _build(argparse.Namespace(data_dir=str(data_dir), corpus=args.corpus))) != 0:
             return status
+    if (taken := _port_taken(args.host, args.port)) is not None:
+        console.print(f"[red]cannot serve on {args.host}:{args.port}: {taken}; choose another with --port (or "
+                      "--host)[/red]", soft_wrap=True)
+        return 2
     try:
         app = create_app(Settings.from_env(data_dir=data_dir, backend=args.backend,
                                            sparql_endpoint=args.sparql_endpoint))
@@ -109,6 +118,21 @@ def _serve(args: argparse.Namespace) -> int:
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_keep_alive=75,
                 h11_max_incomplete_event_size=MAX_HEAD_BYTES)
     return 0
+
+
+def _port_taken(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (in use, no such address), or None: asked before saying
+    "serving on …", so a taken port is one clear line, not a traceback after a promise."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(infos[0][4])
+    except OSError as error:
+        return "the port is in use" if error.errno == errno.EADDRINUSE else (error.strerror or str(error))
+    return None
 
 
 def _load(args: argparse.Namespace) -> int:

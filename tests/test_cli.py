@@ -1,0 +1,42 @@
+"""The command line as a user meets it: its version, help that names only real flags, a taken port."""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+
+from policykg import __version__
+from policykg.cli import _parser, main
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"policykg {__version__}"
+
+
+def test_help_names_only_flags_the_command_has():
+    """`load --help` once told users of a --neo4j flag that did not exist."""
+    commands = next(a for a in _parser()._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    assert {"build", "serve", "load", "push", "export"} <= set(commands)
+    flags = {name: {f for action in command._actions for f in action.option_strings}
+             for name, command in commands.items()}
+    for name, command in commands.items():
+        help_text = " ".join(command.format_help().split())
+        for other, flag in re.findall(r"(?:policykg (\w+) )?(?<![\w-])(--[a-z][a-z0-9-]*[a-z0-9])", help_text):
+            assert flag in flags[other or name], (name, flag, other)
+
+
+def test_serve_on_a_taken_port_says_so_before_promising(built, capsys):
+    _, data_dir = built
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status = main(["serve", "--data-dir", str(data_dir), "--port", str(port)])
+    said = capsys.readouterr().err
+    assert status == 2
+    assert f"cannot serve on 127.0.0.1:{port}: the port is in use" in said and "serving" not in said.replace(
+        "cannot serve", "")
