@@ -16,7 +16,7 @@ from policykg import __version__
 from policykg.build import BuildError, BuildReport, build
 from policykg.build_pool import POOL_FROM, build_workers
 from policykg.export import FORMATS, PROPERTY_GRAPH_FORMATS, ExportError, export, export_property_graph
-from policykg.graph.backends import BACKENDS
+from policykg.graph.backends import BACKENDS, backend
 from policykg.graph.builds.datadir import DataDir, NoBuildError, load_dataset, resolve_data_dir
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -107,11 +107,14 @@ def _serve(args: argparse.Namespace) -> int:
                       "--host)[/red]", soft_wrap=True)
         return 2
     try:
-        app = create_app(Settings.from_env(data_dir=data_dir, backend=args.backend,
-                                           sparql_endpoint=args.sparql_endpoint))
+        settings = Settings.from_env(data_dir=data_dir, backend=args.backend, sparql_endpoint=args.sparql_endpoint)
     except ValueError as error:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         return 2
+    if (problem := backend(settings.backend).unreachable()) is not None:
+        console.print(f"[red]cannot serve from {settings.backend}: {escape(problem)}[/red]", soft_wrap=True)
+        return 2
+    app = create_app(settings)
     console.print(f"serving {data_dir} on http://{args.host}:{args.port}/ (API docs: /docs)", soft_wrap=True)
     # Keep idle connections longer than clients do (httpx and browsers: ~5 s), so a client never
     # reuses a connection at the moment the server closes it (uvicorn's default is also 5 s).
@@ -136,7 +139,7 @@ def _port_taken(host: str, port: int) -> str | None:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from policykg.graph.backends.bolt import BoltTarget
+    from policykg.graph.backends.bolt import BoltTarget, unreachable
     from policykg.load import load_embedded, load_server
 
     data_dir = resolve_data_dir(args.data_dir)
@@ -151,6 +154,9 @@ def _load(args: argparse.Namespace) -> int:
         return 0
     target = BoltTarget.from_env(uri=args.neo4j_uri, user=args.neo4j_user, password=args.neo4j_password,
                                  database=args.neo4j_database, dialect=args.dialect)
+    if (problem := unreachable(target)) is not None:
+        console.print(f"[red]{escape(problem)}[/red]", soft_wrap=True)
+        return 2
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("loading", total=None)
         stats = load_server(data_dir, target, progress=lambda stage, done, total: bar.update(

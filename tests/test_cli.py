@@ -10,6 +10,8 @@ import pytest
 from policykg import __version__
 from policykg.cli import _parser, main
 
+from .processes import free_port
+
 
 def test_version(capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -40,3 +42,34 @@ def test_serve_on_a_taken_port_says_so_before_promising(built, capsys):
     assert status == 2
     assert f"cannot serve on 127.0.0.1:{port}: the port is in use" in said and "serving" not in said.replace(
         "cannot serve", "")
+
+
+@pytest.mark.parametrize("uri,said", [
+    ("bolt://127.0.0.1:{port}", "cannot reach a Bolt server at bolt://127.0.0.1:{port}"),
+    ("http://127.0.0.1:{port}", "is not a Bolt URI (http:// is Neo4j's HTTP port"),
+    ("127.0.0.1:{port}", "is not a Bolt URI: give bolt://HOST:7687"),
+])
+def test_load_to_a_server_it_cannot_use_is_one_line(built, capsys, uri, said):
+    port = free_port()  # bound then released: nothing listens there
+    status = main(["load", "--data-dir", str(built[1]), "--neo4j-uri", uri.format(port=port)])
+    err = capsys.readouterr().err
+    assert status == 2 and said.format(port=port) in " ".join(err.split())
+    assert "Traceback" not in err
+
+
+def test_serve_from_a_bolt_server_that_does_not_answer_is_one_line(built, capsys, monkeypatch):
+    port = free_port()
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{port}")
+    status = main(["serve", "--data-dir", str(built[1]), "--backend", "neo4j", "--port", str(free_port())])
+    err = " ".join(capsys.readouterr().err.split())
+    assert status == 2 and f"cannot serve from neo4j: cannot reach a Bolt server at bolt://127.0.0.1:{port}" in err
+
+
+def test_the_bolt_reader_says_why_it_cannot_open():
+    from policykg.graph.backends import open_reader
+    from policykg.graph.backends.bolt import BoltTarget, BoltUnreachable
+
+    with pytest.raises(BoltUnreachable, match="is not a Bolt URI"):
+        open_reader("neo4j", target=BoltTarget(uri="http://127.0.0.1:7474"))
+    with pytest.raises(BoltUnreachable, match="cannot reach a Bolt server"):
+        open_reader("neo4j", target=BoltTarget(uri=f"bolt://127.0.0.1:{free_port()}"))  # the dialect is asked

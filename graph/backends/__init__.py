@@ -34,6 +34,7 @@ class Backend:
     open_reader: Callable[..., Any]  # a ``GraphReader`` (Cypher) or a ``SparqlSandbox`` (SPARQL)
     write: Callable[..., Any]  # the writer's entry point (see each for its arguments)
     filled_by: str  # the command that fills it, for messages and docs
+    unreachable: Callable[..., str | None] = lambda **_: None  # why it cannot be opened now, asked before serving
 
 
 # -- readers ------------------------------------------------------------------------------------
@@ -76,6 +77,13 @@ def _sandbox_options(options: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in options.items() if k in names and v is not None}
 
 
+def _bolt_unreachable(**_: Any) -> str | None:
+    """Why the Bolt server of ``NEO4J_URI`` cannot be used now (bad URI, no answer, refused password)."""
+    from policykg.graph.backends.bolt import BoltTarget, unreachable
+
+    return unreachable(BoltTarget.from_env())
+
+
 # -- writers ------------------------------------------------------------------------------------
 
 def _write_embedded(*args: Any, **kwargs: Any) -> Any:
@@ -98,7 +106,7 @@ def _push(*args: Any, **kwargs: Any) -> Any:
 
 REGISTRY: dict[str, Backend] = {b.name: b for b in (
     Backend("embedded", "cypher", _embedded, _write_embedded, "policykg build (or load)"),
-    Backend("neo4j", "cypher", _neo4j, _write_bolt, "policykg load --neo4j-uri URI"),
+    Backend("neo4j", "cypher", _neo4j, _write_bolt, "policykg load --neo4j-uri URI", _bolt_unreachable),
     Backend("oxigraph", "sparql", _oxigraph, _write_embedded, "policykg build (or load)"),
     Backend("sparql-endpoint", "sparql", _sparql_endpoint, _push, "policykg push --endpoint URL"),
 )}

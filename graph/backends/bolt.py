@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlparse
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from policykg.graph.exports.neo4j_files import batches, bind, constraint_statement, index_statement
 from policykg.graph.mapping.model import Node, PropertyGraph, Relationship
@@ -75,6 +75,49 @@ class BoltTarget:
                "password": os.environ.get("NEO4J_PASSWORD"), "database": os.environ.get("NEO4J_DATABASE")}
         values = {k: v for k, v in env.items() if v} | {k: v for k, v in overrides.items() if v is not None}
         return cls(**values)
+
+
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+CHECK_TIMEOUT_S = 5.0  # how long ``unreachable`` waits for a server before saying it does not answer
+
+
+class BoltUnreachable(RuntimeError):
+    """No Bolt server answered at the URI, or it refused the credentials; ``str()`` says which and what to do."""
+
+
+def check_uri(uri: str) -> None:
+    """``BoltUnreachable`` for a URI the driver would not speak Bolt to (``http://``, no scheme)."""
+    scheme = urlparse(uri).scheme
+    if scheme not in BOLT_SCHEMES:
+        hint = (" (http:// is Neo4j's HTTP port, for the browser; Bolt listens on 7687 by default)"
+                if scheme in ("http", "https") else "")
+        raise BoltUnreachable(f"{uri} is not a Bolt URI{hint}: give bolt://HOST:7687 or neo4j://HOST:7687")
+
+
+def explain(error: Exception, target: BoltTarget) -> BoltUnreachable:
+    """A driver's failure to connect as one sentence a person can act on."""
+    if isinstance(error, AuthError):
+        return BoltUnreachable(f"the Bolt server at {target.uri} refused user {target.user!r} and its password: "
+                               "check --neo4j-user and --neo4j-password, or $NEO4J_USER and $NEO4J_PASSWORD")
+    reason = str(error).splitlines()[-1].strip() if str(error).strip() else type(error).__name__
+    return BoltUnreachable(f"cannot reach a Bolt server at {target.uri}: {reason}. Is the server running, and is "
+                           "that its Bolt address (bolt://HOST:7687 by default)?")
+
+
+def unreachable(target: BoltTarget, timeout_s: float = CHECK_TIMEOUT_S) -> str | None:
+    """Why ``target`` cannot be used now (a wrong URI, no answer, refused credentials), or None: asked once,
+    with a short timeout, before a server or a load starts, so a user sees one line, not a hang and a trace."""
+    try:
+        check_uri(target.uri)
+        _absorb_stale(target.uri)
+        with GraphDatabase.driver(target.uri, auth=(target.user, target.password),
+                                  connection_timeout=timeout_s) as driver:
+            driver.verify_connectivity()
+    except BoltUnreachable as error:
+        return str(error)
+    except (DriverError, Neo4jError, OSError) as error:
+        return str(explain(error, target))
+    return None
 
 
 def _absorb_stale(uri: str, tries: int = 8) -> None:
@@ -135,6 +178,7 @@ def connect(target: BoltTarget) -> Iterator[tuple[Driver, Dialect]]:
     """A driver and the server's dialect; closing it leaves no stale descriptor behind."""
     if target.dialect not in (None, *DIALECTS):
         raise ValueError(f"unknown dialect {target.dialect!r}")
+    check_uri(target.uri)
     if target.dialect != "neo4j":
         _absorb_stale(target.uri)
     driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),

@@ -15,10 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from neo4j import READ_ACCESS, GraphDatabase, ManagedTransaction, unit_of_work
-from neo4j.exceptions import ClientError, Neo4jError
+from neo4j.exceptions import ClientError, DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
-from policykg.graph.backends.bolt import FALKORDB, BoltTarget, detect_dialect
+from policykg.graph.backends.bolt import (CONNECT_TIMEOUT_S, FALKORDB, BoltTarget, _absorb_stale, _detect_patiently,
+                                          check_uri, explain)
 from policykg.graph.exports.neo4j_files import bind
 from policykg.graph.backends.reader import (Limits, QueryError, QueryRefused, QuerySyntaxError, QueryTimeout,
                                             ResultTooLarge, Rows)
@@ -31,9 +32,17 @@ FALKORDB_REFUSED = ("/cypher is not served from FalkorDB: over Bolt it runs writ
 
 class BoltReader:
     def __init__(self, target: BoltTarget) -> None:
+        check_uri(target.uri)
         self.target = target
-        self.driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password))
-        self.dialect = target.dialect or detect_dialect(self.driver, target.database).name
+        if target.dialect != "neo4j":
+            _absorb_stale(target.uri)  # a descriptor another client left stale (FalkorDB) must not take ours
+        self.driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
+                                           connection_timeout=CONNECT_TIMEOUT_S)
+        try:
+            self.dialect = target.dialect or _detect_patiently(self.driver, target).name
+        except (DriverError, Neo4jError, OSError) as error:
+            self.driver.close()
+            raise explain(error, target) from None
 
     def read(self, statement: str, params: dict[str, Any] | None = None, limits: Limits | None = None,
              guard: bool = False) -> tuple[list[str], Rows]:
