@@ -14,6 +14,8 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from policykg.ontology import load_lexicon
+
 from .iris import ELI, PKG, area_iri, body_iri, child_iri, cited_plan_iri, plan_iri, title_key
 from .rdf_programmes import write_programmes
 from .vocab import bodies
@@ -26,7 +28,7 @@ ATTRIBUTES = {"约束性": PKG["attribute-binding"], "预期性": PKG["attribute
 STATUSES = {"完成": PKG["status-achieved"], "未完成": PKG["status-not-achieved"],
             "职能转隶": PKG["status-transferred"]}
 TABLE_KINDS = {"target": PKG["table-target"], "completion": PKG["table-completion"]}
-LEVELS = {"national", "provincial", "municipal", "county"}
+LEVELS = frozenset(load_lexicon("levels")["levels"])  # as a sidecar may give them (loaders/source.py checks)
 
 
 def document_slug(document: ParsedDocument) -> str:

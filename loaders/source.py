@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from policykg.ontology import load_lexicon
+
 from . import formats
 from .model import SourceDocument
 
@@ -259,4 +261,8 @@ def read_sidecar(path: Path) -> dict:
         raise DocumentError(
             path, f"its sidecar {sidecar.name} has unknown keys {sorted(unknown)}; "
             f"known keys are {sorted(SIDECAR_KEYS)}")
+    levels = load_lexicon("levels")["levels"]
+    if meta.get("level") is not None and meta["level"] not in levels:
+        raise DocumentError(path, f"its sidecar {sidecar.name} says level: {meta['level']}, which is none of "
+                            f"{', '.join(levels)} (a city's plan is municipal, a district's county)")
     return meta

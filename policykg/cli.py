@@ -269,7 +269,11 @@ def _export(args: argparse.Namespace) -> int:
             return 0
         quads = export(data_dir, args.format, args.out)
     except (ExportError, NoBuildError) as error:
-        console.print(f"[red]{error}[/red]", soft_wrap=True)
+        console.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
+        return 2
+    except OSError as error:  # a folder on the way that is a file, no permission, a full disk
+        console.print(f"[red]cannot write {escape(str(args.out))}: {escape(error.strerror or str(error))}[/red]",
+                      soft_wrap=True)
         return 2
     console.print(f"wrote {quads} quads as {args.format} to {args.out}", soft_wrap=True)
     return 0

@@ -21,16 +21,30 @@ FORMATS = {
 
 # formats of the property graph (what Cypher stores receive), by name on the command line
 PROPERTY_GRAPH_FORMATS = ("neo4j-csv", "cypher", "graphml", "csv")
+FOLDER_FORMATS = ("neo4j-csv", "csv")  # the others write one file
 
 
 class ExportError(RuntimeError):
     pass
 
 
+def check_out(fmt: str, out: Path) -> None:
+    """``ExportError`` when ``out`` is of the wrong kind for ``fmt`` (a folder where a file goes, or the other
+    way round), said before anything is read or written."""
+    out = Path(out)
+    if fmt in FOLDER_FORMATS and out.exists() and not out.is_dir():
+        raise ExportError(f"--out {out} is a file, and {fmt} writes a folder of files: give a folder path "
+                          f"(new or existing), e.g. {out.with_suffix('')}-{fmt}/")
+    if fmt not in FOLDER_FORMATS and out.is_dir():
+        raise ExportError(f"--out {out} is a folder, and {fmt} writes one file: give a file path, e.g. "
+                          f"{out / ('policykg.' + fmt.split('-')[0])}")
+
+
 def export(data_dir: Path, fmt: str, out: Path) -> int:
     """Write the dataset to ``out``; formats without named graphs get the union of all graphs."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_out(fmt, out)
     rdflib_format, keeps_graphs = FORMATS[fmt]
     dataset = load_dataset(data_dir)
     if keeps_graphs:
@@ -57,6 +71,7 @@ def export_property_graph(data_dir: Path, fmt: str, out: Path) -> str:
 
     from policykg.graph.exports.files import write_csv, write_graphml
 
+    check_out(fmt, out)
     pg = map_dataset(load_dataset(data_dir))
     if fmt == "graphml":
         write_graphml(pg, out)

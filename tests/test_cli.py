@@ -73,3 +73,20 @@ def test_the_bolt_reader_says_why_it_cannot_open():
         open_reader("neo4j", target=BoltTarget(uri="http://127.0.0.1:7474"))
     with pytest.raises(BoltUnreachable, match="cannot reach a Bolt server"):
         open_reader("neo4j", target=BoltTarget(uri=f"bolt://127.0.0.1:{free_port()}"))  # the dialect is asked
+
+
+@pytest.mark.parametrize("fmt,kind", [("nq", "folder"), ("graphml", "folder"), ("neo4j-csv", "file"),
+                                      ("csv", "file")])
+def test_export_onto_the_wrong_kind_of_path_is_one_line(built, capsys, tmp_path, fmt, kind):
+    out = tmp_path / "out"
+    out.mkdir() if kind == "folder" else out.write_text("keep me", encoding="utf-8")
+    status = main(["export", "--data-dir", str(built[1]), "--format", fmt, "--out", str(out)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert status == 2 and f"is a {kind}" in err and "Traceback" not in err
+    assert out.is_dir() if kind == "folder" else out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_export_under_a_file_is_one_line(built, capsys, tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    status = main(["export", "--data-dir", str(built[1]), "--format", "nq", "--out", str(tmp_path / "file" / "a.nq")])
+    assert status == 2 and "cannot write" in capsys.readouterr().err

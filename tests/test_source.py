@@ -62,6 +62,10 @@ def test_sidecar_metadata_is_read_and_checked(tmp_path):
     (tmp_path / "plan.meta.yaml").write_text("slug: some-county\nlevel: county\n", encoding="utf-8")
     assert read_document(path).meta == {"slug": "some-county", "level": "county"}
 
+    (tmp_path / "plan.meta.yaml").write_text("slug: x\nlevel: city\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="says level: city, which is none of national, provincial"):
+        read_document(path)  # once dropped without a word: the plan had no level at all
+
     (tmp_path / "plan.meta.yaml").write_text("slug: x\ncolour: blue\n", encoding="utf-8")
     with pytest.raises(DocumentError, match="unknown keys \\['colour'\\]"):
         read_document(path)

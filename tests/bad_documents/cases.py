@@ -364,6 +364,10 @@ CASES: list[Case] = [
     Case("sidecar_unknown_keys", "bad_sidecar_keys.txt", "a sidecar with a misspelt key",
          _with_sidecar("bad_sidecar_keys.txt", plan("午县"), b"slug: wu-county\njurisdiciton: x\n"), REFUSED,
          r"has unknown keys \['jurisdiciton'\]; known keys are \["),
+    Case("sidecar_bad_level", "bad_sidecar_level.txt", "a sidecar with a level the ontology does not have",
+         _with_sidecar("bad_sidecar_level.txt", plan("酉县"), b"slug: you-county\nlevel: city\n"), REFUSED,
+         r"its sidecar bad_sidecar_level\.meta\.yaml says level: city, which is none of national, provincial, "
+         r"municipal, county"),
     Case("sidecar_not_mapping", "bad_sidecar_list.txt", "a sidecar holding a list",
          _with_sidecar("bad_sidecar_list.txt", plan("未县"), b"- slug\n- level\n"), REFUSED,
          r"its sidecar bad_sidecar_list\.meta\.yaml must be a mapping of keys to values"),
