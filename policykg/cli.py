@@ -1,4 +1,4 @@
-"""The ``policykg`` command line: ``build``, ``serve``, ``load``, ``push`` and ``export`` (other tools rely on these forms)."""
+"""The ``policykg`` command line: ``build``, ``serve``, ``load``, ``push``, ``export`` and ``query`` (other tools rely on these forms)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import errno
 import sys
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -83,6 +84,17 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--format", required=True, choices=sorted([*FORMATS, *PROPERTY_GRAPH_FORMATS]))
     export_cmd.add_argument("--out", required=True, type=Path)
     export_cmd.set_defaults(run=_export)
+
+    query_cmd = commands.add_parser("query", help="run a researcher question of the catalogue "
+                                                  "(graph/questions/queries/) on the graph in service")
+    query_cmd.add_argument("name", nargs="?", help="the question (without it: the list of questions)")
+    query_cmd.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                           help="a parameter (repeat for several); the question's example otherwise")
+    query_cmd.add_argument("--language", choices=["sparql", "cypher"], default="sparql",
+                           help="run its SPARQL on Oxigraph (default) or its Cypher on LadybugDB")
+    query_cmd.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query_cmd.add_argument("--data-dir", help=data_dir_help)
+    query_cmd.set_defaults(run=_query)
     return parser
 
 
@@ -277,6 +289,63 @@ def _export(args: argparse.Namespace) -> int:
         return 2
     console.print(f"wrote {quads} quads as {args.format} to {args.out}", soft_wrap=True)
     return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from policykg.graph.questions import catalogue
+
+    if args.name is None:
+        table = Table("question", "parameters (example)", "title")
+        for named in catalogue.queries():
+            table.add_row(named.name, ", ".join(f"{k}={v}" for k, v in named.params.items()), named.title_en)
+        Console().print(table)
+        return 0
+    try:
+        named = catalogue.query(args.name)
+    except KeyError:
+        names = ", ".join(q.name for q in catalogue.queries())
+        console.print(f"[red]no question {escape(args.name)!r}: choose one of {names}[/red]", soft_wrap=True)
+        return 2
+    params = dict(pair.partition("=")[::2] for pair in args.param)
+    if (unknown := sorted(set(params) - set(named.params))) or any("=" not in pair for pair in args.param):
+        console.print(f"[red]{named.name} takes {', '.join(f'--param {k}=…' for k in named.params) or 'no parameters'}"
+                      f"{'; not ' + ', '.join(unknown) if unknown else ''}[/red]", soft_wrap=True)
+        return 2
+    data_dir = resolve_data_dir(args.data_dir)
+    if (build := DataDir(data_dir).current()) is None:
+        console.print(f"[red]no graph has been built in {data_dir}: run `policykg build` first[/red]", soft_wrap=True)
+        return 2
+    columns, rows = _ask_catalogue(catalogue, named, args.language, build, params)
+    _print_rows(columns, rows, args.format)
+    return 0
+
+
+def _ask_catalogue(catalogue: Any, named: Any, language: str, build: Path, params: dict[str, str]) -> tuple:
+    from policykg.graph.backends.embedded import open_cypher, open_sparql
+
+    if language == "cypher":
+        with open_cypher(build) as store:
+            return catalogue.answer("cypher", store, named, params)
+    return catalogue.answer("sparql", open_sparql(build), named, params)
+
+
+def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
+    """Rows on standard output: a rich table, CSV with a header, or JSON objects (one list)."""
+    import csv
+    import json
+
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, indent=1))
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row))
+        Console().print(table)
+        console.print(f"{len(rows)} rows", soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -90,3 +90,33 @@ def test_export_under_a_file_is_one_line(built, capsys, tmp_path):
     (tmp_path / "file").write_text("x", encoding="utf-8")
     status = main(["export", "--data-dir", str(built[1]), "--format", "nq", "--out", str(tmp_path / "file" / "a.nq")])
     assert status == 2 and "cannot write" in capsys.readouterr().err
+
+
+def test_query_runs_a_catalogue_question_in_either_language(built, capsys):
+    import csv
+    import io
+    import json
+
+    from policykg.graph.backends.embedded import open_sparql
+    from policykg.graph.builds.datadir import DataDir
+    from policykg.graph.questions import catalogue
+
+    data_dir = str(built[1])
+    expected = catalogue.run("sparql", open_sparql(DataDir(built[1]).current()), "programmes_for_group",
+                             {"group_name": "农村留守老年人"})
+    assert main(["query", "programmes_for_group", "--param", "group_name=农村留守老年人", "--format", "csv",
+                 "--data-dir", data_dir]) == 0
+    header, *rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert header == ["programme", "programme_name", "document", "target_group", "quote"]
+    assert [tuple(row) for row in rows] == expected and len(expected) > 3
+    assert main(["query", "programmes_for_group", "--param", "group_name=农村留守老年人", "--language", "cypher",
+                 "--format", "json", "--data-dir", data_dir]) == 0
+    answered = json.loads(capsys.readouterr().out)
+    assert sorted(tuple(row.values()) for row in answered) == expected
+
+
+def test_query_says_what_it_takes(built, capsys):
+    assert main(["query", "nope", "--data-dir", str(built[1])]) == 2
+    assert "choose one of aligned_programmes" in capsys.readouterr().err
+    assert main(["query", "programmes_for_group", "--param", "group=x", "--data-dir", str(built[1])]) == 2
+    assert "takes --param group_name=…; not group" in " ".join(capsys.readouterr().err.split())

@@ -13,11 +13,16 @@ Each file starts with a comment header (``//`` in Cypher, ``#`` in SPARQL)::
     // param group = 农村留守老年人 | what the parameter is
 
 Parameter convention: a parameter ``name`` is ``$name`` in Cypher (a real
-query parameter) and the variable ``?name`` in SPARQL.  For SPARQL the runner
-binds every parameter with ``VALUES (?a ?b) { ("…" "…") }`` inserted as the
-first element of the query's outermost ``WHERE { … }`` group; the values are
-escaped SPARQL string literals (no language tag), so queries compare them with
-``STR(?label) = ?name``.  A hostile value cannot leave its literal.
+query parameter) and the variable ``?name`` in SPARQL.  Each ``.rq`` file opens its
+outermost ``WHERE { … }`` group with the examples bound, on a line of its own::
+
+    VALUES (?group_name) { ("老年人") }  # the example: bound values replace this line
+
+so the file pasted into any SPARQL client answers as it stands (without the line, an
+unbound ``?group_name`` matched nothing, silently).  The runner replaces that line with
+``VALUES (?a ?b) { ("…" "…") }`` of the values given (the examples for the others); the
+values are escaped SPARQL string literals (no language tag), so queries compare them
+with ``STR(?label) = ?name``.  A hostile value cannot leave its literal.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ Row = tuple[str, ...]
 _HEADER = re.compile(r"^\s*(?://|#)\s*(title_zh|title_en|answers):\s*(.*)$")
 _PARAM = re.compile(r"^\s*(?://|#)\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*\|\s*(.*)$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+EXAMPLE_NOTE = "# the example: bound values replace this line"
+_EXAMPLE_LINE = re.compile(r"^[ \t]*VALUES \(.*\) \{ \(.*\) \}[ \t]*" + re.escape(EXAMPLE_NOTE) + r"[ \t]*$", re.M)
 _SPARQL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
@@ -79,6 +86,9 @@ def load(name: str, directory: Path = QUERIES_DIR) -> NamedQuery:
     for param in params:
         if f"${param}" not in cypher or not re.search(rf"\?{param}\b", sparql):
             raise ValueError(f"{name}: parameter {param} is not used by both queries")
+    if params and _EXAMPLE_LINE.search(sparql) is None:
+        raise ValueError(f"{name}.rq: no line binding the examples ({_values_line(params).strip()}) "
+                         "opening its WHERE group, so the file as pasted would answer nothing")
     return NamedQuery(name, fields["title_zh"], fields["title_en"], params, cypher, sparql,
                       fields.get("answers", ""), docs)
 
@@ -107,18 +117,26 @@ def sparql_literal(value: object) -> str:
 
 
 def bind_sparql(sparql: str, params: Mapping[str, object]) -> str:
-    """The SPARQL text with ``params`` bound by a VALUES block opening its first ``WHERE {`` group."""
+    """The SPARQL text with ``params`` (and the header's examples for the others) bound by a VALUES line:
+    in place of the examples' line when the text has one, else opening its first ``WHERE {`` group."""
     if not params:
         return sparql
     for name in params:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise ValueError(f"bad parameter name {name!r}")
-    names = " ".join(f"?{name}" for name in params)
-    values = " ".join(sparql_literal(value) for value in params.values())
+    if (example := _EXAMPLE_LINE.search(sparql)) is not None:
+        bound = {**_header(sparql)[1], **params}
+        return f"{sparql[:example.start()]}{_values_line(bound).lstrip(chr(10))}{sparql[example.end():]}"
     match = _WHERE.search(sparql)
     if match is None:
         raise ValueError("the SPARQL query has no WHERE { … } group to bind parameters in")
-    return f"{sparql[:match.end()]}\n  VALUES ({names}) {{ ({values}) }}{sparql[match.end():]}"
+    return f"{sparql[:match.end()]}{_values_line(params)}{sparql[match.end():]}"
+
+
+def _values_line(params: Mapping[str, object]) -> str:
+    names = " ".join(f"?{name}" for name in params)
+    values = " ".join(sparql_literal(value) for value in params.values())
+    return f"\n  VALUES ({names}) {{ ({values}) }}"
 
 
 def _cell(value: Any) -> str:
@@ -141,27 +159,36 @@ def _check(named: NamedQuery, params: Mapping[str, object] | None) -> dict[str, 
     return {**named.params, **given}
 
 
-def run_cypher(store: Any, named: NamedQuery, params: Mapping[str, object] | None = None) -> list[Row]:
-    """Run ``named`` on a Cypher store (``.query(text, params) -> (columns, rows)``); rows of strings, sorted."""
+def answer_cypher(store: Any, named: NamedQuery, params: Mapping[str, object] | None = None
+                  ) -> tuple[list[str], list[Row]]:
+    """Run ``named`` on a Cypher store (``.query(text, params) -> (columns, rows)``); its columns, and its rows
+    of strings, sorted."""
     bound = {name: str(value) for name, value in _check(named, params).items()}
-    _, rows = store.query(named.cypher, bound)
-    return sorted({tuple(_cell(value) for value in row) for row in rows})
+    columns, rows = store.query(named.cypher, bound)
+    return list(columns), sorted({tuple(_cell(value) for value in row) for row in rows})
 
 
-def run_sparql(store: Any, named: NamedQuery, params: Mapping[str, object] | None = None) -> list[Row]:
-    """Run ``named`` on a pyoxigraph Store over the union of its graphs; rows of strings, sorted."""
+def answer_sparql(store: Any, named: NamedQuery, params: Mapping[str, object] | None = None
+                  ) -> tuple[list[str], list[Row]]:
+    """Run ``named`` on a pyoxigraph Store over the union of its graphs; its columns, and its rows sorted."""
     text = bind_sparql(named.sparql, _check(named, params))
     solutions = store.query(text, use_default_graph_as_union=True)
-    width = len(solutions.variables)
-    return sorted({tuple(_cell(solution[i]) for i in range(width)) for solution in solutions})
+    columns = [variable.value for variable in solutions.variables]
+    return columns, sorted({tuple(_cell(solution[i]) for i in range(len(columns))) for solution in solutions})
 
 
-def run(engine: Engine, store: Any, named: NamedQuery | str, params: Mapping[str, object] | None = None) -> list[Row]:
-    """Run a catalogue query (or its name) on ``engine`` ("cypher" or "sparql"); rows of strings, sorted."""
+def answer(engine: Engine, store: Any, named: NamedQuery | str, params: Mapping[str, object] | None = None
+           ) -> tuple[list[str], list[Row]]:
+    """Run a catalogue query (or its name) on ``engine`` ("cypher" or "sparql"): (columns, rows sorted)."""
     if isinstance(named, str):
         named = query(named)
     if engine == "cypher":
-        return run_cypher(store, named, params)
+        return answer_cypher(store, named, params)
     if engine == "sparql":
-        return run_sparql(store, named, params)
+        return answer_sparql(store, named, params)
     raise ValueError(f"unknown engine {engine!r}")
+
+
+def run(engine: Engine, store: Any, named: NamedQuery | str, params: Mapping[str, object] | None = None) -> list[Row]:
+    """The rows of ``answer``: strings, sorted (what the tests compare across engines)."""
+    return answer(engine, store, named, params)[1]
