@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator
 import ladybug
 
 from policykg.graph.builds.datadir import CYPHER_DIR, CYPHER_FILE
+from policykg.graph.backends.cypher_dialect import to_ladybug
 from policykg.graph.backends.reader import (Limits, QueryError, QueryRefused, QuerySyntaxError, QueryTimeout,
                                             ResultTooLarge, Rows)
 
@@ -85,7 +86,9 @@ class EmbeddedReader:
         process when the reader was made with a ``sandbox``."""
         limits = limits or Limits()
         if guard and self._make_sandbox is not None:
-            return self._workers().run(statement, params, limits)
+            return self._workers().run(statement, params, limits)  # the worker's reader translates it
+        if guard:  # a researcher's statement, written for Neo4j: lists from 0, labels() a list
+            statement = to_ladybug(statement)
         with self._connection() as connection:
             connection.set_query_timeout(max(1, int(limits.timeout_s * 1000)))
             if guard:
