@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -32,7 +33,10 @@ DATA_FOLDERS = {"ontology": "policykg/ontology", "graph/questions/queries": "pol
 def wheel(tmp_path_factory) -> tuple[zipfile.ZipFile, str]:
     """A real wheel of the project, built as pip builds it; and what the build printed."""
     out = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+    source = out / "source"  # a copy: setuptools writes build/ and *.egg-info/ beside the sources it builds
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info",
+                                                                "__pycache__", "artifacts", "data"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr[-2000:]
     (path,) = out.glob("policykg-*.whl")
