@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from policykg.api.params import Limit, lookups, node_types
+from policykg.api.params import Limit, Offset, lookups, node_types
 from policykg.api.problems import bad_parameter, documented, not_found
-from policykg.api.schemas import Entity, Hit, Neighbourhood, PathAnswer
+from policykg.api.schemas import Entity, Hit, Neighbourhood, Page, PathAnswer
 from policykg.graph.questions import neighbourhood
 from policykg.graph.questions.lookups import Lookups, entity, entry_ref
 
@@ -17,15 +17,18 @@ Types = Annotated[str | None, Query(max_length=300, description="comma-separated
                                                                 "Programme,TargetGroup")]
 
 
-@router.get("/api/search", response_model=list[Hit], summary="Search names (Chinese or English, partial words)")
+@router.get("/api/search", response_model=Page[Hit], summary="Search names (Chinese or English, partial words)")
 def search(data: Annotated[Lookups, Depends(lookups)],
            q: Annotated[str, Query(min_length=1, max_length=200, description="words of a name, e.g. 留守 or "
                                                                             "left-behind")],
-           types: Types = None, limit: Limit = 20) -> list[dict]:
+           types: Types = None, limit: Limit = 20, offset: Offset = 0) -> dict:
     """Entities whose names or synonyms contain every word of `q` (traditional characters, full width and case
-    folded), ranked: whole name, then start of a name, then part of one; programmes and groups first on a tie."""
-    return [{**entry_ref(h.entry), "score": round(h.score, 4), "matched": h.matched}
-            for h in data.index.search(q, node_types(data, types), limit)]
+    folded), ranked: whole name, then start of a name, then part of one; programmes and groups first on a tie.
+    A page like every other list: `items`, `total`, `limit`, `offset`."""
+    hits = data.index.search(q, node_types(data, types), None)
+    return {"total": len(hits), "limit": limit, "offset": offset,
+            "items": [{**entry_ref(h.entry), "score": round(h.score, 4), "matched": h.matched}
+                      for h in hits[offset:offset + limit]]}
 
 
 @router.get("/api/entities/{entity_id:path}/neighbours", response_model=Neighbourhood, summary="Neighbourhood",

@@ -175,8 +175,9 @@ def test_group_hierarchy_is_consistent(client):
 @pytest.mark.parametrize("query, first", [("留守老人", RURAL_LEFT_BEHIND), ("農村留守老年人", RURAL_LEFT_BEHIND),
                                           ("left-behind older", RURAL_LEFT_BEHIND), ("时间银行", None)])
 def test_search_is_ranked_and_folds_scripts_and_case(client, query, first):
-    hits = client.get("/api/search", params={"q": query}).json()
-    assert hits
+    page = client.get("/api/search", params={"q": query}).json()
+    hits = page["items"]
+    assert hits and page["total"] >= len(hits) and (page["limit"], page["offset"]) == (20, 0)
     if first:
         assert hits[0]["id"] == first
     else:
@@ -263,3 +264,13 @@ def test_openapi_documents_every_route(client):
                   "/api/bodies", "/api/areas", "/api/search", "/api/entities/{entity_id}/neighbours", "/api/path",
                   "/cypher", "/sparql"):
         assert route in paths, route
+
+
+def test_search_pages_like_every_other_list(client):
+    """It once answered a bare array; now its pages add up to its total."""
+    whole = client.get("/api/search", params={"q": "养老", "limit": 500}).json()
+    assert whole["total"] == len(whole["items"]) > 25
+    pages = [client.get("/api/search", params={"q": "养老", "limit": 10, "offset": offset}).json()
+             for offset in range(0, whole["total"], 10)]
+    assert all(p["total"] == whole["total"] for p in pages)
+    assert [h["id"] for p in pages for h in p["items"]] == [h["id"] for h in whole["items"]]

@@ -124,8 +124,9 @@ class EntityIndex:
         entry = self.by_iri.get(iri or "")
         return entry.name_zh or entry.name_en if entry else None
 
-    def search(self, query: str, labels: set[str] | None = None, limit: int = 20) -> list[Hit]:
-        """Names containing every word of ``query``, best first: exact, then prefix, then part of a name."""
+    def search(self, query: str, labels: set[str] | None = None, limit: int | None = 20) -> list[Hit]:
+        """Names containing every word of ``query``, best first: exact, then prefix, then part of a name
+        (``limit`` None: every one)."""
         words = fold(query).split()
         if not words:
             return []
@@ -138,7 +139,7 @@ class EntityIndex:
                 hits.append(Hit(entry, best[0], best[1]))
         hits.sort(key=lambda h: (-h.score, LABEL_RANK.get(h.entry.label, 99),
                                  len(h.entry.name_zh or h.entry.name_en or ""), h.entry.iri))
-        return hits[:limit]
+        return hits if limit is None else hits[:limit]
 
 
 def _score(name: str, words: list[str]) -> float:

@@ -40,7 +40,8 @@ export class SearchBox {
         }
         this.controller = new AbortController();
         try {
-          this.hits = await getJSON(`/api/search?q=${encodeURIComponent(q)}&limit=${LIMIT}`, { signal: this.controller.signal });
+          this.hits = (await getJSON(`/api/search?q=${encodeURIComponent(q)}&limit=${LIMIT}`,
+                                     { signal: this.controller.signal })).items;
           if (this.input.value.trim() === q) this.render();
         } catch (error) {
           if (error.name !== "AbortError") this.renderMessage(t("failed") + error.message);
