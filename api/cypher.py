@@ -2,7 +2,8 @@
 
 Request ``{"statement": …, "parameters": {…}}``; answer
 ``{"data": {"fields": […], "values": [[…], …]}, "bookmarks": []}`` as Neo4j's
-``/db/{name}/query/v2`` does (that path is served too), so its clients work here.
+``/db/{name}/query/v2`` does (that path, its transactions and typed JSON are
+``api/query_api.py``'s), so its clients work here.
 Read-only, the time limit and the row limit are enforced by the store
 (``graph.reader``): a read-only LadybugDB database whose plan is checked, or a
 Neo4j READ session with a transaction timeout.  Errors are problem documents
@@ -79,8 +80,3 @@ def cypher(request: CypherRequest, svc: Annotated[Services, Depends(services)]) 
     the row limit is refused (422) — add `LIMIT`. The property graph is described in `docs/property-graph.md`."""
     return run(request, svc)
 
-
-@router.post("/db/{database}/query/v2", response_model=CypherAnswer, include_in_schema=False)
-def neo4j_query_api(database: str, request: CypherRequest, svc: Annotated[Services, Depends(services)]) -> dict:
-    """Neo4j's Query API path, for its clients; the database name is ignored (one graph is served)."""
-    return run(request, svc)
