@@ -106,6 +106,7 @@ MAX_HEAD_BYTES = 64 * 1024
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from policykg.api.http_protocol import ProblemH11Protocol
     from policykg.api.settings import Settings
     from policykg.app import create_app
 
@@ -131,7 +132,7 @@ def _serve(args: argparse.Namespace) -> int:
     # Keep idle connections longer than clients do (httpx and browsers: ~5 s), so a client never
     # reuses a connection at the moment the server closes it (uvicorn's default is also 5 s).
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_keep_alive=75,
-                h11_max_incomplete_event_size=MAX_HEAD_BYTES)
+                h11_max_incomplete_event_size=MAX_HEAD_BYTES, http=ProblemH11Protocol)
     return 0
 
 
