@@ -120,3 +120,16 @@ def test_query_says_what_it_takes(built, capsys):
     assert "choose one of aligned_programmes" in capsys.readouterr().err
     assert main(["query", "programmes_for_group", "--param", "group=x", "--data-dir", str(built[1])]) == 2
     assert "takes --param group_name=…; not group" in " ".join(capsys.readouterr().err.split())
+
+
+def test_the_registry_names_commands_that_exist():
+    """Each backend says how it is filled; that command and its flags must be real."""
+    from policykg.graph.backends import REGISTRY
+
+    commands = next(a for a in _parser()._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    for backend in REGISTRY.values():
+        for said in backend.filled_by.split("; "):
+            words = said.split()
+            assert words[0] == "policykg" and words[1] in commands, backend.name
+            flags = {f for action in commands[words[1]]._actions for f in action.option_strings}
+            assert {w for w in words[2:] if w.startswith("--")} <= flags, backend.name

@@ -33,7 +33,7 @@ class Backend:
     language: Language
     open_reader: Callable[..., Any]  # a ``GraphReader`` (Cypher) or a ``SparqlSandbox`` (SPARQL)
     write: Callable[..., Any]  # the writer's entry point (see each for its arguments)
-    filled_by: str  # the command that fills it, for messages and docs
+    filled_by: str  # the commands that fill it ("; " between them), for messages and docs
     unreachable: Callable[..., str | None] = lambda **_: None  # why it cannot be opened now, asked before serving
 
 
@@ -105,10 +105,10 @@ def _push(*args: Any, **kwargs: Any) -> Any:
 
 
 REGISTRY: dict[str, Backend] = {b.name: b for b in (
-    Backend("embedded", "cypher", _embedded, _write_embedded, "policykg build (or load)"),
+    Backend("embedded", "cypher", _embedded, _write_embedded, "policykg build; policykg load"),
     Backend("neo4j", "cypher", _neo4j, _write_bolt, "policykg load --neo4j-uri URI", _bolt_unreachable),
-    Backend("oxigraph", "sparql", _oxigraph, _write_embedded, "policykg build (or load)"),
-    Backend("sparql-endpoint", "sparql", _sparql_endpoint, _push, "policykg push --endpoint URL"),
+    Backend("oxigraph", "sparql", _oxigraph, _write_embedded, "policykg build; policykg load"),
+    Backend("sparql-endpoint", "sparql", _sparql_endpoint, _push, "policykg push --sparql-store URL"),
 )}
 CYPHER_BACKENDS = tuple(name for name, b in REGISTRY.items() if b.language == "cypher")
 SPARQL_BACKENDS = tuple(name for name, b in REGISTRY.items() if b.language == "sparql")
