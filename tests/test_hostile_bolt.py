@@ -31,6 +31,7 @@ from .test_hostile import _Listener, send
 pytestmark = pytest.mark.slow  # a private FalkorDB and a real server: make test-fast leaves it out
 
 CYPHER = [a for a in ATTEMPTS if a.category == "cypher"]
+REST = [a for a in ATTEMPTS if a.category == "rest"]  # the REST questions are read from the Bolt server too
 
 
 def bolt_digest(target: BoltTarget) -> str:
@@ -73,6 +74,16 @@ def test_every_hostile_statement_is_refused(attempt, bolt_server, places):  # no
     if attempt.spec.get("problem", True):
         assert answer.headers.get("content-type") == PROBLEM
     assert send(url, "GET", "/api/health").status == 200
+
+
+@pytest.mark.parametrize("attempt", REST, ids=[a.name for a in REST])
+def test_every_hostile_rest_request_gets_its_answer(attempt, bolt_server, places):  # noqa: F811
+    """Injections, traversals and odd numbers in REST parameters: the statuses the embedded store gives."""
+    url, _, _, _ = bolt_server
+    answer = attempt_answer(url, attempt, places)
+    assert answer.status in attempt.expect, (attempt.name, answer.status, answer.body[:300])
+    if answer.status >= 400 and attempt.spec.get("problem", True):
+        assert answer.headers.get("content-type") == PROBLEM
 
 
 def test_nothing_was_written_or_fetched(bolt_server, places, listener):  # noqa: F811
