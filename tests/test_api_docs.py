@@ -80,6 +80,7 @@ def test_docs_through_the_real_server(live_server):
             assert asset.status == 200
 
 
+@pytest.mark.slow  # a real browser
 def test_the_docs_page_renders_its_operations_in_a_browser(live_server):
     """Chromium opens /docs and waits for the operations to appear (4.x showed "Unable to render this definition")."""
     from .test_page import ARGS, CHROMIUM

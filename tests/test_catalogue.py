@@ -14,6 +14,12 @@ HOSTILE = '老年人" } ; DROP ALL ; #'
 QUERIES = catalogue.queries()
 # Questions whose example may legitimately be empty on another corpus; on the bundled one none is.
 MAY_BE_EMPTY: set[str] = set()
+SLOW = {"unserved_groups"}  # ~7 s a run on LadybugDB: make test-fast leaves it out
+
+
+def each(queries) -> list:
+    """``queries`` as parameters, the slow ones marked."""
+    return [pytest.param(q, id=q.name, marks=[pytest.mark.slow] if q.name in SLOW else []) for q in queries]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +44,7 @@ def test_the_catalogue_has_at_least_15_documented_questions():
         assert named.title_zh and named.title_en and named.answers, named.name
 
 
-@pytest.mark.parametrize("named", QUERIES, ids=[q.name for q in QUERIES])
+@pytest.mark.parametrize("named", each(QUERIES))
 def test_both_engines_agree_on_the_example(stores, named):
     rows = both(stores, named.name)
     if named.name not in MAY_BE_EMPTY:
@@ -51,7 +57,7 @@ def test_a_hostile_parameter_returns_nothing_on_both_engines(stores, named):
     assert both(stores, named.name, **{name: HOSTILE for name in named.params}) == []
 
 
-@pytest.mark.parametrize("named", [q for q in QUERIES if q.params], ids=[q.name for q in QUERIES if q.params])
+@pytest.mark.parametrize("named", each(q for q in QUERIES if q.params))
 def test_each_rq_file_answers_as_pasted(stores, named):
     """A .rq file pasted into a SPARQL client, unbound, gives the example's answer (it once gave nothing)."""
     _, sparql = stores

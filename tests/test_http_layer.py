@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import socket
 from urllib.parse import urlsplit
+
+pytestmark = pytest.mark.slow  # a real server process: make test-fast leaves it out
 
 
 def raw(base: str, request: bytes) -> tuple[str, dict[str, str], bytes]:

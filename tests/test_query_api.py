@@ -7,6 +7,8 @@ import warnings
 import httpx
 import pytest
 
+pytestmark = pytest.mark.slow  # a real server process and the driver's HTTP mode: make test-fast leaves it out
+
 neo4j = pytest.importorskip("neo4j")
 pytest.importorskip("aiohttp", reason="the driver's HTTP mode needs aiohttp (pip install -e '.[test]')")
 

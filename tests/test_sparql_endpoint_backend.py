@@ -23,6 +23,8 @@ from .oxigraph_server import oxigraph_server
 from .processes import free_port
 from .test_api_sparql import CONSTRUCT, EXAMPLE, HOSTILE, NATIONAL, QUADS, SRJ, TURTLE
 
+pytestmark = pytest.mark.slow  # a real oxigraph serve, filled by push: make test-fast leaves it out
+
 ASK = 'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK { ?g skos:prefLabel "农村留守老年人"@zh }'
 
 
