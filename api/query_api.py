@@ -31,6 +31,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from policykg import __version__
@@ -94,9 +95,8 @@ def untyped(value: Any) -> Any:
 
 
 def _bad_request(detail: str) -> Problem:
-    problem = Problem(400, "Invalid request", detail)
-    problem.extra["errors"] = [{"code": "Neo.ClientError.Request.Invalid", "message": detail}]
-    return problem
+    return Problem(400, "Invalid request", detail, errors=[{"code": "Neo.ClientError.Request.Invalid",
+                                                            "message": detail}])
 
 
 # -- requests and answers -----------------------------------------------------------------------------------
@@ -134,13 +134,19 @@ def _answer(request: Request, answer: dict[str, Any], status: int = 200) -> Resp
     return Response(json.dumps(answer, ensure_ascii=False), status_code=status, media_type=TYPED)
 
 
+async def _run(statement: CypherRequest, svc: Services) -> dict[str, Any]:
+    """``/cypher``'s ``run`` in the thread pool, as the sync ``/cypher`` route runs: a statement may take up to
+    the time limit, and the routes here are async only to read their bodies."""
+    return await run_in_threadpool(run, statement, svc)
+
+
 @router.post("/db/{database}/query/v2")
 async def query(database: str, request: Request, svc: Annotated[Services, Depends(services)]) -> Response:
     """One statement; the database name is ignored (one graph is served)."""
     statement = await _statement(request)
     if statement is None:
         raise _bad_request("no statement: send {\"statement\": …}")
-    return _answer(request, run(statement, svc))
+    return _answer(request, await _run(statement, svc))
 
 
 # -- transactions -------------------------------------------------------------------------------------------
@@ -184,9 +190,8 @@ class Transactions:
 
 def _not_found(tx_id: str) -> Problem:
     detail = f"no open transaction {tx_id!r}: it was committed, rolled back, or expired after {TX_TTL_S:.0f} s idle"
-    problem = Problem(404, "Not found", detail)
-    problem.extra["errors"] = [{"code": "Neo.ClientError.Transaction.TransactionNotFound", "message": detail}]
-    return problem
+    return Problem(404, "Not found", detail, errors=[{"code": "Neo.ClientError.Transaction.TransactionNotFound",
+                                                      "message": detail}])
 
 
 def _transactions(request: Request) -> Transactions:
@@ -208,7 +213,7 @@ async def begin(database: str, request: Request, svc: Annotated[Services, Depend
     tx_id = _transactions(request).begin()
     answer: dict[str, Any] = {"data": {"fields": [], "values": []}, "bookmarks": []}
     if statement is not None:
-        answer = run(statement, svc)
+        answer = await _run(statement, svc)
     return _answer(request, {**answer, "transaction": _tx_info(tx_id)}, status=202)
 
 
@@ -220,7 +225,7 @@ async def run_in(database: str, tx_id: str, request: Request,
     statement = await _statement(request)
     if statement is None:
         raise _bad_request("no statement: send {\"statement\": …}")
-    return _answer(request, {**run(statement, svc), "transaction": _tx_info(tx_id)}, status=202)
+    return _answer(request, {**await _run(statement, svc), "transaction": _tx_info(tx_id)}, status=202)
 
 
 @router.post("/db/{database}/query/v2/tx/{tx_id}/commit")
@@ -229,7 +234,7 @@ async def commit(database: str, tx_id: str, request: Request,
     """Commit (with a last statement, if the body has one): the transaction ends."""
     _transactions(request).touch(tx_id)
     statement = await _statement(request)
-    answer = run(statement, svc) if statement is not None else {"data": {"fields": [], "values": []}}
+    answer = await _run(statement, svc) if statement is not None else {"data": {"fields": [], "values": []}}
     _transactions(request).end(tx_id)
     return _answer(request, {**answer, "bookmarks": []})
 

@@ -316,13 +316,15 @@ def _query(args: argparse.Namespace) -> int:
     if (build := DataDir(data_dir).current()) is None:
         console.print(f"[red]no graph has been built in {data_dir}: run `policykg build` first[/red]", soft_wrap=True)
         return 2
-    columns, rows = _ask_catalogue(catalogue, named, args.language, build, params)
+    columns, rows = _ask_catalogue(named, args.language, build, params)
     _print_rows(columns, rows, args.format)
     return 0
 
 
-def _ask_catalogue(catalogue: Any, named: Any, language: str, build: Path, params: dict[str, str]) -> tuple:
+def _ask_catalogue(named: Any, language: str, build: Path, params: dict[str, str]) -> tuple:
+    """The catalogue question ``named`` run on the build's own store for ``language``: (columns, rows)."""
     from policykg.graph.backends.embedded import open_cypher, open_sparql
+    from policykg.graph.questions import catalogue
 
     if language == "cypher":
         with open_cypher(build) as store:

@@ -13,6 +13,11 @@ from policykg.cli import _parser, main
 from .processes import free_port
 
 
+def _commands() -> dict:
+    """The subcommands' parsers, by name."""
+    return next(a for a in _parser()._actions if a.__class__.__name__ == "_SubParsersAction").choices
+
+
 def test_version(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--version"])
@@ -21,7 +26,7 @@ def test_version(capsys):
 
 def test_help_names_only_flags_the_command_has():
     """`load --help` once told users of a --neo4j flag that did not exist."""
-    commands = next(a for a in _parser()._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    commands = _commands()
     assert {"build", "serve", "load", "push", "export"} <= set(commands)
     flags = {name: {f for action in command._actions for f in action.option_strings}
              for name, command in commands.items()}
@@ -126,7 +131,7 @@ def test_the_registry_names_commands_that_exist():
     """Each backend says how it is filled; that command and its flags must be real."""
     from policykg.graph.backends import REGISTRY
 
-    commands = next(a for a in _parser()._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    commands = _commands()
     for backend in REGISTRY.values():
         for said in backend.filled_by.split("; "):
             words = said.split()

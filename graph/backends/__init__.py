@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from importlib import import_module
 from pathlib import Path
 from typing import Any, Callable, Literal
 
@@ -86,29 +87,24 @@ def _bolt_unreachable(**_: Any) -> str | None:
 
 # -- writers ------------------------------------------------------------------------------------
 
-def _write_embedded(*args: Any, **kwargs: Any) -> Any:
-    from policykg.graph.backends.embedded import write_embedded
+def _lazy(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported when first called (naming a store imports nothing)."""
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(import_module(module), name)(*args, **kwargs)
 
-    return write_embedded(*args, **kwargs)
-
-
-def _write_bolt(*args: Any, **kwargs: Any) -> Any:
-    from policykg.graph.backends.bolt import load
-
-    return load(*args, **kwargs)
-
-
-def _push(*args: Any, **kwargs: Any) -> Any:
-    from policykg.graph.backends.sparql_endpoint import push
-
-    return push(*args, **kwargs)
+    call.__doc__ = f"{module}.{name}"
+    return call
 
 
 REGISTRY: dict[str, Backend] = {b.name: b for b in (
-    Backend("embedded", "cypher", _embedded, _write_embedded, "policykg build; policykg load"),
-    Backend("neo4j", "cypher", _neo4j, _write_bolt, "policykg load --neo4j-uri URI", _bolt_unreachable),
-    Backend("oxigraph", "sparql", _oxigraph, _write_embedded, "policykg build; policykg load"),
-    Backend("sparql-endpoint", "sparql", _sparql_endpoint, _push, "policykg push --sparql-store URL"),
+    Backend("embedded", "cypher", _embedded, _lazy(f"{__name__}.embedded", "write_embedded"),
+            "policykg build; policykg load"),
+    Backend("neo4j", "cypher", _neo4j, _lazy(f"{__name__}.bolt", "load"), "policykg load --neo4j-uri URI",
+            _bolt_unreachable),
+    Backend("oxigraph", "sparql", _oxigraph, _lazy(f"{__name__}.embedded", "write_embedded"),
+            "policykg build; policykg load"),
+    Backend("sparql-endpoint", "sparql", _sparql_endpoint, _lazy(f"{__name__}.sparql_endpoint", "push"),
+            "policykg push --sparql-store URL"),
 )}
 CYPHER_BACKENDS = tuple(name for name, b in REGISTRY.items() if b.language == "cypher")
 SPARQL_BACKENDS = tuple(name for name, b in REGISTRY.items() if b.language == "sparql")

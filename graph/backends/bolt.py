@@ -173,9 +173,10 @@ def _detect_patiently(driver: Driver, target: BoltTarget) -> Dialect:
     return detect_dialect(driver, target.database)
 
 
-@contextmanager
-def connect(target: BoltTarget) -> Iterator[tuple[Driver, Dialect]]:
-    """A driver and the server's dialect; closing it leaves no stale descriptor behind."""
+def open_driver(target: BoltTarget) -> tuple[Driver, Dialect]:
+    """A driver for ``target`` and the server's dialect (asked when the target does not say it), after
+    absorbing any descriptor another client left stale; the driver is closed again if the question fails.
+    The loader (``connect``) and the reader (``bolt_reader.BoltReader``) open their drivers here."""
     if target.dialect not in (None, *DIALECTS):
         raise ValueError(f"unknown dialect {target.dialect!r}")
     check_uri(target.uri)
@@ -184,9 +185,18 @@ def connect(target: BoltTarget) -> Iterator[tuple[Driver, Dialect]]:
     driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
                                   connection_timeout=CONNECT_TIMEOUT_S,
                                   connection_acquisition_timeout=CONNECT_TIMEOUT_S)
-    dialect = DIALECTS.get(target.dialect or "")
     try:
-        dialect = dialect or _detect_patiently(driver, target)
+        return driver, DIALECTS.get(target.dialect or "") or _detect_patiently(driver, target)
+    except BaseException:
+        driver.close()
+        raise
+
+
+@contextmanager
+def connect(target: BoltTarget) -> Iterator[tuple[Driver, Dialect]]:
+    """A driver and the server's dialect; closing it leaves no stale descriptor behind."""
+    driver, dialect = open_driver(target)
+    try:
         yield driver, dialect
     finally:
         driver.close()

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from neo4j import READ_ACCESS, GraphDatabase, ManagedTransaction, unit_of_work
+from neo4j import READ_ACCESS, ManagedTransaction, unit_of_work
 from neo4j.exceptions import ClientError, DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
-from policykg.graph.backends.bolt import (CONNECT_TIMEOUT_S, FALKORDB, BoltTarget, _absorb_stale, _detect_patiently,
-                                          check_uri, explain)
+from policykg.graph.backends.bolt import FALKORDB, BoltTarget, explain, open_driver
 from policykg.graph.exports.neo4j_files import bind
 from policykg.graph.backends.reader import (Limits, QueryError, QueryRefused, QuerySyntaxError, QueryTimeout,
                                             ResultTooLarge, Rows)
@@ -32,17 +31,12 @@ FALKORDB_REFUSED = ("/cypher is not served from FalkorDB: over Bolt it runs writ
 
 class BoltReader:
     def __init__(self, target: BoltTarget) -> None:
-        check_uri(target.uri)
         self.target = target
-        if target.dialect != "neo4j":
-            _absorb_stale(target.uri)  # a descriptor another client left stale (FalkorDB) must not take ours
-        self.driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
-                                           connection_timeout=CONNECT_TIMEOUT_S)
         try:
-            self.dialect = target.dialect or _detect_patiently(self.driver, target).name
+            self.driver, dialect = open_driver(target)
         except (DriverError, Neo4jError, OSError) as error:
-            self.driver.close()
             raise explain(error, target) from None
+        self.dialect = dialect.name
 
     def read(self, statement: str, params: dict[str, Any] | None = None, limits: Limits | None = None,
              guard: bool = False) -> tuple[list[str], Rows]:

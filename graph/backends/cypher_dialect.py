@@ -96,8 +96,8 @@ def _subscript(inside: list[Token]) -> list[Token]:
 def _split_range(inside: list[Token]) -> tuple[list[Token], list[Token]] | None:
     depth = 0
     for k, token in enumerate(inside):
-        depth += token.text in "([{" and token.kind == "other"
-        depth -= token.text in ")]}" and token.kind == "other"
+        depth += token.kind == "other" and token.text in ("(", "[", "{")
+        depth -= token.kind == "other" and token.text in (")", "]", "}")
         if token.kind == "range" and depth == 0:
             return inside[:k], inside[k + 1:]
     return None

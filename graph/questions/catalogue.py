@@ -126,17 +126,17 @@ def bind_sparql(sparql: str, params: Mapping[str, object]) -> str:
             raise ValueError(f"bad parameter name {name!r}")
     if (example := _EXAMPLE_LINE.search(sparql)) is not None:
         bound = {**_header(sparql)[1], **params}
-        return f"{sparql[:example.start()]}{_values_line(bound).lstrip(chr(10))}{sparql[example.end():]}"
+        return f"{sparql[:example.start()]}{_values_line(bound)}{sparql[example.end():]}"
     match = _WHERE.search(sparql)
     if match is None:
         raise ValueError("the SPARQL query has no WHERE { … } group to bind parameters in")
-    return f"{sparql[:match.end()]}{_values_line(params)}{sparql[match.end():]}"
+    return f"{sparql[:match.end()]}\n{_values_line(params)}{sparql[match.end():]}"
 
 
 def _values_line(params: Mapping[str, object]) -> str:
     names = " ".join(f"?{name}" for name in params)
     values = " ".join(sparql_literal(value) for value in params.values())
-    return f"\n  VALUES ({names}) {{ ({values}) }}"
+    return f"  VALUES ({names}) {{ ({values}) }}"
 
 
 def _cell(value: Any) -> str:
