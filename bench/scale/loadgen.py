@@ -23,8 +23,10 @@ def available() -> bool:
 
 
 def version() -> str:
+    if not available():
+        return "not installed"
     done = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
-    return (done.stdout or done.stderr).strip().splitlines()[0] if available() else "not installed"
+    return (done.stdout or done.stderr).strip().splitlines()[0]
 
 
 def run(url: str, clients: int, seconds: float, timeout: float = 30) -> dict[str, Any]:
