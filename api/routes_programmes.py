@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from policykg.api.params import Limit, Offset, Text, entity_or_404, lookups, page, resolve
+from policykg.api.params import Limit, Offset, Text, entity_or_404, lookups, resolve
 from policykg.api.problems import documented
-from policykg.api.schemas import Page, Programme
+from policykg.api.schemas import Page, Programme, ProgrammeCard
 from policykg.graph.questions import programmes
 from policykg.graph.questions.lookups import Lookups
 
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/programmes", tags=["programmes"], responses=docu
 Ref = Annotated[str | None, Query(max_length=300)]
 
 
-@router.get("", response_model=Page[Programme], summary="Programmes, filtered")
+@router.get("", response_model=Page[ProgrammeCard], summary="Programmes, filtered")
 def list_programmes(
     data: Annotated[Lookups, Depends(lookups)],
     group: Annotated[str | None, Query(max_length=300, description="a target group: id, Chinese or English label "
@@ -29,21 +29,21 @@ def list_programmes(
     limit: Limit = 50, offset: Offset = 0,
 ) -> dict:
     """Programmes matching every filter given. With `group=`, each answer lists the groups that matched
-    (the one asked for or a narrower one, e.g. 农村留守老年人 for 老年人) and the words of the text that named them."""
+    (the one asked for or a narrower one, e.g. 农村留守老年人 for 老年人) and the words of the text that named them.
+    Each item gives the number of programmes of other plans aligned with it (`aligned_count`); the programme's own
+    route lists them."""
     where = programmes.ProgrammeFilter(
         group=resolve(data, group, ("TargetGroup",), "group").iri if group else None,
         domain=resolve(data, domain, ("PolicyDomain",), "domain").iri if domain else None,
         plan=resolve(data, plan, ("Plan", "Article"), "plan").iri if plan else None,
         body=resolve(data, body, ("Body",), "body").iri if body else None,
         text=q, exact=exact)
-    iris, matched = programmes.find(data, where)
-    result = page(iris, limit, offset)
-    described = programmes.describe(data, result["items"])
-    for item in described:
-        if group:
-            item["matched_groups"] = sorted(matched.get(item["iri"], []), key=lambda m: (m["levels_below"],
-                                                                                         m["group"]["iri"]))
-    return {**result, "items": described}
+    iris, total = programmes.find(data, where, limit, offset)
+    items = programmes.cards(data, iris)
+    if where.group:
+        for item in items:
+            item["matched_groups"] = programmes.matched_groups(data, item, where.group, exact)
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
 @router.get("/{programme_id:path}", response_model=Programme, summary="One programme", responses=documented(404))

@@ -51,7 +51,7 @@ class Aligned(BaseModel):
     score: float | None
 
 
-class Programme(Ref):
+class ProgrammeCard(Ref):
     kind: str | None = Field(description="programme kind, from its head word: project 工程, action 行动, scheme 计划, "
                                          "pilot 试点, institution 制度, mechanism 机制, system 体系, subsidy 补贴…")
     origin: str | None = Field(description="where it was found: box, box-item, prose, glossary")
@@ -61,8 +61,13 @@ class Programme(Ref):
     evidence: Evidence | None
     serves: list[Link]
     domains: list[Link]
-    aligned_with: list[Aligned]
+    aligned_count: int = Field(0, description="how many programmes of other plans are aligned with it "
+                                              "(listed by /api/programmes/{id})")
     matched_groups: list[GroupMatch] | None = Field(None, description="with group=: why the programme matched")
+
+
+class Programme(ProgrammeCard):
+    aligned_with: list[Aligned]
 
 
 class Page(BaseModel, Generic[T]):

@@ -34,6 +34,7 @@ from policykg.graph.backends.sandbox.sparql_sandbox import SparqlSandbox
 from policykg.graph.builds.datadir import DataDir
 from policykg.graph.builds.lease import BuildLease
 from policykg.graph.questions.lookups import Lookups
+from policykg.graph.questions.prepare import open_lookups
 
 
 class NoGraph(RuntimeError):
@@ -68,10 +69,12 @@ class Services:
         sandbox = open_sparql_reader(build, settings.sparql_endpoint, workers=settings.sparql_workers,
                                      timeout_s=settings.query_timeout_s, max_rows=settings.row_limit,
                                      memory_mb=settings.sparql_memory_mb)
-        return cls(settings, build, graph, Lookups(graph), open_sparql(build), sandbox, lease)
+        return cls(settings, build, graph, open_lookups(graph, build if settings.backend == "embedded" else None),
+                   open_sparql(build), sandbox, lease)
 
     def close(self) -> None:
         self.sparql.close()
+        self.lookups.close()
         self.graph.close()
         self.rdf = None  # type: ignore[assignment]  # the last reference: releases RocksDB's files
         if self.lease:

@@ -32,8 +32,10 @@ from rdflib import Graph, URIRef
 from policykg.build_documents import Graphed, Indexed, graph_document, index_document
 from policykg.build_mapping import map_jobs, map_part
 from policykg.build_pool import DocumentPool, build_workers
+from policykg.graph.backends import open_reader
 from policykg.graph.backends.embedded import write_cypher_spooled, write_sparql
-from policykg.graph.builds.datadir import CYPHER_DIR, DATASET_FILE, SPARQL_DIR, DataDir
+from policykg.graph.builds.datadir import CYPHER_DIR, DATASET_FILE, PREPARED_FILE, SPARQL_DIR, DataDir
+from policykg.graph.questions.prepare import prepare
 from policykg.loaders.align import NATIONAL
 from policykg.loaders.formats import SUFFIXES
 from policykg.loaders.iris import ID, PKG, graph_iri, plan_iri
@@ -69,7 +71,7 @@ class BuildReport:
     stores: dict[str, float | int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # about the corpus folder, not one document
     # seconds per stage: parse, rdf, validate (summed over the worker processes), dataset, align, map,
-    # cypher, sparql (this process)
+    # cypher, sparql, prepare (this process)
     stages: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -121,6 +123,9 @@ def build(corpus: Path, data_dir: Path, progress: Progress | None = None,
                                              warnings=warnings, stages=dict(stages)))
             say("embedded stores", "load")
             stores = _write_stores(folder, say, stages, pool)
+        say("the REST questions' tables", "prepare")
+        with _timed(stages, "prepare"):
+            stores |= _prepare(folder)
         final = store.publish(folder)
     except BaseException as error:
         store.discard(folder)
@@ -146,6 +151,16 @@ def _write_stores(folder: Path, say: Progress, stages: Counter[str], pool: Docum
     stages.update(sparql=stores["sparql_seconds"], map=sum(part.seconds for part in parts),
                   cypher=stores["cypher_seconds"])
     return stores
+
+
+def _prepare(folder: Path) -> dict[str, float | int]:
+    """The REST questions' tables (graph/questions/prepared.sql), read from the LadybugDB just written."""
+    reader = open_reader("embedded", folder=folder)
+    try:
+        rows = prepare(reader, folder / PREPARED_FILE)
+    finally:
+        reader.close()
+    return {f"prepared_{table}": n for table, n in rows.items()}
 
 
 def _index(results: Iterable[Indexed], say: Progress, stages: Counter[str],

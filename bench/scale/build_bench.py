@@ -22,7 +22,7 @@ from bench.scale.procs import run_module, tail, write_json
 
 # Stages in the order a build meets them; a stage the build names and this list does not is shown after them.
 STAGE_ORDER = ["start", "parse", "rdf", "validate", "graph", "dataset", "align", "ontology", "map", "load",
-               "cypher", "sparql", "map+publish", "publish", "other"]
+               "cypher", "sparql", "prepare", "map+publish", "publish", "other"]
 Say = Callable[[str], None]
 
 

@@ -1,14 +1,13 @@
 """The routes' questions without HTTP: ``python -m bench.scale.inprocess BUILD OUT.json --programme ID``.
 
-Opens the build as the server does (``open_reader("embedded")``, ``Lookups``: the
-time to load the entity index is a figure) and calls what each route calls, one
+Opens the build as the server does (``open_reader("embedded")``, ``open_lookups``: the
+time to open the build's prepared tables is a figure) and calls what each route calls, one
 call at a time, ``--reps`` times or until ``--budget`` seconds are spent:
 
 * ``lookup``      ``graph.programmes.describe`` of one programme (``/api/programmes/{id}``);
-* ``group``       ``programmes.find`` with ``group=老年人`` and its narrower groups, then the first
-                  page described (``/api/programmes?group=老年人``); after the first call the matches
-                  come from ``Lookups.cached``, as in the server;
-* ``group uncached`` the same, asked for the first time each call (``Lookups.forget`` before it);
+* ``group``       ``programmes.find`` with ``group=老年人`` and its narrower groups, a page of 50,
+                  and their cards (``/api/programmes?group=老年人``), read from the prepared tables;
+* ``group uncached`` the same, with the entries kept by the entity index forgotten before each call;
 * ``neighbours``  ``graph.neighbourhood.neighbours`` at depth 2, 300 nodes (``…/neighbours?depth=2``);
 * ``sparql``      the group-hierarchy query of ``bench/api_latency.py`` on the read-only pyoxigraph
                   store, union default graph, every solution read (``/sparql``, without its worker).
@@ -68,7 +67,7 @@ def measure(build: Path, programme: str, reps: int, budget: float) -> dict[str, 
     from policykg.graph.backends import open_reader
     from policykg.graph.backends.embedded import open_sparql
     from policykg.graph.questions import neighbourhood, programmes
-    from policykg.graph.questions.lookups import Lookups
+    from policykg.graph.questions.prepare import open_lookups
 
     from bench.api_latency import SPARQL
 
@@ -77,16 +76,16 @@ def measure(build: Path, programme: str, reps: int, budget: float) -> dict[str, 
     reader = open_reader("embedded", folder=build)
     result["open_seconds"] = time.perf_counter() - started
     started = time.perf_counter()
-    lookups = Lookups(reader)
+    lookups = open_lookups(reader, build)
     result["index_seconds"] = time.perf_counter() - started
-    result["index_entries"] = len(lookups.index.entries)
+    result["index_entries"] = sum(lookups.index.counts().values())
     entry = lookups.index.get(programme)
     group = lookups.index.resolve(GROUP, "TargetGroup")
     store = open_sparql(build)
 
     def group_page() -> tuple[int, int]:
-        iris, _ = programmes.find(lookups, programmes.ProgrammeFilter(group=group.iri))
-        return len(iris), len(programmes.describe(lookups, iris[:PAGE]))
+        iris, total = programmes.find(lookups, programmes.ProgrammeFilter(group=group.iri), PAGE, 0)
+        return total, len(programmes.cards(lookups, iris))
 
     def group_page_first_ask() -> tuple[int, int]:
         lookups.forget()

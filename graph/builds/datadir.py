@@ -23,9 +23,10 @@ from rdflib import Dataset
 from policykg.graph.builds.lease import BuildLease, in_use
 
 # The build folder's layout, here and nowhere else: the dataset every store is made from, and
-# the two embedded stores beside it.
+# the two embedded stores beside it, and the tables prepared for the REST questions.
 DATASET_FILE = "dataset.nq"
 CYPHER_DIR, CYPHER_FILE, SPARQL_DIR = "cypher", "graph.lbug", "sparql"
+PREPARED_FILE = "prepared.sqlite"  # the REST questions' tables (graph/questions/prepared.sql)
 
 DEFAULT_DATA_DIR = Path("data/build")
 ENV_VAR = "POLICYKG_DATA_DIR"

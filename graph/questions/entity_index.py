@@ -1,8 +1,8 @@
-"""Every node's IRI, label and names, held in memory: id lookup, label resolution and ranked search.
+"""Every node's IRI, label and names: id lookup, label resolution and ranked search.
 
 The REST API resolves ids and labels (``group=老年人``, ``group=older persons``)
-and searches names on every request; one pass over the store at start-up makes
-those lookups dictionary reads instead of unlabelled scans, and tells each
+and searches names on every request; the build's prepared tables (prepared.py)
+make those lookups keyed reads instead of unlabelled scans, and tell each
 lookup which label to ``MATCH`` on (an indexed, labelled match on every engine).
 Search folds case, width and traditional characters (OpenCC t2s), so 老年人,
 老年 and 老年人 in traditional script find the same entries.
@@ -11,13 +11,16 @@ Search folds case, width and traditional characters (OpenCC t2s), so 老年人,
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 import opencc
 
-from policykg.graph.backends.reader import GraphReader, Limits
+from policykg.graph.questions.prepared import Entry, Prepared, entity_id
 from policykg.ontology import ID_BASE
+
+__all__ = ["CACHED", "EntityIndex", "Entry", "Hit", "LABEL_RANK", "entity_id", "entity_iri", "fold"]
 # Ranking among equally good name matches: what researchers look for first.
 LABEL_RANK = {label: rank for rank, label in enumerate((
     "Programme", "TargetGroup", "Plan", "Article", "Indicator", "PolicyDomain", "Body", "ServiceInstitution",
@@ -25,9 +28,7 @@ LABEL_RANK = {label: rank for rank, label in enumerate((
 # ``group=elderly`` as well as ``group=group/elderly``: the id's first segment per label
 ID_PREFIX = {"TargetGroup": "group", "PolicyDomain": "domain", "Body": "body", "Area": "area", "Plan": "plan",
              "Article": "plan"}
-_LABEL_OF = {"ladybug": "label(n)", "neo4j": "labels(n)[0]", "falkordb": "labels(n)[0]"}
-_ALL_NODES = ("MATCH (n) RETURN n.iri AS iri, {label} AS label, n.name_zh AS name_zh, n.name_en AS name_en, "
-              "n.alt_labels AS alt_labels, n.marker AS marker, n.document AS document")
+CACHED = 50_000  # entries kept by ``by_iri`` (a few hundred bytes each)
 
 
 @lru_cache(maxsize=1)
@@ -40,34 +41,9 @@ def fold(text: str) -> str:
     return _t2s().convert(unicodedata.normalize("NFKC", text)).casefold().strip()
 
 
-def entity_id(iri: str) -> str:
-    """The API's id of an entity: its IRI without the ``…/id/`` base (vocabulary IRIs stay whole)."""
-    return iri[len(ID_BASE):] if iri.startswith(ID_BASE) else iri
-
-
 def entity_iri(identifier: str) -> str:
     """The IRI of an API id (an id, or already a full IRI)."""
     return identifier if identifier.startswith(("http://", "https://")) else ID_BASE + identifier.lstrip("/")
-
-
-@dataclass(frozen=True)
-class Entry:
-    iri: str
-    label: str
-    name_zh: str | None
-    name_en: str | None
-    alt_labels: tuple[str, ...] = ()
-    marker: str | None = None
-    document: str | None = None
-    folded: tuple[str, ...] = field(default=(), compare=False)  # every name, folded for search
-
-    @property
-    def id(self) -> str:
-        return entity_id(self.iri)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(n for n in (self.name_zh, self.name_en, *self.alt_labels) if n)
 
 
 @dataclass(frozen=True)
@@ -78,34 +54,21 @@ class Hit:
 
 
 class EntityIndex:
-    def __init__(self, entries: list[Entry]) -> None:
-        self.entries = entries
-        self.by_iri = {e.iri: e for e in entries}
-        # per label, in IRI order: routes that list one kind (programmes, bodies, indicators) or count the
-        # kinds (/api/health) must not walk every entry (640,862 at 5,000 plans: 50 ms a request)
-        self.by_label: dict[str, list[Entry]] = {}
-        self._by_name: dict[tuple[str, str], list[Entry]] = {}
-        for entry in entries:
-            self.by_label.setdefault(entry.label, []).append(entry)
-            for name in entry.folded:
-                self._by_name.setdefault((entry.label, name), []).append(entry)
+    """Ids, labels and names of every node, read from the build's prepared tables as they are asked for
+    (the most recent ``CACHED`` entries kept): opening it costs nothing, whatever the size of the graph."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.prepared = prepared
+        self.by_iri = _ByIri(prepared)
+        self.by_label = _ByLabel(prepared)
+
+    def forget(self) -> None:
+        """Drop the entries kept (a benchmark timing a first ask)."""
+        self.by_iri.forget()
 
     def counts(self) -> dict[str, int]:
         """How many entities of each label, by label."""
-        return {label: len(entries) for label, entries in sorted(self.by_label.items())}
-
-    @classmethod
-    def load(cls, reader: GraphReader) -> EntityIndex:
-        """One query over every node (no row limit: this is the server's own read)."""
-        statement = _ALL_NODES.format(label=_LABEL_OF[reader.dialect])
-        _, rows = reader.read(statement, limits=Limits(timeout_s=600, max_rows=10**9))
-        entries = []
-        for iri, label, name_zh, name_en, alt_labels, marker, document in rows:
-            alts = tuple(alt_labels or ())
-            names = [n for n in (name_zh, name_en, *alts) if n]
-            entries.append(Entry(iri, label, name_zh, name_en, alts, marker, document,
-                                 tuple(dict.fromkeys(fold(n) for n in names))))
-        return cls(sorted(entries, key=lambda e: e.iri))
+        return self.prepared.label_counts()
 
     def get(self, identifier: str) -> Entry | None:
         """The entry of an id or IRI."""
@@ -117,7 +80,7 @@ class EntityIndex:
             entry = self.get(candidate)
             if entry is not None and entry.label == label:
                 return entry
-        found = self._by_name.get((label, fold(reference)), [])
+        found = self.prepared.named(label, fold(reference))
         return found[0] if found else None
 
     def name(self, iri: str | None) -> str | None:
@@ -131,15 +94,59 @@ class EntityIndex:
         if not words:
             return []
         hits = []
-        for entry in self.entries:
-            if labels and entry.label not in labels:
-                continue
+        for entry in self.prepared.containing(words, labels):
             best = max((_score(name, words), name) for name in entry.folded) if entry.folded else (0.0, "")
             if best[0] > 0:
                 hits.append(Hit(entry, best[0], best[1]))
         hits.sort(key=lambda h: (-h.score, LABEL_RANK.get(h.entry.label, 99),
                                  len(h.entry.name_zh or h.entry.name_en or ""), h.entry.iri))
         return hits if limit is None else hits[:limit]
+
+
+class _ByIri(Mapping[str, Entry]):
+    """IRI → entry, read from the prepared tables; the last ``CACHED`` looked up kept (pages name the same
+    plans, sections and groups over and over)."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self._read = lru_cache(maxsize=CACHED)(prepared.entry)
+        self._prepared = prepared
+
+    def forget(self) -> None:
+        self._read.cache_clear()
+
+    def __getitem__(self, iri: str) -> Entry:
+        entry = self._read(iri)
+        if entry is None:
+            raise KeyError(iri)
+        return entry
+
+    def __contains__(self, iri: object) -> bool:
+        return isinstance(iri, str) and self._read(iri) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        for label in self._prepared.label_counts():
+            yield from (entry.iri for entry in self._prepared.of_label(label))
+
+    def __len__(self) -> int:
+        return sum(self._prepared.label_counts().values())
+
+
+class _ByLabel(Mapping[str, list[Entry]]):
+    """Label → its entries in IRI order, read when asked (the labels themselves are one small table)."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self._prepared = prepared
+
+    def __getitem__(self, label: str) -> list[Entry]:
+        if label not in self._prepared.label_counts():
+            raise KeyError(label)
+        return self._prepared.of_label(label)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._prepared.label_counts())
+
+    def __len__(self) -> int:
+        return len(self._prepared.label_counts())
 
 
 def _score(name: str, words: list[str]) -> float:

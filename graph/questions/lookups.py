@@ -19,27 +19,28 @@ relationship (``SERVES``, ``IN_DOMAIN``, ``ALIGNED_WITH``…).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any, Callable, Iterable, TypeVar
 
 from policykg.graph.backends.reader import GraphReader, Limits, QuerySyntaxError
 from policykg.graph.questions.entity_index import Entry, EntityIndex, entity_id
+from policykg.graph.questions.prepared import Prepared
 
 MAX_DEPTH = 8  # the deepest concept hierarchy (groups, domains, areas) is 4 levels; 8 leaves room
 BODY_LINKS = "LEAD_BODY|COOPERATING_BODY|RESPONSIBLE_BODY"
-CACHED = 64  # parameterised answers kept (``Lookups.cached``): the filters of ``programmes?group=…`` and the like
 _OWN = Limits(timeout_s=30, max_rows=10**7)  # the server's own statements: bounded by the data, not by users
 T = TypeVar("T")
 
 
 class Lookups:
-    def __init__(self, reader: GraphReader, index: EntityIndex | None = None) -> None:
+    """The graph's statements and the build's prepared tables (``prepared``: None while they are being made,
+    when only the statements are used); ``prepare.open_lookups`` makes one for a reader and a build."""
+
+    def __init__(self, reader: GraphReader, prepared: Prepared | None, limits: Limits = _OWN) -> None:
         self.reader = reader
-        self.index = index or EntityIndex.load(reader)
+        self.prepared = prepared  # type: ignore[assignment]
+        self.index = EntityIndex(prepared) if prepared is not None else None  # type: ignore[assignment]
+        self.limits = limits
         self._memo: dict[tuple, Any] = {}
-        self._cache: OrderedDict[tuple, Any] = OrderedDict()
-        self._lock = threading.Lock()
 
     def memo(self, key: tuple, compute: Callable[[], T]) -> T:
         """An answer that takes no parameters, computed once: the build being served never changes."""
@@ -47,23 +48,14 @@ class Lookups:
             self._memo[key] = compute()
         return self._memo[key]
 
-    def cached(self, key: tuple, compute: Callable[[], T]) -> T:
-        """An answer to a parameterised question, kept for the last ``CACHED`` questions asked."""
-        with self._lock:  # views run on several threads
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        value = compute()
-        with self._lock:
-            self._cache[key] = value
-            if len(self._cache) > CACHED:
-                self._cache.popitem(last=False)
-        return value
+    def close(self) -> None:
+        if self.prepared is not None:
+            self.prepared.close()
 
     def forget(self) -> None:
-        """Drop the kept answers of ``cached`` (a benchmark timing the first ask)."""
-        with self._lock:
-            self._cache.clear()
+        """Drop the entries the index keeps (a benchmark timing the first ask)."""
+        if self.index is not None:
+            self.index.forget()
 
     def has(self, relationship: str) -> bool:
         """Whether the store has the relationship type: LadybugDB refuses a statement naming a type it has no
@@ -78,7 +70,7 @@ class Lookups:
         return self.memo(("has", relationship), probe)
 
     def rows(self, statement: str, **params: Any) -> list[dict[str, Any]]:
-        columns, rows = self.reader.read(statement, params, _OWN)
+        columns, rows = self.reader.read(statement, params, self.limits)
         return [dict(zip(columns, row)) for row in rows]
 
     def keyed(self, statement: str, iris: Iterable[str], present: str | None = None, needs: str | None = None,
@@ -125,14 +117,7 @@ class Lookups:
     # -- concept hierarchies -----------------------------------------------------------
     def narrower(self, label: str, iri: str, exact: bool = False) -> dict[str, int]:
         """The concept and (unless ``exact``) every narrower one, each with its distance below ``iri``."""
-        if exact:
-            return {iri: 0}
-        rows = self.rows(f"MATCH p = (n:{label})-[:BROADER*0..{MAX_DEPTH}]->(t:{label} {{iri: $iri}}) "
-                         "RETURN n.iri AS iri, length(p) AS depth", iri=iri)
-        depths: dict[str, int] = {}
-        for row in rows:
-            depths[row["iri"]] = min(row["depth"], depths.get(row["iri"], MAX_DEPTH + 1))
-        return depths
+        return {iri: 0} if exact else self.prepared.narrower(label, iri)
 
     def hierarchy(self, label: str) -> list[dict[str, Any]]:
         """Every concept of ``label`` with its broader concepts and how many programmes use it directly."""

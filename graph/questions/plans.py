@@ -111,12 +111,7 @@ def _links(lookups: Lookups, rel: str, statement: str = _LINKS) -> dict[str, lis
 
 
 def _counts(lookups: Lookups) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {"Programme": {}, "Indicator": {}}
-    for label, per_document in counts.items():
-        for entry in lookups.index.by_label.get(label, []):
-            if entry.document:
-                per_document[entry.document] = per_document.get(entry.document, 0) + 1
-    return counts
+    return {label: lookups.prepared.document_counts(label) for label in ("Programme", "Indicator")}
 
 
 def outline(lookups: Lookups, iri: str) -> list[dict[str, Any]]:

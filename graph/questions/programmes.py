@@ -1,9 +1,10 @@
 """Programmes: filter by group (through the hierarchy), domain, plan, body and text; details with evidence.
 
-Filters are separate small statements whose answers are intersected, so each
-starts from a key on every engine (``Lookups.keyed``); the page of programmes is
-then described in four batched statements (the programmes, what they serve,
-their domains and their alignments), whatever the filters were.
+A list (``find``, ``cards``) reads what the build prepared (``prepared.py``): the
+page is a range of the programmes in the facets asked for, and each programme a
+card written by the build from the same statements the detail route runs.  The
+detail (``describe``) reads the graph itself, keyed by the programmes' IRIs, with
+every aligned programme.
 """
 
 from __future__ import annotations
@@ -12,39 +13,35 @@ from dataclasses import dataclass
 from typing import Any
 
 from policykg.graph.questions.entity_index import fold
-from policykg.graph.questions.lookups import BODY_LINKS, Lookups
+from policykg.graph.questions.lookups import Lookups
 
-_DETAILS = """
-UNWIND $iris AS i MATCH (p:Programme {iri: i})
+# Each statement is written once and run two ways: keyed (``KEYED``: the programmes of one page, by
+# primary key) for the detail route, and over every programme (``EVERY``) when the build prepares the
+# list cards (prepare.py), so a card and a detail say the same.
+KEYED, EVERY = "UNWIND $iris AS i MATCH (p:Programme {iri: i})", "MATCH (p:Programme)"
+DETAILS = """{start}
 OPTIONAL MATCH (p)-[:IN_DOCUMENT]->(d)
 OPTIONAL MATCH (p)-[:PROGRAMME_KIND]->(k:Concept)
 RETURN p.iri AS iri, p.name_zh AS name_zh, p.origin AS origin, p.timing AS timing, d.iri AS plan,
        k.notation AS kind,
        p.quote AS quote, p.document AS document, p.division AS division, p.source_file AS source_file,
        p.char_start AS char_start, p.char_end AS char_end"""
-_LINKED = """
-UNWIND $iris AS i MATCH (p:Programme {{iri: i}})
+LINKED = """{start}
 OPTIONAL MATCH (p)-[s:{rel}]->(c:{label})
 RETURN p.iri AS programme, c.iri AS concept, s.matched AS matched, s.quotes AS quotes,
        s.documents AS documents, s.divisions AS divisions, s.spans AS spans{extra}"""
 # Serves links say where they were read and how sure the reading is (loaders/measures/links.py).
-_READING = ", s.window AS window, s.confidence AS confidence"
-_ALIGNED = """
+READING = ", s.window AS window, s.confidence AS confidence"
+LINKS = {"serves": ("SERVES", "TargetGroup", READING), "domains": ("IN_DOMAIN", "PolicyDomain", "")}
+ALIGNED = """
 UNWIND $iris AS i MATCH (p:Programme {iri: i})
 OPTIONAL MATCH (p)-[a:ALIGNED_WITH]-(o:Programme)
 RETURN p.iri AS programme, o.iri AS other, a.method AS method, a.score AS score"""
-_USING = """
-UNWIND $iris AS i MATCH (c:{label} {{iri: i}})
-OPTIONAL MATCH (p:Programme)-[s:{rel}]->(c)
-RETURN p.iri AS programme, c.iri AS concept, s.matched AS matched"""
-_OF_PLAN = """
-UNWIND $iris AS i MATCH (d:{label} {{iri: i}})
-OPTIONAL MATCH (p:Programme)-[:IN_DOCUMENT]->(d)
-RETURN p.iri AS programme"""
-_OF_BODY = f"""
-UNWIND $iris AS i MATCH (b:Body {{iri: i}})
-OPTIONAL MATCH (p:Programme)-[:{BODY_LINKS}]->(b)
-RETURN DISTINCT p.iri AS programme"""
+ALIGNED_COUNTS = "MATCH (p:Programme)-[:ALIGNED_WITH]-(o:Programme) RETURN p.iri AS programme, count(o) AS n"
+BODIES = "MATCH (p:Programme)-[:{rel}]->(b:Body) RETURN DISTINCT p.iri AS programme, b.iri AS body"
+DETAIL_KEYS = ("kind", "origin", "timing", "plan", "quote", "document", "division", "source_file", "char_start",
+               "char_end")
+LINK_KEYS = ("concept", "matched", "quotes", "documents", "divisions", "spans", "window", "confidence")
 
 
 @dataclass(frozen=True)
@@ -59,93 +56,84 @@ class ProgrammeFilter:
     exact: bool = False
 
 
-def find(lookups: Lookups, where: ProgrammeFilter) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
-    """The programmes matching every filter (sorted by plan, then position), and why each group matched.
-
-    Kept for the last questions asked (``Lookups.cached``): at thousands of plans a broad group such as
-    老年人 matches tens of thousands of programmes, and the pages of one question share the answer."""
-    return lookups.cached(("programmes", where), lambda: _find(lookups, where))
-
-
-def _find(lookups: Lookups, where: ProgrammeFilter) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
-    candidates: set[str] | None = None
-    matched_groups: dict[str, list[dict[str, Any]]] = {}
-    if where.group:
-        matched_groups = _serving(lookups, where.group, where.exact)
-        candidates = set(matched_groups)
-    if where.domain:
-        candidates = _narrow(candidates, _in_domain(lookups, where.domain, where.exact))
-    if where.plan:
-        label = lookups.index.by_iri[where.plan].label
-        candidates = _narrow(candidates, {r["programme"] for r in lookups.keyed(
-            _OF_PLAN.format(label=label), [where.plan], "programme")})
-    if where.body:
-        candidates = _narrow(candidates, {r["programme"] for r in lookups.keyed(_OF_BODY, [where.body], "programme")})
-    entries = [e for e in lookups.index.by_label.get("Programme", []) if candidates is None or e.iri in candidates]
+def find(lookups: Lookups, where: ProgrammeFilter, limit: int | None = None, offset: int = 0) -> tuple[list[str], int]:
+    """One page of the programmes matching every filter (in plan order, then IRI; ``limit`` None: all of them)
+    and how many match: a range of the build's prepared tables (prepared.py), whatever the number of matches."""
+    facets = []
+    for kind, key in (("group", where.group), ("domain", where.domain), ("plan", where.plan), ("body", where.body)):
+        if key:
+            facets.append((f"{kind}-exact" if where.exact and kind in ("group", "domain") else kind, key))
+    among = None
     if where.text:
         words = fold(where.text).split()
-        entries = [e for e in entries if any(all(w in name for w in words) for name in e.folded)]
-    ordered = sorted(entries, key=lambda e: (e.document or "", e.iri))
-    return [e.iri for e in ordered], matched_groups
+        among = [e.iri for e in lookups.prepared.containing(words, {"Programme"})] if words else None
+    return lookups.prepared.programmes(facets, -1 if limit is None else limit, offset, among)
 
 
-def _narrow(candidates: set[str] | None, found: set[str]) -> set[str]:
-    return found if candidates is None else candidates & found
-
-
-def _serving(lookups: Lookups, group: str, exact: bool) -> dict[str, list[dict[str, Any]]]:
-    """Programme IRI → the groups (``group`` or narrower) it serves, each with its distance and the words matched."""
+def matched_groups(lookups: Lookups, card: dict[str, Any], group: str, exact: bool) -> list[dict[str, Any]]:
+    """Why a programme matched ``group=``: the groups it serves that are ``group`` or under it, nearest first."""
     depths = lookups.narrower("TargetGroup", group, exact)
-    refs = {iri: lookups.ref(iri) for iri in depths}  # one per group, shared by its rows (100 k at 5,000 plans)
-    found: dict[str, list[dict[str, Any]]] = {}
-    for row in lookups.keyed(_USING.format(label="TargetGroup", rel="SERVES"), sorted(depths), "programme",
-                             needs="SERVES"):
-        found.setdefault(row["programme"], []).append(
-            {"group": refs[row["concept"]], "levels_below": depths[row["concept"]],
-             "matched_words": row["matched"] or []})
-    return found
+    found = [{"group": link["concept"], "levels_below": depths[link["concept"]["iri"]],
+              "matched_words": link["matched_words"]} for link in card["serves"] if link["concept"]["iri"] in depths]
+    return sorted(found, key=lambda m: (m["levels_below"], m["group"]["iri"]))
 
 
-def _in_domain(lookups: Lookups, domain: str, exact: bool) -> set[str]:
-    depths = lookups.narrower("PolicyDomain", domain, exact)
-    return {row["programme"] for row in lookups.keyed(_USING.format(label="PolicyDomain", rel="IN_DOMAIN"),
-                                                      sorted(depths), "programme", needs="IN_DOMAIN")}
+def cards(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
+    """The programmes ``iris`` as a list shows them: everything the detail has, with the number of aligned
+    programmes instead of the programmes (one page of national programmes aligns with thousands)."""
+    raw = lookups.prepared.cards(iris)
+    return [{**_assemble(lookups, iri, raw[iri]), "aligned_count": raw[iri]["aligned"]} for iri in iris if iri in raw]
 
 
 def describe(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
-    """Full descriptions of the programmes ``iris`` (in that order): plan, kind, evidence, groups, domains."""
+    """Full descriptions of the programmes ``iris`` (in that order), read from the graph: plan, kind, evidence,
+    groups, domains and every aligned programme."""
     if not iris:
         return []
-    details = {r["iri"]: r for r in lookups.keyed(_DETAILS, iris, "plan")}
-    linked = {"serves": _linked(lookups, iris, "SERVES", "TargetGroup", _READING),
-              "domains": _linked(lookups, iris, "IN_DOMAIN", "PolicyDomain")}
+    raw = raw_rows(lookups, KEYED, iris)
     aligned: dict[str, list[dict[str, Any]]] = {}
-    for row in lookups.keyed(_ALIGNED, iris, "other", needs="ALIGNED_WITH"):
+    for row in lookups.keyed(ALIGNED, iris, "other", needs="ALIGNED_WITH"):
         aligned.setdefault(row["programme"], []).append(
             {"programme": lookups.ref(row["other"]), "method": row["method"], "score": row["score"]})
-    described = []
-    for iri in iris:
-        row = details.get(iri)
-        if row is None:
-            continue
-        described.append({**lookups.ref(iri), "kind": row["kind"], "origin": row["origin"], "timing": row["timing"],
-                          "plan": lookups.ref(row["plan"]), "evidence": lookups.evidence(row),
-                          "serves": linked["serves"].get(iri, []), "domains": linked["domains"].get(iri, []),
-                          "aligned_with": sorted(aligned.get(iri, []), key=lambda a: a["programme"]["iri"])})
-    return described
+    return [{**_assemble(lookups, iri, raw[iri]), "aligned_count": len(aligned.get(iri, [])),
+             "aligned_with": sorted(aligned.get(iri, []), key=lambda a: a["programme"]["iri"])}
+            for iri in iris if iri in raw]
 
 
-def _linked(lookups: Lookups, iris: list[str], rel: str, label: str,
-            extra: str = "") -> dict[str, list[dict[str, Any]]]:
-    """Programme IRI → the concepts it is linked to by ``rel``, each with the sentences that say so."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for row in lookups.keyed(_LINKED.format(rel=rel, label=label, extra=extra), iris, "concept", needs=rel):
+def raw_rows(lookups: Lookups, start: str, iris: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Programme IRI → its details and links as the graph gives them (``start``: KEYED with ``iris``, or EVERY)."""
+    def read(statement: str, present: str | None = None, needs: str | None = None) -> list[dict[str, Any]]:
+        if start == KEYED:
+            return lookups.keyed(statement.format(start=start), iris or [], present, needs=needs)
+        if needs is not None and not lookups.has(needs):
+            return []
+        return [row for row in lookups.rows(statement.format(start=start)) if present is None or row[present]]
+
+    raw = {row["iri"]: {"details": {k: row[k] for k in DETAIL_KEYS}, "serves": [], "domains": [], "aligned": 0}
+           for row in read(DETAILS, "iri")}
+    for key, (rel, label, extra) in LINKS.items():
+        for row in read(LINKED.replace("{rel}", rel).replace("{label}", label).replace("{extra}", extra),
+                        "concept", needs=rel):
+            if row["programme"] in raw:
+                raw[row["programme"]][key].append({k: row.get(k) for k in LINK_KEYS})
+    return raw
+
+
+def _assemble(lookups: Lookups, iri: str, raw: dict[str, Any]) -> dict[str, Any]:
+    row = raw["details"]
+    return {**lookups.ref(iri), "kind": row["kind"], "origin": row["origin"], "timing": row["timing"],
+            "plan": lookups.ref(row["plan"]), "evidence": lookups.evidence(row),
+            "serves": _links(lookups, raw["serves"], reading=True), "domains": _links(lookups, raw["domains"])}
+
+
+def _links(lookups: Lookups, rows: list[dict[str, Any]], reading: bool = False) -> list[dict[str, Any]]:
+    """The concepts a programme is linked to, each with the sentences that say so (in concept order)."""
+    found = []
+    for row in rows:
         link = {"concept": lookups.ref(row["concept"]), "matched_words": list(row["matched"] or []),
                 "evidence": lookups.statement_evidence(row["quotes"], row["documents"], row["divisions"],
                                                        row["spans"])}
-        if extra:
+        if reading:
             link |= {"window": row["window"], "confidence": row["confidence"]}
-        found.setdefault(row["programme"], []).append(link)
-    for links in found.values():
-        links.sort(key=lambda link: link["concept"]["iri"])
-    return found
+        found.append(link)
+    return sorted(found, key=lambda link: link["concept"]["iri"])

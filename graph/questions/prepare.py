@@ -1,0 +1,196 @@
+"""Prepare the REST questions' tables (``prepared.sql``) from a graph, once per build.
+
+The build calls ``prepare`` on its own LadybugDB before publishing; a server on
+a graph that came without them (a Neo4j loaded elsewhere, an older build) makes
+them at start in a temporary file (``open_lookups``).  Everything is read with a
+handful of statements over whole labels, through the same ``GraphReader`` the
+API uses, so the tables say what the graph says on every backend.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import chain
+from pathlib import Path
+
+from policykg.graph.backends.reader import GraphReader, Limits, QuerySyntaxError
+from policykg.graph.builds.datadir import PREPARED_FILE
+from policykg.graph.questions import programmes
+from policykg.graph.questions.entity_index import fold
+from policykg.graph.questions.lookups import BODY_LINKS, MAX_DEPTH, Lookups
+from policykg.graph.questions.prepared import FORMAT, SCHEMA, Prepared, PreparedMissing
+
+HIERARCHIES = ("TargetGroup", "PolicyDomain", "Area")
+FACET_OF = {"TargetGroup": "group", "PolicyDomain": "domain"}  # hierarchies programmes are filtered by
+COUNTED = ("Programme", "Indicator")  # nodes counted per document
+_LIMITS = Limits(timeout_s=3600, max_rows=10**9)  # the build's own reads: bounded by the data
+_LABEL_OF = {"ladybug": "label(n)", "neo4j": "labels(n)[0]", "falkordb": "labels(n)[0]"}
+_ALL_NODES = ("MATCH (n) RETURN n.iri AS iri, {label} AS label, n.name_zh AS name_zh, n.name_en AS name_en, "
+              "n.alt_labels AS alt_labels, n.marker AS marker, n.document AS document")
+_BROADER = "MATCH (n:{label})-[:BROADER]->(b:{label}) RETURN n.iri AS iri, b.iri AS broader"
+
+
+def open_lookups(reader: GraphReader, build: Path | None = None) -> Lookups:
+    """The REST questions over ``reader``: with the tables ``build`` prepared if it has them, else with
+    tables prepared now in a temporary file (removed when the lookups close)."""
+    if build is not None and (build / PREPARED_FILE).exists():
+        try:
+            return Lookups(reader, Prepared(build / PREPARED_FILE))
+        except PreparedMissing:
+            pass  # another layout: prepare again below
+    keep = tempfile.TemporaryDirectory(prefix="policykg-prepared-")
+    path = Path(keep.name) / PREPARED_FILE
+    prepare(reader, path)
+    return Lookups(reader, Prepared(path, keep))
+
+
+def prepare(reader: GraphReader, path: Path) -> dict[str, int]:
+    """Write the tables for the graph ``reader`` reads to ``path`` (whole, or not at all); rows per table."""
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    connection = sqlite3.connect(partial)
+    try:
+        connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA.read_text())
+        counts = _fill(connection, reader)
+        connection.execute("INSERT INTO about VALUES ('format', ?)", (FORMAT,))
+        connection.commit()
+    except BaseException:
+        connection.close()
+        partial.unlink(missing_ok=True)
+        raise
+    connection.close()
+    os.replace(partial, path)
+    return counts
+
+
+def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    nodes = _nodes(reader)
+    counts["entity"] = _write(connection, "entity", sorted(_entities(nodes)))
+    counts["name"] = _write(connection, "name", sorted({(label, name, iri) for iri, label, *_, folded in
+                                                        _entities(nodes) for name in json.loads(folded)}))
+    connection.execute("INSERT INTO name_text (folded, iri) SELECT folded, iri FROM name")
+    by_label: dict[str, int] = defaultdict(int)
+    per_document: dict[tuple[str, str], int] = defaultdict(int)
+    for row in nodes:
+        by_label[row["label"]] += 1
+        if row["label"] in COUNTED and row["document"]:
+            per_document[(row["label"], row["document"])] += 1
+    _write(connection, "label_count", sorted(by_label.items()))
+    _write(connection, "document_count", sorted((label, doc, n) for (label, doc), n in per_document.items()))
+    labels = {row["iri"]: row["label"] for row in nodes}
+    del nodes
+    closures = {label: _closure(reader, label, [iri for iri, lab in labels.items() if lab == label])
+                for label in HIERARCHIES}
+    counts["narrower"] = _write(connection, "narrower", sorted(
+        (label, ancestor, concept, depth) for label, closure in closures.items()
+        for ancestor, under in closure.items() for concept, depth in under.items()))
+    lookups = Lookups(reader, None, _LIMITS)  # statements only: no tables to read yet
+    raw = programmes.raw_rows(lookups, programmes.EVERY)
+    for row in lookups.rows(programmes.ALIGNED_COUNTS) if lookups.has("ALIGNED_WITH") else []:
+        if row["programme"] in raw:
+            raw[row["programme"]]["aligned"] = row["n"]
+    order = sorted(raw, key=lambda iri: (raw[iri]["details"]["document"] or "", iri))
+    position = {iri: pos for pos, iri in enumerate(order)}
+    counts["programme"] = _write(connection, "programme", enumerate(order))
+    counts["card"] = _write(connection, "card", ((position[iri], _packed(raw[iri])) for iri in order))
+    members: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for kind, key, iri in _facets(lookups, raw, closures):
+        members[(kind, key)].add(position[iri])
+    facets = sorted(members)
+    _write(connection, "facet", ((i, kind, key, len(members[(kind, key)])) for i, (kind, key) in enumerate(facets)))
+    counts["facet_member"] = _write(connection, "facet_member",
+                                    ((i, pos) for i, facet in enumerate(facets) for pos in sorted(members[facet])))
+    return counts
+
+
+def _nodes(reader: GraphReader) -> list[dict]:
+    columns, rows = reader.read(_ALL_NODES.format(label=_LABEL_OF[reader.dialect]), limits=_LIMITS)
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def _entities(nodes: list[dict]) -> Iterator[tuple]:
+    for row in nodes:
+        alts = list(row["alt_labels"] or ())
+        names = [n for n in (row["name_zh"], row["name_en"], *alts) if n]
+        folded = list(dict.fromkeys(fold(n) for n in names))
+        yield (row["iri"], row["label"], row["name_zh"], row["name_en"], json.dumps(alts, ensure_ascii=False),
+               row["marker"], row["document"], json.dumps(folded, ensure_ascii=False))
+
+
+def _closure(reader: GraphReader, label: str, concepts: list[str]) -> dict[str, dict[str, int]]:
+    """Each concept → itself and every concept under it (up to ``MAX_DEPTH`` levels), with the distance."""
+    try:
+        _, rows = reader.read(_BROADER.format(label=label), limits=_LIMITS)
+    except QuerySyntaxError:  # LadybugDB: no BROADER table between concepts of this label
+        rows = []
+    broader: dict[str, set[str]] = defaultdict(set)
+    for iri, parent in rows:
+        broader[iri].add(parent)
+    closure: dict[str, dict[str, int]] = defaultdict(dict)
+    for concept in concepts:
+        level, depth, seen = {concept}, 0, {concept}
+        while level and depth <= MAX_DEPTH:
+            for ancestor in level:
+                closure[ancestor].setdefault(concept, depth)
+            level = {b for c in level for b in broader.get(c, ())} - seen
+            seen |= level
+            depth += 1
+    return closure
+
+
+def _facets(lookups: Lookups, raw: dict[str, dict], closures: dict[str, dict[str, dict[str, int]]],
+            ) -> Iterator[tuple[str, str, str]]:
+    """(kind, key, programme) for every way a list of programmes can be filtered."""
+    above = {label: _ancestors(closure) for label, closure in closures.items()}
+    for iri, card in raw.items():
+        yield "all", "", iri
+        if card["details"]["plan"]:
+            yield "plan", card["details"]["plan"], iri
+        for key, label in (("serves", "TargetGroup"), ("domains", "PolicyDomain")):
+            kind = FACET_OF[label]
+            for link in card[key]:
+                yield f"{kind}-exact", link["concept"], iri
+                for ancestor in above[label].get(link["concept"], (link["concept"],)):
+                    yield kind, ancestor, iri
+    for link in BODY_LINKS.split("|"):  # one statement per type: LadybugDB refuses a type it has no table for
+        for row in lookups.rows(programmes.BODIES.format(rel=link)) if lookups.has(link) else []:
+            if row["programme"] in raw:
+                yield "body", row["body"], row["programme"]
+
+
+def _ancestors(closure: dict[str, dict[str, int]]) -> dict[str, list[str]]:
+    """Concept → every concept it is under (itself included)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for ancestor, under in closure.items():
+        for concept in under:
+            found[concept].append(ancestor)
+    return found
+
+
+def _packed(card: dict) -> bytes:
+    return zlib.compress(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+
+
+def _write(connection: sqlite3.Connection, table: str, rows: Iterable[tuple]) -> int:
+    """Insert ``rows`` (streamed: a card table at thousands of plans is hundreds of MB) and count them."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
+    written = 0
+
+    def counted() -> Iterator[tuple]:
+        nonlocal written
+        for row in chain([first], rows):
+            written += 1
+            yield row
+
+    connection.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(first))})", counted())
+    return written

@@ -1,0 +1,47 @@
+-- The tables a build prepares for the REST questions (graph/questions/prepare.py writes them,
+-- graph/questions/prepared.py reads them).  Every list the API pages is a range of one primary
+-- key here, in the order the API answers; every count is one row.
+
+-- Every node: what the API needs to name it, resolve it and search it.
+CREATE TABLE entity (
+    iri TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    name_zh TEXT,
+    name_en TEXT,
+    alt_labels TEXT NOT NULL,      -- JSON list
+    marker TEXT,
+    document TEXT,
+    folded TEXT NOT NULL           -- JSON list: every name, folded for search (entity_index.fold)
+) WITHOUT ROWID;
+CREATE INDEX entity_by_label ON entity (label, iri);
+
+-- How many nodes of each label (/api/health, the page's type counts).
+CREATE TABLE label_count (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+
+-- Every folded name: ``group=老年人`` resolves by (label, name); search reads it.
+CREATE TABLE name (label TEXT NOT NULL, folded TEXT NOT NULL, iri TEXT NOT NULL,
+                   PRIMARY KEY (label, folded, iri)) WITHOUT ROWID;
+-- Names by any run of three or more characters (search words that long are looked up, not scanned).
+CREATE VIRTUAL TABLE name_text USING fts5 (folded, iri UNINDEXED, tokenize = 'trigram');
+
+-- Concept hierarchies closed: every concept under ``ancestor`` (itself included, at depth 0).
+CREATE TABLE narrower (label TEXT NOT NULL, ancestor TEXT NOT NULL, concept TEXT NOT NULL, depth INTEGER NOT NULL,
+                       PRIMARY KEY (label, ancestor, concept)) WITHOUT ROWID;
+
+-- Programmes in the API's order (plan, then IRI): ``pos`` is a programme's place in it.
+CREATE TABLE programme (pos INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
+-- Programmes by facet, each facet a range of one primary key in that order.  kind: all, plan, body,
+-- group (the group or a narrower one served), group-exact, domain, domain-exact; key: the facet's IRI.
+CREATE TABLE facet (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,
+                    UNIQUE (kind, key));
+CREATE TABLE facet_member (facet INTEGER NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (facet, pos)) WITHOUT ROWID;
+
+-- Nodes of a label per document (the plans' programme and indicator counts).
+CREATE TABLE document_count (label TEXT NOT NULL, document TEXT NOT NULL, n INTEGER NOT NULL,
+                             PRIMARY KEY (label, document)) WITHOUT ROWID;
+
+-- A programme as a list shows it: the graph's rows for the detail route without the aligned
+-- programmes, with their number instead (JSON, zlib-compressed: quotes make it ~1 KB).
+CREATE TABLE card (pos INTEGER PRIMARY KEY, body BLOB NOT NULL);
+
+CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

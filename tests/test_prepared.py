@@ -1,0 +1,157 @@
+"""The tables a build prepares for the REST questions say what the graph says.
+
+Every list the API pages is read from ``prepared.sqlite``; here each is checked
+against the graph itself, asked in plain Cypher (the oracle), for every group,
+domain, plan and body of the bundled corpus, alone and combined.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from policykg.graph.backends import open_reader
+from policykg.graph.builds.datadir import PREPARED_FILE, DataDir
+from policykg.graph.questions import programmes
+from policykg.graph.questions.entity_index import fold
+from policykg.graph.questions.prepare import open_lookups, prepare
+from policykg.graph.questions.prepared import Prepared, PreparedMissing
+
+pytestmark = pytest.mark.slow  # the session's build
+
+BODY_TYPES = ("LEAD_BODY", "COOPERATING_BODY", "RESPONSIBLE_BODY")
+
+
+@pytest.fixture(scope="module")
+def build(built):
+    _, data_dir = built
+    return DataDir(data_dir).current()
+
+
+@pytest.fixture(scope="module")
+def lookups(build):
+    reader = open_reader("embedded", folder=build)
+    found = open_lookups(reader, build)
+    yield found
+    found.close()
+    reader.close()
+
+
+def oracle(lookups, statement: str, **params) -> list[str]:
+    """Programme IRIs in the API's order (plan, then IRI), straight from the graph."""
+    rows = lookups.rows(statement + " RETURN DISTINCT p.iri AS iri, p.document AS document", **params)
+    return [r["iri"] for r in sorted(rows, key=lambda r: (r["document"] or "", r["iri"]))]
+
+
+def concepts(lookups, label: str) -> list[str]:
+    return [r["iri"] for r in lookups.rows(f"MATCH (c:{label}) RETURN c.iri AS iri")]
+
+
+def test_the_build_prepares_its_tables_and_the_server_opens_them(build, lookups):
+    assert (build / PREPARED_FILE).exists()
+    assert lookups.prepared.path == build / PREPARED_FILE  # opened, not made again
+    counts = lookups.prepared.label_counts()
+    graph = {r["label"]: r["n"] for r in lookups.rows("MATCH (n) RETURN label(n) AS label, count(*) AS n")}
+    assert counts == graph
+
+
+def test_every_group_and_domain_lists_what_the_hierarchy_serves(lookups):
+    for label, rel, kind in (("TargetGroup", "SERVES", "group"), ("PolicyDomain", "IN_DOMAIN", "domain")):
+        checked = 0
+        for concept in concepts(lookups, label):
+            expected = oracle(lookups, f"MATCH (p:Programme)-[:{rel}]->(:{label})-[:BROADER*0..8]->"
+                                       f"(:{label} {{iri: $c}})", c=concept)
+            exact = oracle(lookups, f"MATCH (p:Programme)-[:{rel}]->(:{label} {{iri: $c}})", c=concept)
+            where = {kind: concept}
+            assert programmes.find(lookups, programmes.ProgrammeFilter(**where)) == (expected, len(expected))
+            assert programmes.find(lookups, programmes.ProgrammeFilter(**where, exact=True)) == (exact, len(exact))
+            checked += bool(expected)
+        assert checked >= 5, label  # the corpus serves many groups and domains: the loop compared real lists
+
+
+def test_plans_bodies_and_combinations(lookups):
+    plans = [r["iri"] for r in lookups.rows("MATCH (d:Plan) RETURN d.iri AS iri")]
+    for plan in plans:
+        expected = oracle(lookups, "MATCH (p:Programme)-[:IN_DOCUMENT]->(:Plan {iri: $d})", d=plan)
+        assert programmes.find(lookups, programmes.ProgrammeFilter(plan=plan)) == (expected, len(expected))
+    bodies = [t for t in BODY_TYPES if lookups.has(t)]
+    assert bodies
+    served = {}
+    for rel in bodies:
+        for row in lookups.rows(f"MATCH (p:Programme)-[:{rel}]->(b:Body) RETURN p.iri AS p, b.iri AS b"):
+            served.setdefault(row["b"], set()).add(row["p"])
+    for body, found in served.items():
+        listed, total = programmes.find(lookups, programmes.ProgrammeFilter(body=body))
+        assert set(listed) == found and total == len(found)
+    elderly = lookups.index.resolve("老年人", "TargetGroup").iri
+    for plan in plans:  # two facets: the smaller drives, the other is probed
+        expected = oracle(lookups, "MATCH (p:Programme)-[:SERVES]->(:TargetGroup)-[:BROADER*0..8]->"
+                                   "(:TargetGroup {iri: $g}) MATCH (p)-[:IN_DOCUMENT]->(:Plan {iri: $d})",
+                          g=elderly, d=plan)
+        assert programmes.find(lookups, programmes.ProgrammeFilter(group=elderly, plan=plan)) == \
+            (expected, len(expected))
+
+
+def test_pages_are_ranges_of_the_whole_list(lookups):
+    everything, total = programmes.find(lookups, programmes.ProgrammeFilter())
+    assert total == len(everything) == lookups.prepared.label_counts()["Programme"]
+    pages = [programmes.find(lookups, programmes.ProgrammeFilter(), 7, offset)[0] for offset in range(0, total, 7)]
+    assert [iri for page in pages for iri in page] == everything
+    assert programmes.find(lookups, programmes.ProgrammeFilter(), 10, total + 5) == ([], total)
+
+
+def test_text_filter_matches_any_name_and_combines(lookups):
+    elderly = lookups.index.resolve("老年人", "TargetGroup").iri
+    everything, _ = programmes.find(lookups, programmes.ProgrammeFilter(group=elderly))
+    for text in ("服务", "养老 服务", "時間銀行", "关爱"):  # short and long words, traditional script
+        words = fold(text).split()
+        expected = [iri for iri in everything
+                    if any(all(w in name for w in words) for name in lookups.index.by_iri[iri].folded)]
+        found, total = programmes.find(lookups, programmes.ProgrammeFilter(group=elderly, text=text))
+        assert found == expected and total == len(expected), text
+    assert programmes.find(lookups, programmes.ProgrammeFilter(text="没有这样的名字")) == ([], 0)
+
+
+def test_search_finds_what_a_scan_of_every_name_finds(lookups):
+    every = [e for label in lookups.index.by_label for e in lookups.index.by_label[label]]
+    for query in ("老年", "养老服务", "ELDER", "留守 儿童", "殘疾人"):  # below and above the trigram length
+        words = fold(query).split()
+        expected = {e.iri for e in every if any(all(w in n for w in words) for n in e.folded)}
+        assert {h.entry.iri for h in lookups.index.search(query, limit=None)} == expected, query
+        assert expected, query
+
+
+def test_a_build_without_tables_gets_them_made_at_start(build, tmp_path):
+    reader = open_reader("embedded", folder=build)
+    try:
+        made = open_lookups(reader, tmp_path)  # a folder with no prepared file: made in a temporary one
+        kept = made.prepared.path
+        assert kept.exists() and kept.parent != tmp_path
+        assert made.index.counts() == Prepared(build / PREPARED_FILE).label_counts()
+        made.close()
+        assert not kept.exists()  # removed with the lookups
+    finally:
+        reader.close()
+
+
+def test_a_file_of_another_layout_is_not_misread(tmp_path):
+    path = tmp_path / PREPARED_FILE
+    sqlite3.connect(path).executescript("CREATE TABLE about (key TEXT, value TEXT); "
+                                        "INSERT INTO about VALUES ('format', '0');")
+    with pytest.raises(PreparedMissing, match="layout"):
+        Prepared(path)
+    with pytest.raises(PreparedMissing, match="no prepared tables"):
+        Prepared(tmp_path / "absent.sqlite")
+
+
+def test_a_failed_preparation_leaves_no_file(build, tmp_path):
+    class Broken:
+        dialect = "ladybug"
+
+        def read(self, *args, **kwargs):
+            raise RuntimeError("the store went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        prepare(Broken(), tmp_path / PREPARED_FILE)
+    assert list(tmp_path.iterdir()) == []
