@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 
@@ -78,6 +79,25 @@ def test_the_bolt_reader_says_why_it_cannot_open():
         open_reader("neo4j", target=BoltTarget(uri="http://127.0.0.1:7474"))
     with pytest.raises(BoltUnreachable, match="cannot reach a Bolt server"):
         open_reader("neo4j", target=BoltTarget(uri=f"bolt://127.0.0.1:{free_port()}"))  # the dialect is asked
+
+
+def test_refused_credentials_are_one_line_naming_the_flags(built, capsys):
+    """The driver's AuthError, as any Bolt server raises it for a wrong password, becomes the sentence ``load``
+    prints; against a real Neo4j (``NEO4J_URI``) the whole command is run with a wrong password.  FalkorDB,
+    the tests' Bolt server, accepts any password, so without a Neo4j only the sentence is checked."""
+    from neo4j.exceptions import AuthError
+
+    from policykg.graph.backends.bolt import BoltTarget, explain
+
+    said = str(explain(AuthError("The client is unauthorized due to authentication failure."),
+                       BoltTarget(uri="bolt://db.example:7687", user="neo4j")))
+    assert "refused user 'neo4j' and its password" in said and "--neo4j-password" in said
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        pytest.skip("NEO4J_URI not set: the wrong-password run needs a real Neo4j (the sentence was checked)")
+    status = main(["load", "--data-dir", str(built[1]), "--neo4j-uri", uri, "--neo4j-password", "not-the-password"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert status == 2 and "refused user" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("fmt,kind", [("nq", "folder"), ("graphml", "folder"), ("neo4j-csv", "file"),
