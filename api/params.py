@@ -19,7 +19,8 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")]
 Text = Annotated[str | None, Query(max_length=200, description="Chinese or English, part of a name")]
 
 
-def lookups(svc: Annotated[Services, Depends(services)]) -> Lookups:
+async def lookups(svc: Annotated[Services, Depends(services)]) -> Lookups:
+    """The REST questions of the build in service (asynchronous: no thread-pool hop, see ``services``)."""
     return svc.lookups
 
 

@@ -25,10 +25,9 @@ def search(data: Annotated[Lookups, Depends(lookups)],
     """Entities whose names or synonyms contain every word of `q` (traditional characters, full width and case
     folded), ranked: whole name, then start of a name, then part of one; programmes and groups first on a tie.
     A page like every other list: `items`, `total`, `limit`, `offset`."""
-    hits = data.index.search(q, node_types(data, types), None)
-    return {"total": len(hits), "limit": limit, "offset": offset,
-            "items": [{**entry_ref(h.entry), "score": round(h.score, 4), "matched": h.matched}
-                      for h in hits[offset:offset + limit]]}
+    hits, total = data.index.search(q, node_types(data, types), limit, offset)
+    return {"total": total, "limit": limit, "offset": offset,
+            "items": [{**entry_ref(h.entry), "score": round(h.score, 4), "matched": h.matched} for h in hits]}
 
 
 @router.get("/api/entities/{entity_id:path}/neighbours", response_model=Neighbourhood, summary="Neighbourhood",

@@ -7,6 +7,7 @@ domain, plan and body of the bundled corpus, alone and combined.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -113,13 +114,48 @@ def test_text_filter_matches_any_name_and_combines(lookups):
     assert programmes.find(lookups, programmes.ProgrammeFilter(text="没有这样的名字")) == ([], 0)
 
 
-def test_search_finds_what_a_scan_of_every_name_finds(lookups):
+def test_search_ranks_what_a_scan_of_every_name_finds(lookups):
+    """The prepared search (trigram index, ranking and paging in SQL) against a scan of every entry, scored
+    and sorted in Python as the API documents it."""
+    from policykg.graph.questions.entity_index import LABEL_RANK, _score
+
     every = [e for label in lookups.index.by_label for e in lookups.index.by_label[label]]
-    for query in ("老年", "养老服务", "ELDER", "留守 儿童", "殘疾人"):  # below and above the trigram length
+    for query in ("老年", "养老服务", "ELDER", "留守 儿童", "殘疾人", "服务 老年人", "12349"):
         words = fold(query).split()
-        expected = {e.iri for e in every if any(all(w in n for w in words) for n in e.folded)}
-        assert {h.entry.iri for h in lookups.index.search(query, limit=None)} == expected, query
-        assert expected, query
+        scored = [(max(_score(n, words) for n in e.folded), e) for e in every if e.folded]
+        expected = sorted(((s, e) for s, e in scored if s > 0), key=lambda se: (
+            -se[0], LABEL_RANK.get(se[1].label, 99), len(se[1].name_zh or se[1].name_en or ""), se[1].iri))
+        hits, total = lookups.index.search(query, limit=10**6)
+        assert total == len(expected), query
+        assert [(h.entry.iri, h.score) for h in hits] == [(e.iri, s) for s, e in expected], query
+        page, _ = lookups.index.search(query, {"Programme"}, limit=5, offset=2)
+        assert [h.entry.iri for h in page] == [e.iri for _, e in expected if e.label == "Programme"][2:7], query
+
+
+def test_cards_and_details_are_what_the_graph_says(lookups):
+    """The rendered answers equal ``describe`` read live from the graph, for every programme."""
+    everything, total = programmes.find(lookups, programmes.ProgrammeFilter())
+    assert total > 100
+    for start in range(0, total, 200):
+        iris = everything[start:start + 200]
+        live = programmes.describe(lookups, iris)
+        assert [json.loads(programmes.detail_text(lookups, iri)) for iri in iris] == live
+        assert programmes.cards(lookups, iris) == [{k: v for k, v in d.items() if k != "aligned_with"} for d in live]
+    assert any(d["aligned_with"] for d in live) or any(
+        json.loads(programmes.detail_text(lookups, i))["aligned_with"] for i in everything)
+
+
+def test_the_routes_answers_fit_their_schemas(client):
+    """The list and detail routes send the build's rendered JSON as it is: it must be what the schema says."""
+    from policykg.api.schemas import Page, Programme, ProgrammeCard
+
+    for params in ({"group": "老年人", "limit": 500}, {"q": "服务", "limit": 500}, {"limit": 500}):
+        page = Page[ProgrammeCard].model_validate(client.get("/api/programmes", params=params).json())
+        assert page.items
+        for item in page.items[:30]:
+            Programme.model_validate(client.get(f"/api/programmes/{item.id}").json())
+        if "group" in params:
+            assert all(item.matched_groups for item in page.items)
 
 
 def test_a_build_without_tables_gets_them_made_at_start(build, tmp_path):

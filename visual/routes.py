@@ -80,7 +80,7 @@ def _root(request: Request) -> str:
     return str(request.scope.get("root_path", "")).rstrip("/")
 
 
-def _lookups(svc: Annotated[Services, Depends(services)]) -> Lookups:
+async def _lookups(svc: Annotated[Services, Depends(services)]) -> Lookups:
     return svc.lookups
 
 

@@ -190,7 +190,7 @@ def group(lookups: Lookups, iri: str) -> dict[str, Any]:
     that says so) and their plans; ``side.programmes`` lists them with the group matched and the quote."""
     depths = lookups.narrower("TargetGroup", iri)
     found, _ = programmes.find(lookups, programmes.ProgrammeFilter(group=iri))
-    described = programmes.cards(lookups, found)
+    described = programmes.cards(lookups, found, depths)
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, Any]] = []
     for concept in lookups.hierarchy("TargetGroup"):
@@ -210,7 +210,7 @@ def group(lookups: Lookups, iri: str) -> dict[str, Any]:
             edges.append({"source": programme["iri"], "type": "SERVES", "target": link["concept"]["iri"],
                           "evidence": link["evidence"], "matched_words": link["matched_words"]})
         listed.append({**{k: programme[k] for k in ("id", "iri", "name_zh", "name_en", "kind", "plan")},
-                       "matched_groups": programmes.matched_groups(lookups, programme, iri, False),
+                       "matched_groups": programme["matched_groups"],
                        "serves": links})
     entry = lookups.index.by_iri[iri]
     return {"focus": entry.id, "nodes": list(nodes.values()), "edges": edges, "truncated": False,

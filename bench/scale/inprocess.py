@@ -4,7 +4,7 @@ Opens the build as the server does (``open_reader("embedded")``, ``open_lookups`
 time to open the build's prepared tables is a figure) and calls what each route calls, one
 call at a time, ``--reps`` times or until ``--budget`` seconds are spent:
 
-* ``lookup``      ``graph.programmes.describe`` of one programme (``/api/programmes/{id}``);
+* ``lookup``      ``programmes.detail_text`` of one programme (``/api/programmes/{id}``);
 * ``group``       ``programmes.find`` with ``group=老年人`` and its narrower groups, a page of 50,
                   and their cards (``/api/programmes?group=老年人``), read from the prepared tables;
 * ``group uncached`` the same, with the entries kept by the entity index forgotten before each call;
@@ -85,14 +85,14 @@ def measure(build: Path, programme: str, reps: int, budget: float) -> dict[str, 
 
     def group_page() -> tuple[int, int]:
         iris, total = programmes.find(lookups, programmes.ProgrammeFilter(group=group.iri), PAGE, 0)
-        return total, len(programmes.cards(lookups, iris))
+        return total, len(programmes.card_texts(lookups, iris, lookups.narrower("TargetGroup", group.iri)))
 
     def group_page_first_ask() -> tuple[int, int]:
         lookups.forget()
         return group_page()
 
     calls: dict[str, Callable[[], Any]] = {
-        "lookup": lambda: programmes.describe(lookups, [entry.iri]),
+        "lookup": lambda: programmes.detail_text(lookups, entry.iri),
         "group": group_page,
         "group uncached": group_page_first_ask,
         "neighbours": lambda: neighbourhood.neighbours(lookups, entry.iri, NEIGHBOURS["depth"], None,

@@ -87,20 +87,17 @@ class EntityIndex:
         entry = self.by_iri.get(iri or "")
         return entry.name_zh or entry.name_en if entry else None
 
-    def search(self, query: str, labels: set[str] | None = None, limit: int | None = 20) -> list[Hit]:
-        """Names containing every word of ``query``, best first: exact, then prefix, then part of a name
-        (``limit`` None: every one)."""
+    def search(self, query: str, labels: set[str] | None = None, limit: int = 20,
+               offset: int = 0) -> tuple[list[Hit], int]:
+        """One page of the entries with a name containing every word of ``query``, best first (exact, then
+        prefix, then part of a name; ``_score``), and how many there are: ranked and paged by the prepared
+        tables, so a broad word (老年: thousands of names) costs a page, not every hit."""
         words = fold(query).split()
         if not words:
-            return []
-        hits = []
-        for entry in self.prepared.containing(words, labels):
-            best = max((_score(name, words), name) for name in entry.folded) if entry.folded else (0.0, "")
-            if best[0] > 0:
-                hits.append(Hit(entry, best[0], best[1]))
-        hits.sort(key=lambda h: (-h.score, LABEL_RANK.get(h.entry.label, 99),
-                                 len(h.entry.name_zh or h.entry.name_en or ""), h.entry.iri))
-        return hits if limit is None else hits[:limit]
+            return [], 0
+        page, total = self.prepared.ranked(words, LABEL_RANK, labels, limit, offset)
+        return [Hit(entry, score, max(entry.folded, key=lambda name: (_score(name, words), name)))
+                for entry, score in page], total
 
 
 class _ByIri(Mapping[str, Entry]):

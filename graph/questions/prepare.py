@@ -13,7 +13,6 @@ import json
 import os
 import sqlite3
 import tempfile
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import chain
@@ -24,7 +23,7 @@ from policykg.graph.builds.datadir import PREPARED_FILE
 from policykg.graph.questions import programmes
 from policykg.graph.questions.entity_index import fold
 from policykg.graph.questions.lookups import BODY_LINKS, MAX_DEPTH, Lookups
-from policykg.graph.questions.prepared import FORMAT, SCHEMA, Prepared, PreparedMissing
+from policykg.graph.questions.prepared import FORMAT, SCHEMA, Prepared, PreparedMissing, spaced
 
 HIERARCHIES = ("TargetGroup", "PolicyDomain", "Area")
 FACET_OF = {"TargetGroup": "group", "PolicyDomain": "domain"}  # hierarchies programmes are filtered by
@@ -76,6 +75,8 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
     counts["name"] = _write(connection, "name", sorted({(label, name, iri) for iri, label, *_, folded in
                                                         _entities(nodes) for name in json.loads(folded)}))
     connection.execute("INSERT INTO name_text (folded, iri) SELECT folded, iri FROM name")
+    connection.create_function("spaced", 1, spaced, deterministic=True)
+    connection.execute("INSERT INTO name_chars (chars, folded, iri) SELECT spaced(folded), folded, iri FROM name")
     by_label: dict[str, int] = defaultdict(int)
     per_document: dict[tuple[str, str], int] = defaultdict(int)
     for row in nodes:
@@ -93,13 +94,13 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
         for ancestor, under in closure.items() for concept, depth in under.items()))
     lookups = Lookups(reader, None, _LIMITS)  # statements only: no tables to read yet
     raw = programmes.raw_rows(lookups, programmes.EVERY)
-    for row in lookups.rows(programmes.ALIGNED_COUNTS) if lookups.has("ALIGNED_WITH") else []:
-        if row["programme"] in raw:
-            raw[row["programme"]]["aligned"] = row["n"]
     order = sorted(raw, key=lambda iri: (raw[iri]["details"]["document"] or "", iri))
     position = {iri: pos for pos, iri in enumerate(order)}
     counts["programme"] = _write(connection, "programme", enumerate(order))
-    counts["card"] = _write(connection, "card", ((position[iri], _packed(raw[iri])) for iri in order))
+    connection.commit()  # the entities, for the names the cards and alignments show
+    named = Lookups(reader, Prepared(_path(connection), writing=connection), _LIMITS)
+    counts["aligned"] = _write_aligned(connection, named, raw, order, position)
+    counts["card"] = _write_cards(connection, named, raw, order)
     members: dict[tuple[str, str], set[int]] = defaultdict(set)
     for kind, key, iri in _facets(lookups, raw, closures):
         members[(kind, key)].add(position[iri])
@@ -174,8 +175,34 @@ def _ancestors(closure: dict[str, dict[str, int]]) -> dict[str, list[str]]:
     return found
 
 
-def _packed(card: dict) -> bytes:
-    return zlib.compress(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+def _path(connection: sqlite3.Connection) -> Path:
+    return Path(connection.execute("PRAGMA database_list").fetchone()[2])
+
+
+def _write_aligned(connection: sqlite3.Connection, lookups: Lookups, raw: dict[str, dict], order: list[str],
+                   position: dict[str, int], batch: int = 2000) -> int:
+    """Each programme's aligned programmes, rendered (a batch of programmes read, then written); their number
+    goes on the cards."""
+    written = 0
+    for start in range(0, len(order), batch):
+        rows = programmes.render_aligned(lookups, order[start:start + batch])
+        for programme, _, _ in rows:
+            raw[programme]["aligned"] += 1
+        written += _write(connection, "aligned", ((position[p], other, item) for p, other, item in rows))
+    return written
+
+
+def _write_cards(connection: sqlite3.Connection, lookups: Lookups, raw: dict[str, dict], order: list[str],
+                 batch: int = 2000) -> int:
+    """Each programme's card rendered with the names of what it refers to, read from the entities written
+    (through the same connection, so a batch is read, then written: ~6 KB a card, never all in memory)."""
+    for start in range(0, len(order), batch):
+        rows = []
+        for pos in range(start, min(start + batch, len(order))):
+            body, groups = programmes.render_card(lookups, order[pos], raw[order[pos]])
+            rows.append((pos, body, groups))
+        _write(connection, "card", rows)
+    return len(order)
 
 
 def _write(connection: sqlite3.Connection, table: str, rows: Iterable[tuple]) -> int:

@@ -16,7 +16,6 @@ import json
 import sqlite3
 import tempfile
 import threading
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +23,10 @@ from pathlib import Path
 from policykg.ontology import ID_BASE
 
 SCHEMA = Path(__file__).with_name("prepared.sql")
-FORMAT = "2"  # the tables' layout: a file of another layout is prepared again, not misread
+FORMAT = "7"  # the tables' layout: a file of another layout is prepared again, not misread
 TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones scan the names
-_ENTRY = "SELECT iri, label, name_zh, name_en, alt_labels, marker, document, folded FROM entity"
+_ENTRY_COLUMNS = "e.iri, e.label, e.name_zh, e.name_en, e.alt_labels, e.marker, e.document, e.folded"
+_ENTRY = f"SELECT {_ENTRY_COLUMNS} FROM entity e"
 
 
 def entity_id(iri: str) -> str:
@@ -62,19 +62,23 @@ class Prepared:
     """Read access to one prepared file; one SQLite connection per thread, opened read-only (the file never
     changes once prepared, so ``immutable``: no locks; a text filter's temporary table is the connection's own)."""
 
-    def __init__(self, path: Path, keep: tempfile.TemporaryDirectory | None = None) -> None:
+    def __init__(self, path: Path, keep: tempfile.TemporaryDirectory | None = None, *,
+                 writing: sqlite3.Connection | None = None) -> None:
         self.path = path
         self._keep = keep  # a temporary file's folder, removed on close
         self._local = threading.local()
+        self._writing = writing  # ``prepare``'s own connection, read through while it fills the file
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         found = self._one("SELECT value FROM about WHERE key = 'format'") if path.exists() else None
-        if found != FORMAT:
+        if found != FORMAT and writing is None:
             raise PreparedMissing(f"{path}: {'no prepared tables' if found is None else 'prepared tables of layout '}"
                                   f"{'' if found is None else found}")
 
     # -- connections -----------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
+        if self._writing is not None:
+            return self._writing
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro&immutable=1", uri=True,
@@ -136,23 +140,39 @@ class Prepared:
         return [_entry(row) for row in rows]
 
     def containing(self, words: list[str], labels: set[str] | None = None) -> list[Entry]:
-        """Entries with a folded name holding every word: long words looked up in the trigram index, and
-        only when every word is short are all names scanned."""
-        long_words = [w for w in words if len(w) >= TRIGRAM]
-        if long_words:
-            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-            sql = "SELECT DISTINCT iri FROM name_text WHERE name_text MATCH ?"
-            params: list[object] = [match]
-            sql += "".join(" AND instr(folded, ?) > 0" for w in words if len(w) < TRIGRAM)
-            params += [w for w in words if len(w) < TRIGRAM]
-        else:
-            sql = "SELECT DISTINCT iri FROM name WHERE " + " AND ".join("instr(folded, ?) > 0" for _ in words)
-            params = list(words)
+        """Entries with a folded name holding every word (``_names_holding``)."""
+        names, params = _names_holding(words)
+        sql = f"SELECT DISTINCT n.iri FROM {names}"
         if labels:
-            sql = f"SELECT iri FROM ({sql}) WHERE iri IN (SELECT iri FROM entity WHERE label IN " \
-                  f"({','.join('?' * len(labels))}))"
+            sql = f"SELECT h.iri FROM ({sql}) h JOIN entity e ON e.iri = h.iri " \
+                  f"WHERE e.label IN ({','.join('?' * len(labels))})"
             params += sorted(labels)
         return list(self.entries(row[0] for row in self._rows(sql, params)).values())
+
+    def ranked(self, words: list[str], rank: dict[str, int], labels: set[str] | None, limit: int, offset: int,
+               ) -> tuple[list[tuple[Entry, float]], int]:
+        """One page of the entries with a name holding every word, best first, and how many there are.
+
+        The score of a name is 3 when it is the words, 2 + (length of the words ÷ its length) when it
+        starts with the first word, else 1 + that share; an entry scores its best name.  Ties: ``rank`` of
+        the label (99 if absent), then the shorter name, then the IRI."""
+        names, params = _names_holding(words)
+        phrase = " ".join(words)
+        share = f"{len(phrase)}.0 / max(length(n.folded), 1)"
+        hits = (f"SELECT n.iri, max(CASE WHEN n.folded = ? THEN 3.0 WHEN substr(n.folded, 1, {len(words[0])}) = ? "
+                f"THEN 2.0 + {share} ELSE 1.0 + {share} END) AS score FROM {names} GROUP BY n.iri")
+        params = [phrase, words[0], *params]
+        where = ""
+        if labels:
+            where = f"WHERE e.label IN ({','.join('?' * len(labels))})"
+            params += sorted(labels)
+        label_rank = "CASE e.label " + " ".join(f"WHEN '{label}' THEN {n}" for label, n in rank.items()) + " ELSE 99 END"
+        base = f"FROM ({hits}) h JOIN entity e ON e.iri = h.iri {where}"
+        rows = self._rows(f"SELECT {_ENTRY_COLUMNS}, h.score, count(*) OVER () {base} ORDER BY h.score DESC, "
+                          f"{label_rank}, length(coalesce(nullif(e.name_zh, ''), nullif(e.name_en, ''), '')), e.iri "
+                          "LIMIT ? OFFSET ?", [*params, limit, offset])  # the total in the same pass
+        total = rows[0][-1] if rows else int(self._one(f"SELECT count(*) {base}", params) or 0)
+        return [(_entry(row[:-2]), row[-2]) for row in rows], total
 
     # -- hierarchies --------------------------------------------------------------------------
     def narrower(self, label: str, iri: str) -> dict[str, int]:
@@ -192,17 +212,47 @@ class Prepared:
         connection.execute("DELETE FROM among")
         connection.executemany("INSERT OR IGNORE INTO among VALUES (?)", ((iri,) for iri in iris))
 
-    def cards(self, iris: list[str]) -> dict[str, dict]:
-        """The list cards of ``iris`` (those that exist), by IRI."""
+    def cards(self, iris: list[str]) -> dict[str, tuple[str, list]]:
+        """The list cards of ``iris`` (those that exist), by IRI: the card's JSON text and the groups it serves."""
         if not iris:
             return {}
         marks = ",".join("?" * len(iris))
-        rows = self._rows(f"SELECT p.iri, c.body FROM programme p JOIN card c ON c.pos = p.pos "
+        rows = self._rows(f"SELECT p.iri, c.body, c.groups FROM programme p JOIN card c ON c.pos = p.pos "
                           f"WHERE p.iri IN ({marks})", iris)
-        return {iri: json.loads(zlib.decompress(body)) for iri, body in rows}
+        return {iri: (body, json.loads(groups)) for iri, body, groups in rows}
+
+    def detail(self, iri: str) -> tuple[str, list[str]] | None:
+        """A programme's card (JSON text) and its aligned programmes (JSON texts, in IRI order)."""
+        rows = self._rows("SELECT c.pos, c.body FROM programme p JOIN card c ON c.pos = p.pos WHERE p.iri = ?", (iri,))
+        if not rows:
+            return None
+        pos, body = rows[0]
+        return body, [row[0] for row in self._rows("SELECT item FROM aligned WHERE pos = ? ORDER BY other", (pos,))]
 
     def document_counts(self, label: str) -> dict[str, int]:
         return dict(self._rows("SELECT document, n FROM document_count WHERE label = ?", (label,)))
+
+
+def _names_holding(words: list[str]) -> tuple[str, list[object]]:
+    """A FROM clause (alias ``n``: iri, folded) of the names holding every word, and its parameters: words of
+    three characters or more are looked up in the trigram index; only when every word is shorter are all
+    names scanned."""
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    short = [w for w in words if len(w) < TRIGRAM]
+    tests = "".join(" AND instr(n.folded, ?) > 0" for _ in short)
+    if long_words:
+        return f"name_text n WHERE n.name_text MATCH ?{tests}", [_phrases(long_words), *short]
+    return f"name_chars n WHERE n.name_chars MATCH ?{tests}", [_phrases([spaced(w) for w in short]), *short]
+
+
+def spaced(text: str) -> str:
+    """``name_chars``' form of a name: a space after every character, so each is a token of its own."""
+    return " ".join(text)
+
+
+def _phrases(words: list[str]) -> str:
+    """An FTS5 query: every word, as a quoted phrase."""
+    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
 def _entry(row: tuple) -> Entry:

@@ -21,8 +21,11 @@ CREATE TABLE label_count (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT RO
 -- Every folded name: ``group=老年人`` resolves by (label, name); search reads it.
 CREATE TABLE name (label TEXT NOT NULL, folded TEXT NOT NULL, iri TEXT NOT NULL,
                    PRIMARY KEY (label, folded, iri)) WITHOUT ROWID;
--- Names by any run of three or more characters (search words that long are looked up, not scanned).
+-- Names by any run of three or more characters (search words that long are looked up, not scanned)…
 CREATE VIRTUAL TABLE name_text USING fts5 (folded, iri UNINDEXED, tokenize = 'trigram');
+-- …and by single characters (``chars``: the name with a space after each character, so every character is
+-- a token and a shorter word, 老年, is the phrase "老 年"); matches are checked against the name itself.
+CREATE VIRTUAL TABLE name_chars USING fts5 (chars, folded UNINDEXED, iri UNINDEXED);
 
 -- Concept hierarchies closed: every concept under ``ancestor`` (itself included, at depth 0).
 CREATE TABLE narrower (label TEXT NOT NULL, ancestor TEXT NOT NULL, concept TEXT NOT NULL, depth INTEGER NOT NULL,
@@ -40,8 +43,15 @@ CREATE TABLE facet_member (facet INTEGER NOT NULL, pos INTEGER NOT NULL, PRIMARY
 CREATE TABLE document_count (label TEXT NOT NULL, document TEXT NOT NULL, n INTEGER NOT NULL,
                              PRIMARY KEY (label, document)) WITHOUT ROWID;
 
--- A programme as a list shows it: the graph's rows for the detail route without the aligned
--- programmes, with their number instead (JSON, zlib-compressed: quotes make it ~1 KB).
-CREATE TABLE card (pos INTEGER PRIMARY KEY, body BLOB NOT NULL);
+-- A programme as a list shows it, rendered: the detail route's answer without the aligned programmes,
+-- with their number instead (JSON text, ~6 KB with its quotes and names; not compressed: unpacking 50
+-- cards cost a page 1 ms), and the groups it serves for a list's ``matched_groups`` (JSON: [[group IRI,
+-- the members "group": ref, "matched_words": [...] as JSON text], ...]).
+CREATE TABLE card (pos INTEGER PRIMARY KEY, body TEXT NOT NULL, groups TEXT NOT NULL);
+
+-- The programmes of other plans aligned with each one, rendered as the detail route lists them
+-- ({"programme": ref, "method": …, "score": …}), in the order of their IRIs.
+CREATE TABLE aligned (pos INTEGER NOT NULL, other TEXT NOT NULL, item TEXT NOT NULL);
+CREATE INDEX aligned_by_programme ON aligned (pos, other);
 
 CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

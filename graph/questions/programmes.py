@@ -9,6 +9,7 @@ every aligned programme.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +38,6 @@ ALIGNED = """
 UNWIND $iris AS i MATCH (p:Programme {iri: i})
 OPTIONAL MATCH (p)-[a:ALIGNED_WITH]-(o:Programme)
 RETURN p.iri AS programme, o.iri AS other, a.method AS method, a.score AS score"""
-ALIGNED_COUNTS = "MATCH (p:Programme)-[:ALIGNED_WITH]-(o:Programme) RETURN p.iri AS programme, count(o) AS n"
 BODIES = "MATCH (p:Programme)-[:{rel}]->(b:Body) RETURN DISTINCT p.iri AS programme, b.iri AS body"
 DETAIL_KEYS = ("kind", "origin", "timing", "plan", "quote", "document", "division", "source_file", "char_start",
                "char_end")
@@ -70,19 +70,61 @@ def find(lookups: Lookups, where: ProgrammeFilter, limit: int | None = None, off
     return lookups.prepared.programmes(facets, -1 if limit is None else limit, offset, among)
 
 
-def matched_groups(lookups: Lookups, card: dict[str, Any], group: str, exact: bool) -> list[dict[str, Any]]:
-    """Why a programme matched ``group=``: the groups it serves that are ``group`` or under it, nearest first."""
-    depths = lookups.narrower("TargetGroup", group, exact)
-    found = [{"group": link["concept"], "levels_below": depths[link["concept"]["iri"]],
-              "matched_words": link["matched_words"]} for link in card["serves"] if link["concept"]["iri"] in depths]
-    return sorted(found, key=lambda m: (m["levels_below"], m["group"]["iri"]))
+def matched_groups(groups: list[list[str]], depths: dict[str, int]) -> str:
+    """Why a programme matched ``group=``, as a JSON list: of the groups it serves (a card's ``groups``: each
+    group's IRI and its rendered ``"group":…,"matched_words":…`` members), those among ``depths`` (the group
+    asked for and those under it, ``Lookups.narrower``), nearest first."""
+    found = sorted((depths[iri], iri, members) for iri, members in groups if iri in depths)
+    return "[" + ",".join(f'{{"levels_below":{depth},{members}}}' for depth, _, members in found) + "]"
 
 
-def cards(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
-    """The programmes ``iris`` as a list shows them: everything the detail has, with the number of aligned
-    programmes instead of the programmes (one page of national programmes aligns with thousands)."""
-    raw = lookups.prepared.cards(iris)
-    return [{**_assemble(lookups, iri, raw[iri]), "aligned_count": raw[iri]["aligned"]} for iri in iris if iri in raw]
+def card_texts(lookups: Lookups, iris: list[str], depths: dict[str, int] | None = None) -> list[str]:
+    """The programmes ``iris`` as a list shows them, as JSON text (rendered by the build: a page is spliced
+    together, never turned into Python objects); with ``depths`` (``group=``), each with its ``matched_groups``."""
+    found = lookups.prepared.cards(iris)
+    texts = []
+    for iri in iris:
+        if iri in found:
+            text, groups = found[iri]
+            if depths is not None:
+                text = text[:-1] + ',"matched_groups":' + matched_groups(groups, depths) + "}"
+            texts.append(text)
+    return texts
+
+
+def detail_text(lookups: Lookups, iri: str) -> str | None:
+    """The detail route's answer as JSON text (``describe`` of one programme, rendered by the build)."""
+    found = lookups.prepared.detail(iri)
+    if found is None:
+        return None
+    card, aligned = found
+    return card[:-1] + ',"aligned_with":[' + ",".join(aligned) + "]}"
+
+
+def cards(lookups: Lookups, iris: list[str], depths: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """``card_texts`` as dicts: everything the detail has, with the number of aligned programmes instead of the
+    programmes (one page of national programmes aligns with thousands)."""
+    return [json.loads(text) for text in card_texts(lookups, iris, depths)]
+
+
+def render_aligned(lookups: Lookups, iris: list[str]) -> list[tuple[str, str, str]]:
+    """(programme, aligned programme, its JSON as the detail lists it) for ``iris``, read with ``describe``'s
+    statement."""
+    return [(row["programme"], row["other"], _json({"programme": lookups.ref(row["other"]), "method": row["method"],
+                                                    "score": row["score"]}))
+            for row in lookups.keyed(ALIGNED, iris, "other", needs="ALIGNED_WITH")]
+
+
+def render_card(lookups: Lookups, iri: str, raw: dict[str, Any]) -> tuple[str, str]:
+    """A card's JSON text and its groups' (``prepared.sql``), from its graph rows (``raw_rows``)."""
+    card = {**_assemble(lookups, iri, raw), "aligned_count": raw["aligned"]}
+    groups = [[link["concept"]["iri"], _json({"group": link["concept"], "matched_words": link["matched_words"]})[1:-1]]
+              for link in card["serves"]]
+    return _json(card), _json(groups)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def describe(lookups: Lookups, iris: list[str]) -> list[dict[str, Any]]:
