@@ -112,6 +112,9 @@ def test_text_filter_matches_any_name_and_combines(lookups):
         found, total = programmes.find(lookups, programmes.ProgrammeFilter(group=elderly, text=text))
         assert found == expected and total == len(expected), text
     assert programmes.find(lookups, programmes.ProgrammeFilter(text="没有这样的名字")) == ([], 0)
+    for odd in ("x\0y", "养老\0服务", '"养老" OR "服务"', "养老*", "NEAR(养老 服务)"):  # FTS5 syntax is only text here
+        assert programmes.find(lookups, programmes.ProgrammeFilter(text=odd)) == ([], 0), odd
+        assert lookups.index.search(odd) == ([], 0), odd
 
 
 def test_search_ranks_what_a_scan_of_every_name_finds(lookups):

@@ -237,6 +237,8 @@ def _names_holding(words: list[str]) -> tuple[str, list[object]]:
     """A FROM clause (alias ``n``: iri, folded) of the names holding every word, and its parameters: words of
     three characters or more are looked up in the trigram index; only when every word is shorter are all
     names scanned."""
+    if any("\0" in w for w in words):
+        return "name n WHERE 0", []  # no name holds a NUL, and FTS5 would read it as the end of the query
     long_words = [w for w in words if len(w) >= TRIGRAM]
     short = [w for w in words if len(w) < TRIGRAM]
     tests = "".join(" AND instr(n.folded, ?) > 0" for _ in short)
