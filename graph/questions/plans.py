@@ -141,13 +141,18 @@ def indicators(lookups: Lookups, plan: str | None = None, text: str | None = Non
     """Indicator rows with baseline, target and actual values (text as written, number, comparator, year):
     of ``plan`` (or of ``plans``), named like ``text``, among ``iris``; all of them without a filter.
 
-    The entity index chooses the candidates (by name and by the document that states them), the store
-    describes them by key; the plan is checked again on the store's ``IN_DOCUMENT``."""
+    The prepared tables choose the candidates (the ones given, by the document that states them, by name),
+    the store describes them by key; the plan is checked again on the store's ``IN_DOCUMENT``."""
     words = fold(text).split() if text else []
     wanted = {plan} if plan else plans
-    candidates = [e.iri for e in lookups.index.by_label.get("Indicator", [])
-                  if (iris is None or e.iri in iris) and (wanted is None or e.document in wanted)
-                  and (not words or any(all(w in name for w in words) for name in e.folded))]
+    if iris is not None:
+        entries = [e for e in lookups.prepared.entries(iris).values() if e.label == "Indicator"]
+    elif words:
+        entries = lookups.prepared.containing(words, {"Indicator"})
+    else:
+        entries = lookups.prepared.of_label("Indicator", wanted)
+    candidates = sorted(e.iri for e in entries if (wanted is None or e.document in wanted)
+                        and (not words or any(all(w in name for w in words) for name in e.folded)))
     found = []
     for row in lookups.keyed(_INDICATORS, candidates, "plan"):
         if row["table_kind"] is None or (wanted is not None and row["plan"] not in wanted):

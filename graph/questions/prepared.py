@@ -23,7 +23,7 @@ from pathlib import Path
 from policykg.ontology import ID_BASE
 
 SCHEMA = Path(__file__).with_name("prepared.sql")
-FORMAT = "7"  # the tables' layout: a file of another layout is prepared again, not misread
+FORMAT = "8"  # the tables' layout: a file of another layout is prepared again, not misread
 TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones scan the names
 _ENTRY_COLUMNS = "e.iri, e.label, e.name_zh, e.name_en, e.alt_labels, e.marker, e.document, e.folded"
 _ENTRY = f"SELECT {_ENTRY_COLUMNS} FROM entity e"
@@ -127,8 +127,14 @@ class Prepared:
                 batch = []
         return found
 
-    def of_label(self, label: str) -> list[Entry]:
-        return [_entry(row) for row in self._rows(_ENTRY + " WHERE label = ? ORDER BY iri", (label,))]
+    def of_label(self, label: str, documents: Iterable[str] | None = None) -> list[Entry]:
+        """The entries of ``label`` (stated in one of ``documents`` if given), in IRI order."""
+        if documents is None:
+            return [_entry(row) for row in self._rows(_ENTRY + " WHERE label = ? ORDER BY iri", (label,))]
+        wanted = sorted(documents)
+        rows = self._rows(f"{_ENTRY} WHERE label = ? AND document IN ({','.join('?' * len(wanted))}) ORDER BY iri",
+                          [label, *wanted])
+        return [_entry(row) for row in rows]
 
     def label_counts(self) -> dict[str, int]:
         return dict(self._rows("SELECT label, n FROM label_count ORDER BY label"))

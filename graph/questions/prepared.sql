@@ -14,6 +14,7 @@ CREATE TABLE entity (
     folded TEXT NOT NULL           -- JSON list: every name, folded for search (entity_index.fold)
 ) WITHOUT ROWID;
 CREATE INDEX entity_by_label ON entity (label, iri);
+CREATE INDEX entity_by_document ON entity (label, document);
 
 -- How many nodes of each label (/api/health, the page's type counts).
 CREATE TABLE label_count (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
