@@ -98,6 +98,7 @@ def graph_document(path: Path, loaded: dict[str, URIRef]) -> Graphed:
     clock.lap("parse")
     writer = DocumentGraph(document, loaded)
     graph = writer.build()
+    ntriples = graph.serialize(format="nt")  # before validation, which adds the class hierarchy for a while
     clock.lap("rdf")
     result = validate_graph(graph)
     clock.lap("validate")
@@ -108,7 +109,7 @@ def graph_document(path: Path, loaded: dict[str, URIRef]) -> Graphed:
     parents = {str(cited) for cited in graph.objects(writer.iri, ELI.based_on) if cited in loaded_plans}
     return Graphed(path.name, plan=str(writer.iri), level=document.metadata.level, parents=parents,
                    period=plan_period(document.metadata, str(writer.iri)),
-                   ntriples=graph.serialize(format="nt"), triple_count=len(graph), counts=class_counts(graph),
+                   ntriples=ntriples, triple_count=len(graph), counts=class_counts(graph),
                    indicators=indicators, programmes=programmes, seconds=clock.seconds)
 
 
