@@ -65,7 +65,8 @@ class Services:
                           "(or `policykg serve`, which builds first)")
         lease = BuildLease(build)
         graph = open_reader(settings.backend, folder=build, workers=settings.cypher_workers,
-                            memory_mb=settings.cypher_memory_mb)
+                            memory_mb=settings.cypher_memory_mb, buffer_pool_mb=settings.buffer_pool_mb,
+                            threads=settings.db_threads)
         sandbox = open_sparql_reader(build, settings.sparql_endpoint, workers=settings.sparql_workers,
                                      timeout_s=settings.query_timeout_s, max_rows=settings.row_limit,
                                      memory_mb=settings.sparql_memory_mb)

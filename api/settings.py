@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 from typing import Any
 
 from policykg.graph.backends import BACKENDS
+from policykg.graph.backends.embedded_reader import BUFFER_POOL_MB, SERVER_MIN_BUFFER_POOL_MB, THREADS
 from policykg.graph.builds.datadir import resolve_data_dir
 
 
@@ -32,6 +33,8 @@ class Settings:
     rate_limit: float = 20.0  # POLICYKG_RATE_LIMIT: requests per second per client address (0: no limit)
     rate_burst: int = 100  # POLICYKG_RATE_BURST: requests a client may send at once before the rate applies
     answer_cache_mb: int = 64  # POLICYKG_ANSWER_CACHE_MB: answers of GET /api/… and /id/… kept per build (0: none)
+    buffer_pool_mb: int = BUFFER_POOL_MB  # POLICYKG_BUFFER_POOL_MB: LadybugDB's pages and query memory, per process
+    db_threads: int = THREADS  # POLICYKG_DB_THREADS: LadybugDB's query threads, per process opening it
     page_size: int = 50  # default ``limit`` of REST lists
     max_page_size: int = 500  # largest ``limit`` of REST lists
 
@@ -53,6 +56,8 @@ class Settings:
             "rate_limit": os.environ.get("POLICYKG_RATE_LIMIT"),
             "rate_burst": os.environ.get("POLICYKG_RATE_BURST"),
             "answer_cache_mb": os.environ.get("POLICYKG_ANSWER_CACHE_MB"),
+            "buffer_pool_mb": os.environ.get("POLICYKG_BUFFER_POOL_MB"),
+            "db_threads": os.environ.get("POLICYKG_DB_THREADS"),
         }
         values = {k: v for k, v in env.items() if v is not None}
         values |= {k: v for k, v in overrides.items() if v is not None}
@@ -81,4 +86,16 @@ class Settings:
             raise ValueError("the time limit, the row limit, the body size, the number of SPARQL and Cypher "
                              "workers and their memory must be positive; the rate limit and the answer cache "
                              "0 or more")
+        _check_database(settings)
         return settings
+
+
+def _check_database(settings: Settings) -> None:
+    """The LadybugDB sizes, checked at start (where the message reaches whoever set them), not at the first open."""
+    if settings.buffer_pool_mb < SERVER_MIN_BUFFER_POOL_MB:
+        raise ValueError(f"setting buffer_pool_mb: {settings.buffer_pool_mb} MB is too small; the API's questions "
+                         f"need at least {SERVER_MIN_BUFFER_POOL_MB} MB of LadybugDB's (the default is "
+                         f"{Settings.buffer_pool_mb})")
+    if settings.db_threads < 1:
+        raise ValueError(f"setting db_threads: {settings.db_threads}; LadybugDB needs 1 query thread or more "
+                         f"(the default is {Settings.db_threads})")

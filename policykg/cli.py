@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
                            help="serve /sparql from this SPARQL 1.1 query URL (a store the graph was pushed to with "
                                 "`policykg push`, e.g. http://localhost:7878/query) instead of the build's Oxigraph; "
                                 "the same checks and limits apply (default: $POLICYKG_SPARQL_ENDPOINT)")
+    serve_cmd.add_argument("--buffer-pool-mb", type=int, metavar="MB",
+                           help="LadybugDB's buffer pool (its page cache and queries' working memory) in the server "
+                                "and in each Cypher worker: with the workers, what the server's memory settles at "
+                                "(default: $POLICYKG_BUFFER_POOL_MB or 512; at least 384)")
+    serve_cmd.add_argument("--db-threads", type=int, metavar="N",
+                           help="LadybugDB's query threads in the server and in each Cypher worker "
+                                "(default: $POLICYKG_DB_THREADS or 2)")
     serve_cmd.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus to build from if needed")
     serve_cmd.set_defaults(run=_serve)
 
@@ -120,7 +127,8 @@ def _serve(args: argparse.Namespace) -> int:
                       "--host)[/red]", soft_wrap=True)
         return 2
     try:
-        settings = Settings.from_env(data_dir=data_dir, backend=args.backend, sparql_endpoint=args.sparql_endpoint)
+        settings = Settings.from_env(data_dir=data_dir, backend=args.backend, sparql_endpoint=args.sparql_endpoint,
+                                     buffer_pool_mb=args.buffer_pool_mb, db_threads=args.db_threads)
     except ValueError as error:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         return 2

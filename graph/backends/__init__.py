@@ -40,14 +40,18 @@ class Backend:
 
 # -- readers ------------------------------------------------------------------------------------
 
-def _embedded(folder: Path, pool_size: int = 4, workers: int | None = None,
-              memory_mb: int | None = None, **_: Any) -> GraphReader:
-    """LadybugDB in the build folder; researchers' statements run in a sandbox of worker processes."""
+def _embedded(folder: Path, pool_size: int = 4, workers: int | None = None, memory_mb: int | None = None,
+              buffer_pool_mb: int | None = None, threads: int | None = None, **_: Any) -> GraphReader:
+    """LadybugDB in the build folder, its buffer pool and threads bounded; researchers' statements run in a
+    sandbox of worker processes (each pool as large as a worker's memory bound, the same threads)."""
     from policykg.graph.backends.embedded_reader import EmbeddedReader
     from policykg.graph.backends.sandbox.cypher_sandbox import CypherSandbox
 
-    options = {k: v for k, v in (("workers", workers), ("memory_mb", memory_mb)) if v is not None}
-    return EmbeddedReader(folder, pool_size=pool_size, sandbox=partial(CypherSandbox, Path(folder), **options))
+    sizes = {k: v for k, v in (("buffer_pool_mb", buffer_pool_mb), ("threads", threads)) if v is not None}
+    options = {k: v for k, v in (("workers", workers), ("memory_mb", memory_mb), ("threads", threads))
+               if v is not None}
+    return EmbeddedReader(folder, pool_size=pool_size, sandbox=partial(CypherSandbox, Path(folder), **options),
+                          **sizes)
 
 
 def _neo4j(target: Any = None, **_: Any) -> GraphReader:

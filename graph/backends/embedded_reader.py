@@ -45,6 +45,20 @@ REFUSED_OPERATORS = frozenset({"COPY_TO", "TRANSACTION", "EXPORT_DATABASE", "IMP
                                "ATTACH_DATABASE", "DETACH_DATABASE", "INSTALL_EXTENSION", "LOAD_EXTENSION",
                                "UNINSTALL_EXTENSION", "USE_DATABASE", "STANDALONE_CALL"})
 MAX_NESTING = 100  # lists and maps in an answer nested deeper than this are refused (not sent as JSON)
+# LadybugDB's buffer pool is its page cache *and* every query's working memory; unbounded it defaults to
+# 80% of the machine and, kept full of pages, grows the server with every new question asked. These bound
+# a database opened here unless told otherwise (``POLICYKG_BUFFER_POOL_MB``, ``POLICYKG_DB_THREADS``).
+BUFFER_POOL_MB = 512
+MIN_BUFFER_POOL_MB = 64  # below this LadybugDB cannot even open a small build's database
+SERVER_MIN_BUFFER_POOL_MB = 384  # the shortest path (/api/path) works in 350 MB, at 5 plans as at 500: 320 fails
+THREADS = 2  # the database's query threads, shared by all its connections (a thread is ~one core)
+# A connection keeps every statement with parameters it has prepared (ladybug's Python connection caches them by
+# text, unbounded), and one whose text holds a literal LIMIT keeps 3.7 MB of the buffer pool with it (30 such
+# statements: +112 MB; with ``LIMIT $n``: +0), until the connection closes. A full pool fails every statement
+# ("no memory could be freed"). So after a statement new to a connection the reader looks at the pool (0.5 ms)
+# and, past RENEW_AT of it, closes that connection and opens another (0.06 ms).
+RENEW_AT = 0.6
+TRACKED = 1024  # statements remembered per connection (researchers' are all new)
 _OPERATOR = re.compile(r"([A-Z][A-Z_]+)\[\d+\]")
 _FUNCTION = re.compile(r"Function: ([A-Z_0-9]+)")
 _READ_ONLY_MESSAGE = "read-only database"
@@ -56,15 +70,20 @@ class EmbeddedReader:
     dialect = "ladybug"
 
     def __init__(self, folder: Path, pool_size: int = 4, *, sandbox: Callable[[], Any] | None = None,
+                 buffer_pool_mb: int = BUFFER_POOL_MB, threads: int = THREADS, keep_mb: int | None = None,
                  options: dict[str, Any] | None = None) -> None:
         """``sandbox``: makes the worker processes guarded statements run in (``graph/backends/sandbox/cypher_sandbox.py``),
-        started on the first one; without it they run here (as in a worker itself). ``options`` are
-        LadybugDB's (the workers bound its memory)."""
+        started on the first one; without it they run here (as in a worker itself). ``buffer_pool_mb`` and
+        ``threads`` bound the database's memory and threads, ``keep_mb`` what it keeps between statements
+        (default: ``RENEW_AT`` of the pool); ``options`` are more of LadybugDB's (the workers bound its address
+        space)."""
         path = Path(folder) / CYPHER_DIR / CYPHER_FILE
         if not path.is_file():
             raise FileNotFoundError(f"no LadybugDB database at {path}: run `policykg build` first")
         self.folder = Path(folder)
-        self.database = ladybug.Database(str(path), read_only=True, **(options or {}))
+        self.database = open_database(path, buffer_pool_mb, threads, options)
+        self._renew_bytes = (keep_mb << 20) if keep_mb else int(RENEW_AT * (buffer_pool_mb << 20))
+        self._prepared: dict[ladybug.Connection, set[str]] = {}  # the statements each connection has kept
         self._pool: queue.Queue[ladybug.Connection] = queue.Queue()
         for _ in range(pool_size):
             self._pool.put(ladybug.Connection(self.database))
@@ -73,12 +92,37 @@ class EmbeddedReader:
         self._sandbox_lock = threading.Lock()
 
     @contextmanager
-    def _connection(self) -> Iterator[ladybug.Connection]:
+    def _connection(self, statement: str) -> Iterator[ladybug.Connection]:
         connection = self._pool.get()
         try:
             yield connection
         finally:
-            self._pool.put(connection)
+            kept = self._prepared.setdefault(connection, set())
+            new = statement not in kept
+            if len(kept) >= TRACKED:  # forgetting only costs a look too many
+                kept.clear()
+            kept.add(statement)
+            self._pool.put(self._renewed(connection) if new else connection)
+
+    def _renewed(self, connection: ladybug.Connection) -> ladybug.Connection:
+        """``connection``, or a new one in its place when the database's memory has passed ``RENEW_AT`` of the
+        buffer pool (closing it gives back what its statements kept)."""
+        try:
+            used = connection.execute("CALL bm_info() RETURN mem_usage").get_all()[0][0]
+        except RuntimeError:  # an interrupted connection answers again after its next statement
+            return connection
+        if used < self._renew_bytes:
+            return connection
+        del self._prepared[connection]
+        connection.close()
+        return ladybug.Connection(self.database)
+
+    def memory(self) -> tuple[int, int]:
+        """(bytes of the buffer pool, bytes LadybugDB holds in it now)."""
+        statement = "CALL bm_info() RETURN mem_limit, mem_usage"
+        with self._connection(statement) as connection:
+            limit, used = connection.execute(statement).get_all()[0]
+        return limit, used
 
     def read(self, statement: str, params: dict[str, Any] | None = None, limits: Limits | None = None,
              guard: bool = False) -> tuple[list[str], Rows]:
@@ -89,7 +133,7 @@ class EmbeddedReader:
             return self._workers().run(statement, params, limits)  # the worker's reader translates it
         if guard:  # a researcher's statement, written for Neo4j: lists from 0, labels() a list
             statement = to_ladybug(statement)
-        with self._connection() as connection:
+        with self._connection(statement) as connection:
             connection.set_query_timeout(max(1, int(limits.timeout_s * 1000)))
             if guard:
                 self._check_plan(connection, statement, params or {})
@@ -141,6 +185,32 @@ class EmbeddedReader:
         while not self._pool.empty():
             self._pool.get_nowait().close()
         self.database.close()
+
+
+def memory_options(buffer_pool_mb: int, threads: int) -> dict[str, Any]:
+    """LadybugDB's options for a buffer pool of ``buffer_pool_mb`` and ``threads`` query threads; ValueError
+    naming the setting for a value it cannot take (LadybugDB would take 0 as "80% of the machine")."""
+    if not isinstance(buffer_pool_mb, int) or buffer_pool_mb < MIN_BUFFER_POOL_MB:
+        raise ValueError(f"buffer pool of {buffer_pool_mb!r} MB: LadybugDB needs at least {MIN_BUFFER_POOL_MB} MB "
+                         "(POLICYKG_BUFFER_POOL_MB, `policykg serve --buffer-pool-mb`)")
+    if not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"{threads!r} query threads: give 1 or more (POLICYKG_DB_THREADS, `policykg serve "
+                         "--db-threads`)")
+    return {"buffer_pool_size": buffer_pool_mb << 20, "max_num_threads": threads}
+
+
+def open_database(path: Path, buffer_pool_mb: int, threads: int,
+                  options: dict[str, Any] | None = None) -> ladybug.Database:
+    """The database at ``path``, read-only, its memory and threads bounded; a pool too small for this database
+    is a ValueError that says so, not the engine's "buffer pool is full"."""
+    try:
+        settings = memory_options(buffer_pool_mb, threads) | (options or {})
+        return ladybug.Database(str(path), read_only=True, **settings)
+    except RuntimeError as error:
+        if "Buffer manager exception" not in str(error):
+            raise
+        raise ValueError(f"a buffer pool of {buffer_pool_mb} MB is too small to open {path} ({error}): give "
+                         "LadybugDB more (POLICYKG_BUFFER_POOL_MB, `policykg serve --buffer-pool-mb`)") from None
 
 
 def _translate(error: Exception) -> QueryError:

@@ -18,7 +18,9 @@ So a statement from outside (``EmbeddedReader.read(guard=True)``) runs in one
 of a few worker processes (*spawn* context, as the SPARQL workers), each with
 the database opened read-only and its address space bounded (``RLIMIT_AS``,
 so a runaway allocation fails inside the engine instead of exhausting the
-machine).  The statement's plan is checked there too (``EmbeddedReader``).
+machine) and its buffer pool as large; what a statement leaves in the pool is
+given back between statements (``EmbeddedReader``), so a worker's memory is
+known before it starts.  The statement's plan is checked there too (``EmbeddedReader``).
 Past the time limit (plus a short grace, so that the engine's own interrupt
 normally answers first and the worker is kept) the worker is killed and
 replaced, and the request gets ``QueryTimeout``; a worker that crashes on a
@@ -36,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from policykg.graph.backends.embedded_reader import MAX_NESTING, EmbeddedReader
+from policykg.graph.backends.embedded_reader import BUFFER_POOL_MB, MAX_NESTING, THREADS, EmbeddedReader
 from policykg.graph.backends.reader import Limits, QueryError, QuerySyntaxError, Rows
 from policykg.graph.backends.sandbox.worker_pool import WorkerPool, Wording
 from policykg.graph.builds.datadir import CYPHER_DIR, CYPHER_FILE
@@ -45,6 +47,7 @@ START_SLACK_S = 5.0  # added to the time limit to bound the wait for a free work
 GRACE_S = 0.5  # the engine's own interrupt normally answers within this; past it the worker is killed
 WORKERS = 2
 MEMORY_MB = 2048  # how much a worker may grow while answering (None: no limit)
+KEEP_MB = 128  # what a worker's database may keep between statements (each is usually new: its own memory)
 WORDING = Wording(
     engine="Cypher", unit="statement", units="statements", narrow="labels, a shorter path, a LIMIT",
     own_copy="the graph (`policykg export --format neo4j-csv`)",
@@ -61,23 +64,23 @@ class Job:
     limits: Limits = field(default_factory=Limits)
 
 
-def database_options(folder: Path, memory_mb: int | None) -> dict[str, Any]:
-    """LadybugDB options for a worker: a virtual-memory reservation and a buffer pool sized for the limit.
+def database_options(folder: Path) -> dict[str, Any]:
+    """LadybugDB options for a worker: a virtual-memory reservation an ``RLIMIT_AS`` can allow.
 
     By default LadybugDB reserves 8 TB of address space (``max_db_size``), which an ``RLIMIT_AS`` cannot
     allow; a power of two of at least 1 GiB and 4× the database file is plenty for reading it.
     """
     size = (Path(folder) / CYPHER_DIR / CYPHER_FILE).stat().st_size
-    options: dict[str, Any] = {"max_db_size": 1 << max(30, (4 * size).bit_length())}
-    if memory_mb:
-        options["buffer_pool_size"] = memory_mb << 20
-    return options
+    return {"max_db_size": 1 << max(30, (4 * size).bit_length())}
 
 
-def open_answerer(folder: str, memory_mb: int | None) -> Callable[[Job], Any]:
-    """In a worker: the database opened read-only (its memory sized for the bound) and warmed up; then
-    ``answer`` per job."""
-    reader = EmbeddedReader(Path(folder), pool_size=1, options=database_options(Path(folder), memory_mb))
+def open_answerer(folder: str, memory_mb: int | None, threads: int = THREADS) -> Callable[[Job], Any]:
+    """In a worker: the database opened read-only, its buffer pool as large as the worker may grow (a statement
+    stopped for memory is then one that would have been stopped anyway), and warmed up; then ``answer`` per job.
+    What its statements keep the reader gives back (``EmbeddedReader``), so between statements a worker
+    holds little of it."""
+    reader = EmbeddedReader(Path(folder), pool_size=1, buffer_pool_mb=memory_mb or BUFFER_POOL_MB, threads=threads,
+                            keep_mb=KEEP_MB, options=database_options(Path(folder)))
     reader.read("MATCH (n) RETURN count(*) AS n", guard=True)
 
     def answer(job: Job) -> Any:
@@ -104,9 +107,12 @@ def unsendable(error: Exception) -> QueryError:
 class CypherSandbox:
     """A pool of warm worker processes answering guarded Cypher statements on one build folder."""
 
-    def __init__(self, folder: Path, workers: int = WORKERS, memory_mb: int | None = MEMORY_MB) -> None:
+    def __init__(self, folder: Path, workers: int = WORKERS, memory_mb: int | None = MEMORY_MB,
+                 threads: int = THREADS) -> None:
+        """``memory_mb`` bounds each worker's address space and its database's buffer pool; ``threads`` its
+        database's query threads, as the server's."""
         self.folder, self.size = Path(folder), workers
-        self._pool = WorkerPool(open_answerer, (str(self.folder), memory_mb), workers, WORDING, memory_mb,
+        self._pool = WorkerPool(open_answerer, (str(self.folder), memory_mb, threads), workers, WORDING, memory_mb,
                                 unsendable)
 
     def run(self, statement: str, params: dict[str, Any] | None, limits: Limits) -> tuple[list[str], Rows]:
