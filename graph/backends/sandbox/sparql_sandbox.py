@@ -7,14 +7,21 @@ threaded process is unsafe).  Each worker opens the build's Oxigraph store
 read-only and answers one job at a time over a pipe:
 
 1. ``sparql_guard.check`` refuses updates and SERVICE (in the worker, so a text
-   that is slow to parse is stopped by the time limit too);
+   that is slow to parse is stopped by the time limit too; a plain query is
+   let through without rdflib's parser, and a verdict is remembered per text);
 2. the query runs over the union of the named graphs (unless the request or the
    query names its own dataset);
-3. at most ``max_rows + 1`` solutions or triples are read; one more than the
-   limit is ``ResultTooLarge``;
-4. the answer is serialised in the worker by rdflib's own writers (SPARQL
-   results JSON/XML/CSV, Turtle, N-Triples, JSON-LD, RDF/XML; TSV, which rdflib
-   lacks, by pyoxigraph's) and sent back as bytes.
+3. solutions or triples are read only until the answer holds more than
+   ``max_rows`` (for solutions: counted as the writer writes them, in chunks of a
+   few kilobytes); more than the limit is ``ResultTooLarge``;
+4. the answer is serialised in the worker by pyoxigraph's own writers (SPARQL
+   results JSON/XML/CSV/TSV, Turtle, N-Triples, JSON-LD, RDF/XML), which stop
+   as soon as the answer passes the row limit, and sent back as bytes.
+
+The worker process is the one hop a request makes, and the time limit needs
+it: nothing else can stop a query inside pyoxigraph.  Everything else a request
+costs happens in that one round trip (check, run, write), so the hop is a pipe
+message each way.
 
 Time limits: the query's ``timeout_s`` counts from the moment the job is handed
 to a worker (parse, run and serialisation included); past it the worker gets

@@ -2,23 +2,30 @@
 
 ``open_answerer`` prepares a worker on the build folder's Oxigraph store, ``open_remote_answerer`` one that
 sends each query to a SPARQL 1.1 endpoint (``worker_pool.run_worker`` is the loop of either); ``answer``
-checks a job's query (``sparql_guard``), has it run, reads at most ``max_rows + 1`` results and writes
-them with rdflib's writers.  Both kinds of worker check, limit and write alike: only where the query
-runs differs.  The data classes here (``Job``, ``Answer``,
-``Format``) are what crosses the pipe.  ``graph/backends/sandbox/sparql_sandbox.py`` runs the
-pool and the time limit.
+checks a job's query (``sparql_guard``), has it run, and writes at most ``max_rows`` results with
+pyoxigraph's own writers.  Both kinds of worker check, limit and write alike: only where the query
+runs differs.  The data classes here (``Job``, ``Answer``) are what crosses the pipe.
+``graph/backends/sandbox/sparql_sandbox.py`` runs the pool and the time limit.
+
+Writing is the engine's, in Rust (rdflib's writers, used before, took three times as long as the query itself
+for a few thousand rows): a table of solutions is written straight into a sink that counts what marks a
+solution in the format (``_MARKS``: a line of TSV or CSV, a ``<result>``, a ``},{``) and stops the engine
+once the answer may hold more than ``max_rows``, so a too-large answer is never read to its end (where the
+count may be too high, the answer is counted again exactly: ``_solutions``).  A graph is read up to one
+triple more than the limit and written with the query's prefixes.  TSV, which rdflib could not write, is
+now written like the others; an RDF-star triple term, which rdflib could not hold, is written too.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 from policykg.graph.backends.reader import QueryError, QuerySyntaxError, ResultTooLarge
-from policykg.graph.terms import TripleTerm, to_rdflib
 
 Kind = Literal["solutions", "boolean", "graph"]  # what a query answers: SELECT, ASK, CONSTRUCT/DESCRIBE
 
@@ -29,23 +36,23 @@ class NotAcceptable(QueryError):
 
 @dataclass(frozen=True)
 class Format:
-    """One way of writing an answer: its media type, rdflib's writer and other media types that mean it."""
+    """One way of writing an answer: its media type, pyoxigraph's writer and other media types that mean it."""
 
     name: str
     media_type: str
-    writer: str  # rdflib's serializer name
+    writer: str  # the name in pyoxigraph's ``QueryResultsFormat`` (tables, booleans) or ``RdfFormat`` (graphs)
     aliases: tuple[str, ...] = ()
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("json", "application/sparql-results+json", "json", ("application/json",)),
-    Format("xml", "application/sparql-results+xml", "xml", ("application/xml", "text/xml")),
-    Format("csv", "text/csv", "csv"),
-    Format("tsv", "text/tab-separated-values", "tsv"),  # rdflib has no TSV writer: see ``_write_table``
-    Format("ttl", "text/turtle", "turtle", ("application/turtle", "application/x-turtle")),
-    Format("nt", "application/n-triples", "nt", ("text/plain",)),
-    Format("jsonld", "application/ld+json", "json-ld", ("application/json",)),
-    Format("rdfxml", "application/rdf+xml", "xml", ("application/xml", "text/xml")),
+    Format("json", "application/sparql-results+json", "JSON", ("application/json",)),
+    Format("xml", "application/sparql-results+xml", "XML", ("application/xml", "text/xml")),
+    Format("csv", "text/csv", "CSV"),
+    Format("tsv", "text/tab-separated-values", "TSV"),
+    Format("ttl", "text/turtle", "TURTLE", ("application/turtle", "application/x-turtle")),
+    Format("nt", "application/n-triples", "N_TRIPLES", ("text/plain",)),
+    Format("jsonld", "application/ld+json", "JSON_LD", ("application/json",)),
+    Format("rdfxml", "application/rdf+xml", "RDF_XML", ("application/xml", "text/xml")),
 )}
 # The formats each kind of answer can be written in, the default first.
 # (The SPARQL CSV/TSV formats are defined for SELECT only.)
@@ -76,6 +83,7 @@ class Answer:
     body: bytes
 
 
+_PREFIX_NAME = re.compile(r"(?:[A-Za-z][\w\-]*)?", re.ASCII)  # a prefix name every RDF syntax reads
 Runner = Callable[[Job, Any], Any]  # (job, its ``Checked``) → pyoxigraph's answer: solutions, boolean or triples
 
 
@@ -118,13 +126,10 @@ def answer(run: Runner, job: Job, max_rows: int) -> Answer | QueryError:
             raise NotAcceptable(f"the answer is {KIND_NAMES[kind]}, which this endpoint writes as "
                                 f"{', '.join(FORMATS[n].media_type for n in KINDS[kind])}; the request accepts none "
                                 "of them (see its Accept header or format= parameter)")
-        body = _serialise(result, kind, FORMATS[name], max_rows, checked.prefixes)
+        body = _serialise(result, kind, FORMATS[name], max_rows, checked.prefixes, partial(run, job, checked))
         return Answer(kind, FORMATS[name].media_type, body)
     except QueryError as error:
         return error
-    except TripleTerm as error:
-        return QueryError(f"the answer holds an RDF-star triple term ({error}), which this endpoint cannot write; "
-                          "select its parts with SUBJECT(), PREDICATE() and OBJECT() instead")
     except SyntaxError as error:
         return QuerySyntaxError(f"the query could not be parsed: {error.msg if hasattr(error, 'msg') else error}; "
                                 "check it against https://www.w3.org/TR/sparql11-query/ (PREFIX declarations, "
@@ -160,24 +165,16 @@ def _kind(result: Any) -> Kind:
     return "solutions" if isinstance(result, QuerySolutions) else "graph"
 
 
-def _serialise(result: Any, kind: Kind, fmt: Format, max_rows: int, prefixes: Mapping[str, str]) -> bytes:
+def _serialise(result: Any, kind: Kind, fmt: Format, max_rows: int, prefixes: Mapping[str, str],
+               again: Callable[[], Any]) -> bytes:
+    """The answer in ``fmt``; ``again`` runs the query once more (see ``_solutions``)."""
+    from pyoxigraph import QueryResultsFormat
+
     if kind == "graph":
-        return _graph(result, max_rows, prefixes).serialize(format=fmt.writer, encoding="utf-8")
-    table = _boolean(bool(result)) if kind == "boolean" else _solutions(result, max_rows)
-    return _write_table(table, fmt)
-
-
-def _write_table(table: Any, fmt: Format) -> bytes:
-    """SPARQL results in ``fmt`` by rdflib's writers; TSV, which rdflib cannot write, by pyoxigraph's
-    (from rdflib's JSON: the solutions were already read from the engine's iterator)."""
-    if fmt.name == "tsv":
-        from pyoxigraph import QueryResultsFormat, parse_query_results
-
-        solutions = parse_query_results(table.serialize(format="json"), QueryResultsFormat.JSON)
-        return solutions.serialize(format=QueryResultsFormat.TSV)
-    body = table.serialize(format=fmt.writer, encoding="utf-8")
-    assert body is not None
-    return body
+        return _graph(result, fmt, max_rows, prefixes)
+    if kind == "boolean":
+        return result.serialize(format=getattr(QueryResultsFormat, fmt.writer))
+    return _solutions(result, fmt, max_rows, again)
 
 
 def _too_large(max_rows: int, what: str) -> ResultTooLarge:
@@ -185,59 +182,110 @@ def _too_large(max_rows: int, what: str) -> ResultTooLarge:
                           f"query, or page through the answer with ORDER BY … LIMIT {max_rows} OFFSET …")
 
 
-def _solutions(solutions: Any, max_rows: int) -> Any:
-    """An rdflib ``Result`` holding at most ``max_rows`` solutions (one more is ``ResultTooLarge``)."""
-    names = [v.value for v in solutions.variables]
-    rows = list(islice(solutions, max_rows + 1))
-    if len(rows) > max_rows:
-        raise _too_large(max_rows, "rows")
-    return _table(names, ({name: to_rdflib(row[i]) for i, name in enumerate(names) if row[i] is not None}
-                          for row in rows))
+# How a writer's output bounds the number of solutions it holds: a byte sequence, and what to add to its count.
+# The bound may be too high (a literal may hold the sequence: ``_solutions`` then counts again), never too low.
+_MARKS: dict[str, tuple[bytes, int]] = {
+    "TSV": (b"\n", -1),  # a header line, then one line per solution (line breaks in terms are escaped): exact
+    "XML": (b"<result>", 0),  # one element per solution ('<' in a value is escaped): exact
+    "CSV": (b"\n", -1),  # as TSV, but a quoted value may hold line breaks: at least
+    "JSON": (b"},{", 1),  # between two solutions; a string may hold it too: at least
+}
+_EXACT = ("TSV", "XML")
 
 
-def _table(names: list[str], rows: Iterable[dict[str, Any]]) -> Any:
-    from rdflib.query import Result
-    from rdflib.term import Variable
-
-    table = Result("SELECT")
-    table.vars = [Variable(name) for name in names]
-    table.bindings = [{Variable(name): term for name, term in row.items()} for row in rows]
-    return table
+class _Full(Exception):
+    """Raised into the engine's writer to stop it: the answer may hold more solutions than it may."""
 
 
-def _boolean(value: bool) -> Any:
-    from rdflib.query import Result
+class _Counted:
+    """A binary sink that keeps what a writer writes and counts ``mark`` in it (across writes); one more than
+    ``most`` stops the writer (``_Full``), so a large answer is never read to its end."""
 
-    table = Result("ASK")
-    table.askAnswer = value
-    return table
+    def __init__(self, mark: bytes, most: int) -> None:
+        self.mark, self.most = mark, most
+        self.parts: list[bytes] = []
+        self.count = 0
+        self.tail = b""  # the last len(mark) - 1 bytes written: a mark may straddle two writes
+
+    def write(self, data: bytes) -> int:
+        edge = len(self.mark) - 1  # the marks across the edge are in tail + head, which is too short to hold another
+        self.count += data.count(self.mark) + (self.tail + data[:edge]).count(self.mark)
+        if self.count > self.most:
+            raise _Full
+        self.tail = (self.tail + data[-edge:])[-edge:] if edge else b""
+        self.parts.append(bytes(data))  # (no copy: the engine writes ``bytes``)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
-def _graph(triples: Any, max_rows: int, prefixes: Mapping[str, str]) -> Any:
-    """An rdflib ``Graph`` of at most ``max_rows`` triples, with the query's prefixes bound."""
-    from rdflib import Graph
+def _solutions(solutions: Any, fmt: Format, max_rows: int, again: Callable[[], Any]) -> bytes:
+    """The table in ``fmt`` by the engine's writer, which is stopped once its output may hold more than
+    ``max_rows`` solutions (``_MARKS``).  Where that bound is not exact, an answer it stopped is counted again
+    exactly, from the query run ``again`` in TSV, and written from that TSV: only an answer over the limit, or
+    one whose literals hold the mark, costs a second run."""
+    from pyoxigraph import QueryResultsFormat, parse_query_results
+
+    try:
+        return _written(solutions, fmt.writer, max_rows)
+    except _Full:
+        if fmt.writer in _EXACT:
+            raise _too_large(max_rows, "rows") from None
+    try:
+        tsv = _written(again(), "TSV", max_rows)
+    except _Full:
+        raise _too_large(max_rows, "rows") from None
+    return parse_query_results(tsv, QueryResultsFormat.TSV).serialize(format=getattr(QueryResultsFormat, fmt.writer))
+
+
+def _written(solutions: Any, writer: str, max_rows: int) -> bytes:
+    """``solutions`` in pyoxigraph's ``writer``, or ``_Full`` once they may be more than ``max_rows``."""
+    from pyoxigraph import QueryResultsFormat
+
+    mark, extra = _MARKS[writer]
+    sink = _Counted(mark, max_rows - extra)
+    solutions.serialize(sink, getattr(QueryResultsFormat, writer))
+    return b"".join(sink.parts)
+
+
+def _graph(triples: Any, fmt: Format, max_rows: int, prefixes: Mapping[str, str]) -> bytes:
+    """At most ``max_rows`` triples (one more is ``ResultTooLarge``) in ``fmt``, with the query's prefixes."""
+    from pyoxigraph import RdfFormat, serialize
 
     read = list(islice(triples, max_rows + 1))
     if len(read) > max_rows:
         raise _too_large(max_rows, "triples")
-    graph = Graph()
-    for prefix, namespace in prefixes.items():
-        graph.bind(prefix, namespace, override=True)
-    for triple in read:
-        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-    return graph
+    return serialize(read, format=getattr(RdfFormat, fmt.writer), prefixes=_usable(prefixes))
+
+
+def _usable(prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes a writer can declare: a plain prefix name and an absolute IRI (the writer writes a name
+    as it is given, so one it could not read back would make the answer unreadable)."""
+    from pyoxigraph import NamedNode
+
+    usable = {}
+    for prefix, iri in prefixes.items():
+        if _PREFIX_NAME.fullmatch(prefix):
+            try:
+                usable[prefix] = NamedNode(iri).value
+            except ValueError:
+                continue
+    return usable
 
 
 def _warm_up() -> None:
     """Load the parser and every writer once, so the first query pays no import."""
+    from pyoxigraph import Store
+
     from policykg.graph.backends.sandbox.sparql_guard import check
 
     check("PREFIX ex: <http://example.org/> ASK { ?s ex:p ?o OPTIONAL { ?o ?q ?r } FILTER(?o != 1) }")
+    check("PREFIX ex: <http://example.org/> SELECT * FROM ex:g WHERE { ?s ex:p ?o OPTIONAL { ?o ?q ?r } }")
+    store = Store()
+    queries: dict[Kind, str] = {"solutions": "SELECT ?x WHERE { BIND(1 AS ?x) }", "boolean": "ASK {}",
+                                "graph": "CONSTRUCT { <http://example.org/s> <http://example.org/p> 1 } WHERE {}"}
     for kind, names in KINDS.items():
-        table = _graph([], 1, {}) if kind == "graph" else _boolean(True) if kind == "boolean" else \
-            _table(["x"], [{}])
         for name in names:
-            if kind == "graph":
-                table.serialize(format=FORMATS[name].writer, encoding="utf-8")
-            else:
-                _write_table(table, FORMATS[name])
+            _serialise(store.query(queries[kind]), kind, FORMATS[name], 1, {"ex": "http://example.org/"},
+                       partial(store.query, queries[kind]))
