@@ -100,7 +100,7 @@ def graph_document(path: Path, loaded: dict[str, URIRef]) -> Graphed:
     graph = writer.build()
     ntriples = graph.serialize(format="nt")  # before validation, which adds the class hierarchy for a while
     clock.lap("rdf")
-    result = validate_graph(graph)
+    result = validate_graph(graph, ntriples)
     clock.lap("validate")
     if not result.conforms:
         return Graphed(path.name, failed_shapes=result.report, seconds=clock.seconds)
