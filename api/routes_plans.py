@@ -35,7 +35,7 @@ def list_indicators(data: Annotated[Lookups, Depends(lookups)],
                     q: Text = None, limit: Limit = 50, offset: Offset = 0) -> dict:
     """Indicator rows of the plans' tables with baseline, target and actual values as written and as numbers."""
     plan_iri = resolve(data, plan, ("Plan",), "plan").iri if plan else None
-    return page(plans.indicators(data, plan=plan_iri, text=q), limit, offset)
+    return plans.indicator_page(data, plan_iri, q, limit, offset)
 
 
 @router.get("/api/indicators/compare", response_model=Page[IndicatorGroup], summary="One indicator across plans")

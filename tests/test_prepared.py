@@ -123,7 +123,8 @@ def test_search_ranks_what_a_scan_of_every_name_finds(lookups):
     from policykg.graph.questions.entity_index import LABEL_RANK, _score
 
     every = [e for label in lookups.index.by_label for e in lookups.index.by_label[label]]
-    for query in ("老年", "养老服务", "ELDER", "留守 儿童", "殘疾人", "服务 老年人", "12349"):
+    for query in ("老年", "养老服务", "ELDER", "留守 儿童", "殘疾人", "服务 老年人", "12349", "老", "人 养老服务",
+                  "服务 老", "(", "老年人", "社会 救助 体系"):  # one character, long and short words together, punctuation
         words = fold(query).split()
         scored = [(max(_score(n, words) for n in e.folded), e) for e in every if e.folded]
         expected = sorted(((s, e) for s, e in scored if s > 0), key=lambda se: (
@@ -133,6 +134,28 @@ def test_search_ranks_what_a_scan_of_every_name_finds(lookups):
         assert [(h.entry.iri, h.score) for h in hits] == [(e.iri, s) for s, e in expected], query
         page, _ = lookups.index.search(query, {"Programme"}, limit=5, offset=2)
         assert [h.entry.iri for h in page] == [e.iri for _, e in expected if e.label == "Programme"][2:7], query
+        for labels in ({"Programme"}, {"TargetGroup", "Indicator"}):  # a page of one still counts every hit
+            first, counted = lookups.index.search(query, labels, limit=1)
+            among = [e for _, e in expected if e.label in labels]
+            assert counted == len(among) and [h.entry.iri for h in first] == [e.iri for e in among[:1]], query
+
+
+def test_indicator_pages_are_ranges_of_what_the_store_describes(lookups):
+    """``/api/indicators`` pages the prepared order; each page equals the same slice of the whole list the
+    store describes (``plans.indicators``), for every plan, by name, and both."""
+    from policykg.graph.questions import plans
+
+    everything = plans.indicators(lookups)
+    assert len(everything) > 50
+    by_plan = {row["plan"]["iri"] for row in everything}
+    cases = [(None, None), *((plan, None) for plan in sorted(by_plan)), (None, "人数"), (None, "養老"),
+             (sorted(by_plan)[0], "率"), (None, "没有这样的指标")]
+    for plan, text in cases:
+        whole = plans.indicators(lookups, plan=plan, text=text)
+        for limit, offset in ((10**6, 0), (7, 0), (7, 5), (3, max(len(whole) - 2, 0)), (5, len(whole) + 3)):
+            page = plans.indicator_page(lookups, plan, text, limit, offset)
+            assert page["total"] == len(whole), (plan, text)
+            assert page["items"] == whole[offset:offset + limit], (plan, text, limit, offset)
 
 
 def test_cards_and_details_are_what_the_graph_says(lookups):

@@ -90,12 +90,12 @@ class EntityIndex:
     def search(self, query: str, labels: set[str] | None = None, limit: int = 20,
                offset: int = 0) -> tuple[list[Hit], int]:
         """One page of the entries with a name containing every word of ``query``, best first (exact, then
-        prefix, then part of a name; ``_score``), and how many there are: ranked and paged by the prepared
-        tables, so a broad word (老年: thousands of names) costs a page, not every hit."""
+        prefix, then part of a name; ``_score``), and how many there are: the prepared tables hold the names
+        in ranking order, so a broad word (老: thousands of names) costs a page and a count, not every hit."""
         words = fold(query).split()
         if not words:
             return [], 0
-        page, total = self.prepared.ranked(words, LABEL_RANK, labels, limit, offset)
+        page, total = self.prepared.ranked(words, labels, limit, offset)
         return [Hit(entry, score, max(entry.folded, key=lambda name: (_score(name, words), name)))
                 for entry, score in page], total
 

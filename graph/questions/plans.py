@@ -167,6 +167,17 @@ def indicators(lookups: Lookups, plan: str | None = None, text: str | None = Non
     return sorted(found, key=lambda i: (i["plan"]["iri"], i["evidence"]["char_start"] if i["evidence"] else 0))
 
 
+def indicator_page(lookups: Lookups, plan: str | None, text: str | None, limit: int, offset: int,
+                   ) -> dict[str, Any]:
+    """A page of ``indicators(plan=…, text=…)`` and its total: the prepared order read as a range, only the
+    page's rows described by the store (a plan's hundreds of rows, a corpus's hundred thousand, cost a page)."""
+    words = fold(text).split() if text else []
+    among = [e.iri for e in lookups.prepared.containing(words, {"Indicator"})] if words else None
+    iris, total = lookups.prepared.indicators(plan, among, limit, offset)
+    rows = {row["iri"]: row for row in indicators(lookups, iris=set(iris))}
+    return {"total": total, "limit": limit, "offset": offset, "items": [rows[iri] for iri in iris if iri in rows]}
+
+
 def compare(lookups: Lookups, text: str) -> list[dict[str, Any]]:
     """The indicators named like ``text`` with everything aligned to them: one group per indicator, by level."""
     seeds = {i["iri"] for i in indicators(lookups, text=text)}

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from policykg.graph.backends.reader import GraphReader, Limits, QuerySyntaxError
 from policykg.graph.builds.datadir import PREPARED_FILE
-from policykg.graph.questions import programmes
-from policykg.graph.questions.entity_index import fold
+from policykg.graph.questions import plans, programmes
+from policykg.graph.questions.entity_index import LABEL_RANK, fold
 from policykg.graph.questions.lookups import BODY_LINKS, MAX_DEPTH, Lookups
-from policykg.graph.questions.prepared import FORMAT, SCHEMA, Prepared, PreparedMissing, spaced
+from policykg.graph.questions.prepared import (FORMAT, LABEL_BITS, SCHEMA, SEPARATOR, Prepared, PreparedMissing,
+                                               spaced)
 
 HIERARCHIES = ("TargetGroup", "PolicyDomain", "Area")
 FACET_OF = {"TargetGroup": "group", "PolicyDomain": "domain"}  # hierarchies programmes are filtered by
@@ -72,19 +73,16 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
     counts: dict[str, int] = {}
     nodes = _nodes(reader)
     counts["entity"] = _write(connection, "entity", sorted(_entities(nodes)))
-    counts["name"] = _write(connection, "name", sorted({(label, name, iri) for iri, label, *_, folded in
-                                                        _entities(nodes) for name in json.loads(folded)}))
-    connection.execute("INSERT INTO name_text (folded, iri) SELECT folded, iri FROM name")
-    connection.create_function("spaced", 1, spaced, deterministic=True)
-    connection.execute("INSERT INTO name_chars (chars, folded, iri) SELECT spaced(folded), folded, iri FROM name")
+    counts["name"] = _write_names(connection, nodes)
     by_label: dict[str, int] = defaultdict(int)
     per_document: dict[tuple[str, str], int] = defaultdict(int)
     for row in nodes:
         by_label[row["label"]] += 1
         if row["label"] in COUNTED and row["document"]:
             per_document[(row["label"], row["document"])] += 1
-    _write(connection, "label_count", sorted(by_label.items()))
+    _write(connection, "label_count", ((label, n, number) for number, (label, n) in enumerate(sorted(by_label.items()))))
     _write(connection, "document_count", sorted((label, doc, n) for (label, doc), n in per_document.items()))
+    _write_entity_text(connection, nodes, {label: number for number, label in enumerate(sorted(by_label))})
     labels = {row["iri"]: row["label"] for row in nodes}
     del nodes
     closures = {label: _closure(reader, label, [iri for iri, lab in labels.items() if lab == label])
@@ -101,6 +99,8 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
     named = Lookups(reader, Prepared(_path(connection), writing=connection), _LIMITS)
     counts["aligned"] = _write_aligned(connection, named, raw, order, position)
     counts["card"] = _write_cards(connection, named, raw, order)
+    counts["indicator"] = _write(connection, "indicator", ((pos, row["iri"], row["plan"]["iri"])
+                                                           for pos, row in enumerate(plans.indicators(named))))
     members: dict[tuple[str, str], set[int]] = defaultdict(set)
     for kind, key, iri in _facets(lookups, raw, closures):
         members[(kind, key)].add(position[iri])
@@ -123,6 +123,33 @@ def _entities(nodes: list[dict]) -> Iterator[tuple]:
         folded = list(dict.fromkeys(fold(n) for n in names))
         yield (row["iri"], row["label"], row["name_zh"], row["name_en"], json.dumps(alts, ensure_ascii=False),
                row["marker"], row["document"], json.dumps(folded, ensure_ascii=False))
+
+
+def _write_names(connection: sqlite3.Connection, nodes: list[dict]) -> int:
+    """Every folded name, numbered in search's order of equally good matches (prepared.sql), and indexed."""
+    names = {(label, name, iri, len(display)) for iri, label, zh, en, *_, folded in _entities(nodes)
+             for display in [zh or en or ""] for name in json.loads(folded)}
+    ranked = sorted(names, key=lambda n: (len(n[1]), LABEL_RANK.get(n[0], len(LABEL_RANK)), n[3], n[2], n[1]))
+    written = _write(connection, "name", ((rank, label, name, iri) for rank, (label, name, iri, _) in enumerate(ranked)))
+    connection.execute("INSERT INTO name_text (rowid, folded) SELECT rank, folded FROM name")
+    connection.create_function("spaced", 1, spaced, deterministic=True)
+    connection.execute("INSERT INTO name_chars (rowid, chars) SELECT rank, spaced(folded) FROM name")
+    return written
+
+
+def _write_entity_text(connection: sqlite3.Connection, nodes: list[dict], numbers: dict[str, int]) -> None:
+    """Each entity's names together (``entity_text``, ``entity_chars``): a label's entities are one range of
+    rowids, so a search's total of one word in some labels is a count of a few ranges."""
+    places: dict[str, int] = defaultdict(int)
+    text, chars = [], []
+    for iri, label, *_, folded in _entities(nodes):
+        rowid = (numbers[label] << LABEL_BITS) + places[label]
+        places[label] += 1
+        names = json.loads(folded)
+        text.append((rowid, SEPARATOR.join(names)))
+        chars.append((rowid, " x ".join(spaced(name) for name in names)))
+    connection.executemany("INSERT INTO entity_text (rowid, names) VALUES (?, ?)", text)
+    connection.executemany("INSERT INTO entity_chars (rowid, chars) VALUES (?, ?)", chars)
 
 
 def _closure(reader: GraphReader, label: str, concepts: list[str]) -> dict[str, dict[str, int]]:

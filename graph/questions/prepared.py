@@ -23,8 +23,11 @@ from pathlib import Path
 from policykg.ontology import ID_BASE
 
 SCHEMA = Path(__file__).with_name("prepared.sql")
-FORMAT = "8"  # the tables' layout: a file of another layout is prepared again, not misread
-TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones scan the names
+FORMAT = "9"  # the tables' layout: a file of another layout is prepared again, not misread
+TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones character by character
+LABEL_BITS = 32  # entity_text's rowid: the label's number, then the entity's place in the label
+SEPARATOR = "\x1f"  # between an entity's names in entity_text (" x " in entity_chars): no word spans two
+_FETCH = 256  # names read at a time while a page of search fills
 _ENTRY_COLUMNS = "e.iri, e.label, e.name_zh, e.name_en, e.alt_labels, e.marker, e.document, e.folded"
 _ENTRY = f"SELECT {_ENTRY_COLUMNS} FROM entity e"
 
@@ -146,39 +149,58 @@ class Prepared:
         return [_entry(row) for row in rows]
 
     def containing(self, words: list[str], labels: set[str] | None = None) -> list[Entry]:
-        """Entries with a folded name holding every word (``_names_holding``)."""
-        names, params = _names_holding(words)
-        sql = f"SELECT DISTINCT n.iri FROM {names}"
-        if labels:
-            sql = f"SELECT h.iri FROM ({sql}) h JOIN entity e ON e.iri = h.iri " \
-                  f"WHERE e.label IN ({','.join('?' * len(labels))})"
-            params += sorted(labels)
-        return list(self.entries(row[0] for row in self._rows(sql, params)).values())
+        """Entries with a folded name holding every word."""
+        names, params = _matching(words, labels)
+        return list(self.entries(row[0] for row in self._rows(f"SELECT DISTINCT n.iri {names}", params)).values())
 
-    def ranked(self, words: list[str], rank: dict[str, int], labels: set[str] | None, limit: int, offset: int,
+    def ranked(self, words: list[str], labels: set[str] | None, limit: int, offset: int,
                ) -> tuple[list[tuple[Entry, float]], int]:
         """One page of the entries with a name holding every word, best first, and how many there are.
 
-        The score of a name is 3 when it is the words, 2 + (length of the words ÷ its length) when it
-        starts with the first word, else 1 + that share; an entry scores its best name.  Ties: ``rank`` of
-        the label (99 if absent), then the shorter name, then the IRI."""
-        names, params = _names_holding(words)
-        phrase = " ".join(words)
-        share = f"{len(phrase)}.0 / max(length(n.folded), 1)"
-        hits = (f"SELECT n.iri, max(CASE WHEN n.folded = ? THEN 3.0 WHEN substr(n.folded, 1, {len(words[0])}) = ? "
-                f"THEN 2.0 + {share} ELSE 1.0 + {share} END) AS score FROM {names} GROUP BY n.iri")
-        params = [phrase, words[0], *params]
-        where = ""
-        if labels:
-            where = f"WHERE e.label IN ({','.join('?' * len(labels))})"
-            params += sorted(labels)
-        label_rank = "CASE e.label " + " ".join(f"WHEN '{label}' THEN {n}" for label, n in rank.items()) + " ELSE 99 END"
-        base = f"FROM ({hits}) h JOIN entity e ON e.iri = h.iri {where}"
-        rows = self._rows(f"SELECT {_ENTRY_COLUMNS}, h.score, count(*) OVER () {base} ORDER BY h.score DESC, "
-                          f"{label_rank}, length(coalesce(nullif(e.name_zh, ''), nullif(e.name_en, ''), '')), e.iri "
-                          "LIMIT ? OFFSET ?", [*params, limit, offset])  # the total in the same pass
-        total = rows[0][-1] if rows else int(self._one(f"SELECT count(*) {base}", params) or 0)
-        return [(_entry(row[:-2]), row[-2]) for row in rows], total
+        Names equal to the words score 3, names starting with the first word 2 + (length of the words ÷
+        length of the name), the others 1 + that share; an entry scores its best name.  Equal scores go in
+        the names' ``rank`` (prepared.sql).  So the page is the first entries met walking the exact names,
+        then the starting ones, then the rest, each in ``rank`` order: the walk stops once the page is full."""
+        phrase, wanted = " ".join(words), offset + limit
+        found: dict[str, float] = {}
+        for score, (names, params) in ((3.0, _exact(phrase, labels)), (2.0, _matching(words, labels, start=True)),
+                                       (1.0, _matching(words, labels))):
+            self._walk(f"SELECT n.iri, n.folded {names} ORDER BY n.rank", params, found, wanted,
+                       lambda name, base=score: base if base == 3.0 else base + len(phrase) / max(len(name), 1))
+            if len(found) >= wanted:
+                break
+        page = list(found.items())[offset:wanted]
+        entries = self.entries(iri for iri, _ in page)
+        return [(entries[iri], score) for iri, score in page], self._count(words, labels)
+
+    def _walk(self, sql: str, params: Sequence, found: dict[str, float], wanted: int, score) -> None:
+        """Add the entries of the names ``sql`` returns (iri, folded name), in its order, until ``wanted``."""
+        cursor = self._connection().execute(sql, params)
+        try:
+            while len(found) < wanted and (rows := cursor.fetchmany(_FETCH)):
+                for iri, name in rows:
+                    if iri not in found:
+                        found[iri] = score(name)
+                        if len(found) == wanted:
+                            break
+        finally:
+            cursor.close()
+
+    def _count(self, words: list[str], labels: set[str] | None) -> int:
+        """How many entries have a name holding every word: for one word, one count of the per-entity index
+        (a range of its rowids per label); for several (they must meet in one name), distinct entries."""
+        if len(words) > 1 or _unmatchable(words):
+            names, params = _matching(words, labels)
+            return int(self._one(f"SELECT count(DISTINCT n.iri) {names}", params) or 0)
+        (word,) = words
+        table, query = ("entity_text", _phrase(word)) if len(word) >= TRIGRAM else ("entity_chars", _phrase(spaced(word)))
+        if not labels:
+            return int(self._one(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (query,)) or 0)
+        numbers = [row[0] for row in self._rows(f"SELECT number FROM label_count WHERE label IN "
+                                                f"({','.join('?' * len(labels))})", sorted(labels))]
+        return sum(int(self._one(f"SELECT count(*) FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ?",
+                                 (query, number << LABEL_BITS, ((number + 1) << LABEL_BITS) - 1)) or 0)
+                   for number in numbers)
 
     # -- hierarchies --------------------------------------------------------------------------
     def narrower(self, label: str, iri: str) -> dict[str, int]:
@@ -218,6 +240,20 @@ class Prepared:
         connection.execute("DELETE FROM among")
         connection.executemany("INSERT OR IGNORE INTO among VALUES (?)", ((iri,) for iri in iris))
 
+    def indicators(self, plan: str | None, among: Iterable[str] | None, limit: int, offset: int,
+                   ) -> tuple[list[str], int]:
+        """One page of the listed indicators (of ``plan``, among ``among`` if given), in the API's order, and
+        how many there are."""
+        where, params = ("WHERE i.plan = ?", [plan]) if plan else ("", [])
+        join = ""
+        if among is not None:
+            self._fill_among(among)
+            join = "JOIN among a ON a.iri = i.iri"
+        base = f"FROM indicator i {join} {where}"
+        page = [row[0] for row in self._rows(f"SELECT i.iri {base} ORDER BY i.pos LIMIT ? OFFSET ?",
+                                             [*params, limit, offset])]
+        return page, int(self._one(f"SELECT count(*) {base}", params) or 0)
+
     def cards(self, iris: list[str]) -> dict[str, tuple[str, list]]:
         """The list cards of ``iris`` (those that exist), by IRI: the card's JSON text and the groups it serves."""
         if not iris:
@@ -239,28 +275,53 @@ class Prepared:
         return dict(self._rows("SELECT document, n FROM document_count WHERE label = ?", (label,)))
 
 
-def _names_holding(words: list[str]) -> tuple[str, list[object]]:
-    """A FROM clause (alias ``n``: iri, folded) of the names holding every word, and its parameters: words of
-    three characters or more are looked up in the trigram index; only when every word is shorter are all
-    names scanned."""
-    if any("\0" in w for w in words):
-        return "name n WHERE 0", []  # no name holds a NUL, and FTS5 would read it as the end of the query
+def _exact(phrase: str, labels: set[str] | None) -> tuple[str, list[object]]:
+    """A FROM clause (alias ``n``, the name table) of the names that are ``phrase``, and its parameters."""
+    return f"FROM name n WHERE n.folded = ?{_of_labels(labels)}", [phrase, *sorted(labels or ())]
+
+
+def _matching(words: list[str], labels: set[str] | None = None, start: bool = False) -> tuple[str, list[object]]:
+    """A FROM clause (alias ``n``, the name table) of the names holding every word (the first at the start of
+    the name if ``start``), as an index returns them (``rank`` order), and its parameters.  Words of three
+    characters or more are looked up in the trigram index, shorter ones checked in the names it returns;
+    when only short words are asked, or the first must start the name and is short, the index of single
+    characters answers alone."""
+    if _unmatchable(words):
+        return "FROM name n WHERE 0", []
+    of_labels, label_params = _of_labels(labels), sorted(labels or ())
     long_words = [w for w in words if len(w) >= TRIGRAM]
-    short = [w for w in words if len(w) < TRIGRAM]
-    tests = "".join(" AND instr(n.folded, ?) > 0" for _ in short)
-    if long_words:
-        return f"name_text n WHERE n.name_text MATCH ?{tests}", [_phrases(long_words), *short]
-    return f"name_chars n WHERE n.name_chars MATCH ?{tests}", [_phrases([spaced(w) for w in short]), *short]
+    if long_words and not (start and len(words[0]) < TRIGRAM):
+        phrases = [_phrase(w) for w in long_words]
+        if start:  # the first word is long here, and first of long_words
+            phrases[0] = "^" + phrases[0]
+        query = " AND ".join(phrases)
+        short = [w for w in words if len(w) < TRIGRAM]
+        tests = "".join(" AND instr(n.folded, ?) > 0" for _ in short)
+        return (f"FROM name_text t CROSS JOIN name n ON n.rank = t.rowid WHERE name_text MATCH ?{tests}{of_labels}",
+                [query, *short, *label_params])
+    query = " AND ".join(("^" if start and i == 0 else "") + _phrase(spaced(w)) for i, w in enumerate(words))
+    return (f"FROM name_chars t CROSS JOIN name n ON n.rank = t.rowid WHERE name_chars MATCH ?{of_labels}",
+            [query, *label_params])
+
+
+def _of_labels(labels: set[str] | None) -> str:
+    return f" AND n.label IN ({','.join('?' * len(labels))})" if labels else ""
+
+
+def _unmatchable(words: list[str]) -> bool:
+    """A word no name holds: a NUL (FTS5 reads it as the end of the query) or the names' separator."""
+    return any("\0" in w or SEPARATOR in w for w in words)
 
 
 def spaced(text: str) -> str:
-    """``name_chars``' form of a name: a space after every character, so each is a token of its own."""
-    return " ".join(text)
+    """``name_chars``' form of a name: each character a token of its own, written as its code point (u8001
+    for 老) so that the tokenizer keeps every one, punctuation and spaces included."""
+    return " ".join(f"u{ord(char):x}" for char in text)
 
 
-def _phrases(words: list[str]) -> str:
-    """An FTS5 query: every word, as a quoted phrase."""
-    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+def _phrase(text: str) -> str:
+    """An FTS5 phrase: the text quoted."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _entry(row: tuple) -> Entry:

@@ -16,17 +16,27 @@ CREATE TABLE entity (
 CREATE INDEX entity_by_label ON entity (label, iri);
 CREATE INDEX entity_by_document ON entity (label, document);
 
--- How many nodes of each label (/api/health, the page's type counts).
-CREATE TABLE label_count (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+-- How many nodes of each label (/api/health, the page's type counts); ``number`` puts a label's entities in
+-- one range of ``entity_text``'s rowids (number << 32 + the entity's place in the label).
+CREATE TABLE label_count (label TEXT PRIMARY KEY, n INTEGER NOT NULL, number INTEGER NOT NULL) WITHOUT ROWID;
 
--- Every folded name: ``group=老年人`` resolves by (label, name); search reads it.
-CREATE TABLE name (label TEXT NOT NULL, folded TEXT NOT NULL, iri TEXT NOT NULL,
-                   PRIMARY KEY (label, folded, iri)) WITHOUT ROWID;
+-- Every folded name, numbered in the order search ranks equally good matches: the shorter name, the
+-- label researchers look for first (entity_index.LABEL_RANK), the shorter display name, the IRI.  A page of
+-- search is the first names of that order holding the words, exact ones first, then those starting with
+-- them, then the rest (``Prepared.ranked``): the indexes below return their matches in ``rank`` order, so
+-- a broad word (老: thousands of names) costs a page, not a sort of every hit.
+CREATE TABLE name (rank INTEGER PRIMARY KEY, label TEXT NOT NULL, folded TEXT NOT NULL, iri TEXT NOT NULL);
+CREATE INDEX name_by_label ON name (label, folded, iri);  -- ``group=老年人`` resolves by (label, name)
+CREATE INDEX name_by_folded ON name (folded);             -- exact matches of any label
 -- Names by any run of three or more characters (search words that long are looked up, not scanned)…
-CREATE VIRTUAL TABLE name_text USING fts5 (folded, iri UNINDEXED, tokenize = 'trigram');
--- …and by single characters (``chars``: the name with a space after each character, so every character is
--- a token and a shorter word, 老年, is the phrase "老 年"); matches are checked against the name itself.
-CREATE VIRTUAL TABLE name_chars USING fts5 (chars, folded UNINDEXED, iri UNINDEXED);
+CREATE VIRTUAL TABLE name_text USING fts5 (folded, content = '', columnsize = 0, tokenize = 'trigram');
+-- …and by single characters: every character of the name a token of its own (``spaced``: its code point,
+-- u8001 for 老), so a shorter word, 老年, is the phrase "u8001 u5e74" and matches exactly where it occurs.
+CREATE VIRTUAL TABLE name_chars USING fts5 (chars, content = '', columnsize = 0);
+-- The same per entity, its names one after another (never matched across two), for the total of a search:
+-- one count of an index instead of a count of distinct entities over every matching name.
+CREATE VIRTUAL TABLE entity_text USING fts5 (names, content = '', columnsize = 0, tokenize = 'trigram');
+CREATE VIRTUAL TABLE entity_chars USING fts5 (chars, content = '', columnsize = 0);
 
 -- Concept hierarchies closed: every concept under ``ancestor`` (itself included, at depth 0).
 CREATE TABLE narrower (label TEXT NOT NULL, ancestor TEXT NOT NULL, concept TEXT NOT NULL, depth INTEGER NOT NULL,
@@ -54,5 +64,10 @@ CREATE TABLE card (pos INTEGER PRIMARY KEY, body TEXT NOT NULL, groups TEXT NOT 
 -- ({"programme": ref, "method": …, "score": …}), in the order of their IRIs.
 CREATE TABLE aligned (pos INTEGER NOT NULL, other TEXT NOT NULL, item TEXT NOT NULL);
 CREATE INDEX aligned_by_programme ON aligned (pos, other);
+
+-- Indicators in the API's order (plan, then place in the text), those /api/indicators lists: a page is a
+-- range of ``pos`` (of one plan: a range of ``indicator_by_plan``); the store describes the page's rows.
+CREATE TABLE indicator (pos INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, plan TEXT NOT NULL);
+CREATE INDEX indicator_by_plan ON indicator (plan, pos);
 
 CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
