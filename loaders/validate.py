@@ -19,6 +19,7 @@ from functools import cache
 from pyshacl.graph_abstraction import RdfLibDataGraph
 from pyshacl.rdfutil.inoculate import inoculate
 from pyshacl_turbo import CompiledShapes, compile_shapes
+from pyshacl_turbo.rdf import Input
 from rdflib import OWL, RDF, RDFS, Graph
 from rdflib.plugins.stores.memory import Memory
 
@@ -78,9 +79,9 @@ def validate_graph(data: Graph, ntriples: str | None = None) -> ValidationResult
     not changed."""
     if ntriples is None:
         ntriples = data.serialize(format="nt")
-    prefixes = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in data.namespaces())
-    conforms, _, text = _compiled_shapes().validate(prefixes + ntriples + _mixed_in(),
-                                                    data_graph_format="turtle", allow_warnings=True)
+    # an ``Input`` is parsed by the engine itself (a text or a Graph would be read into rdflib first)
+    document = Input(ntriples + _mixed_in(), "nt", None, {}, {prefix: str(ns) for prefix, ns in data.namespaces()})
+    conforms, _, text = _compiled_shapes().validate(document, allow_warnings=True)
     return ValidationResult(bool(conforms), text)
 
 
