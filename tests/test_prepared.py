@@ -158,6 +158,36 @@ def test_indicator_pages_are_ranges_of_what_the_store_describes(lookups):
             assert page["items"] == whole[offset:offset + limit], (plan, text, limit, offset)
 
 
+def test_neighbourhoods_are_what_the_graph_links(lookups):
+    """Read from the prepared adjacency, a neighbourhood no limit cuts holds every node within ``depth`` steps
+    and every relationship of a node nearer than ``depth`` to one within it, each in its own direction, with
+    the evidence the relationship carries: what plain Cypher finds, around a group, a programme and a plan."""
+    from policykg.graph.questions import neighbourhood
+
+    group = lookups.index.resolve("农村留守老年人", "TargetGroup").iri
+    programme = next(iter(programmes.find(lookups, programmes.ProgrammeFilter(group=group))[0]))
+    plan = lookups.rows("MATCH (p:Plan)<-[:IN_DOCUMENT]-(x) RETURN p.iri AS iri, count(x) AS n ORDER BY n DESC")[0]["iri"]
+    for start in (group, programme, plan):
+        for depth in (1, 2):
+            answer = neighbourhood.neighbours(lookups, start, depth, None, max_nodes=10**6)
+            distance = {start: 0}
+            for level in range(1, depth + 1):
+                rows = lookups.rows("UNWIND $iris AS i MATCH (a {iri: i})-[]-(b) RETURN DISTINCT b.iri AS b",
+                                    iris=[n for n, d in distance.items() if d == level - 1])
+                distance |= {r["b"]: level for r in rows if r["b"] not in distance}
+            near = [n for n, d in distance.items() if d < depth]
+            links = lookups.rows("MATCH (a)-[r]->(b) WHERE a.iri IN $near OR b.iri IN $near "
+                                 "RETURN a.iri AS a, label(r) AS type, b.iri AS b, r.quotes AS quotes", near=near)
+            expected = {(r["a"], r["type"], r["b"]): r["quotes"] for r in links if r["a"] in distance and r["b"] in distance}
+            assert not answer["truncated"]
+            assert {n["iri"]: n["distance"] for n in answer["nodes"]} == distance, (start, depth)
+            found = {(e["source"], e["type"], e["target"]): e for e in answer["edges"]}
+            assert found.keys() == expected.keys(), (start, depth)
+            for key, quotes in expected.items():
+                assert [q["quote"] for q in found[key].get("evidence", [])] == list(quotes or []), key
+    assert any(e.get("evidence") for e in answer["edges"])
+
+
 def test_cards_and_details_are_what_the_graph_says(lookups):
     """The rendered answers equal ``describe`` read live from the graph, for every programme."""
     everything, total = programmes.find(lookups, programmes.ProgrammeFilter())

@@ -2,41 +2,25 @@
 
 Both answer ``{"nodes": […], "edges": […]}``; every edge keeps its direction, its
 type and, for relationships a sentence states (``SERVES``, ``IN_DOMAIN``,
-``ALIGNED_WITH``…), the evidence.  What differs between engines: the functions
-for a relationship's type and direction and a node's label, how a list of nodes
-of several labels is looked up (``_frontier``), and the shortest-path syntax.
+``ALIGNED_WITH``…), the evidence.  A neighbourhood is read from the adjacency the
+build prepared (``prepared.sql``: each node's relationships either way, with what an
+edge shows), so a step costs the rows the answer can hold, on every backend; a
+path is asked of the engine (the shortest-path syntax is what differs between them).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from policykg.graph.questions.lookups import Lookups, entry_ref
 
 MAX_DEPTH, MAX_PATH = 3, 8
-EDGES_PER_NODE = 2  # an answer holds at most this many edges per node of ``max_nodes``: the steps' LIMIT
-_TYPE_OF = {"ladybug": "label(r)", "neo4j": "type(r)", "falkordb": "type(r)"}
-_LABEL_OF = {"ladybug": "label(b)", "neo4j": "labels(b)[0]", "falkordb": "labels(b)[0]"}
-# Whether ``r`` starts at the frontier's node ``a`` (the match is undirected): on an undirected match
-# LadybugDB's start_node(r) is ``a`` whichever way ``r`` points; its hidden ``_SRC`` is not.
-_FORWARD = {"ladybug": "struct_extract(r, '_SRC') = id(a)", "neo4j": "startNode(r) = a",
-            "falkordb": "startNode(r) = a"}
-# One step: the frontier's nodes looked up by key and their relationships either way (``_match``), at most
-# ``$limit`` rows.  One between two frontier nodes is read from its start only; none back to the frontier before
-# (``$done``: that step read them).
-_STEP = """{match}
-WITH a, r, b, {forward} AS forward
-WHERE b IS NOT NULL AND (forward OR NOT b.iri IN $iris){where}
-RETURN a.iri AS a, {type} AS type, b.iri AS b, forward, {evidence}
-LIMIT $limit"""
-# The step once the answer holds ``max_nodes``: only relationships between frontier nodes can join it, and each
-# is an outgoing one of a frontier node (no direction to find, half the relationships to read).
-_WITHIN = """{match}
-WITH a, r, b WHERE b IS NOT NULL AND b.iri IN $iris
-RETURN a.iri AS a, {type} AS type, b.iri AS b, true AS forward, {evidence}
-LIMIT $limit"""
-_EVIDENCE = ("r.quotes AS quotes, r.documents AS documents, r.divisions AS divisions, r.spans AS spans, "
-             "r.matched AS matched, r.method AS method, r.score AS score")
+EDGES_PER_NODE = 2  # an answer holds at most this many edges per node of ``max_nodes``: what a step reads
+TYPE_OF = {"ladybug": "label(r)", "neo4j": "type(r)", "falkordb": "type(r)"}  # a relationship's type
+# What an edge shows of a relationship a sentence states (prepare.py keeps it with each relationship).
+EVIDENCE_FIELDS = ("quotes", "documents", "divisions", "spans", "matched", "method", "score")
+EVIDENCE = ", ".join(f"r.{name} AS {name}" for name in EVIDENCE_FIELDS)
 # Every shortest path (up to SHORTEST_PATHS of them): engines pick different ones among equals, so
 # the answer is the first in order of iris, the same on every backend.
 SHORTEST_PATHS = 200
@@ -61,11 +45,11 @@ def neighbours(lookups: Lookups, iri: str, depth: int = 1, types: set[str] | Non
     """Nodes within ``depth`` steps (either direction) of ``iri``, only of ``types`` if given, at most ``max_nodes``.
 
     Breadth first: a node is kept before any node farther away. When a limit cuts the answer (``truncated``),
-    which nodes of the last level reached are kept is the engine's order, and edges between kept nodes may
-    be missing. An answer holds at most ``EDGES_PER_NODE × max_nodes`` edges; each step is one statement that
-    stops at the edges the answer may still hold and, once it is full of nodes, reads only edges between them,
-    so a hub (a programme kind, a broad group: thousands of programmes at thousands of plans) sends Python
-    what the answer can hold, not its degree."""
+    which nodes of the last level reached are kept is the prepared order (relationship type, then the ends'
+    IRIs), and edges between kept nodes may be missing. An answer holds at most ``EDGES_PER_NODE × max_nodes``
+    edges; each step stops at the edges the answer may still hold and, once it is full of nodes, reads only
+    edges between them, so a hub (a programme kind, a broad group: thousands of programmes at thousands of
+    plans) costs what the answer can hold, not its degree."""
     seen = {iri: 0}
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     frontier, done, truncated = [iri], [], False
@@ -99,41 +83,26 @@ def neighbours(lookups: Lookups, iri: str, depth: int = 1, types: set[str] | Non
 def _step(lookups: Lookups, frontier: list[str], done: list[str], types: set[str] | None, full: bool,
           limit: int) -> list[dict[str, Any]]:
     """At most ``limit`` relationships at the frontier, outgoing and incoming, as (a, other) rows with
-    ``forward``, in one statement; only those between frontier nodes when the answer is ``full``."""
-    if not frontier:
-        return []
-    dialect = lookups.reader.dialect
-    labels = sorted({lookups.index.by_iri[i].label for i in frontier})
-    where = "".join(clause for clause, given in ((" AND NOT b.iri IN $done", done),
-                                                 (f" AND {_LABEL_OF[dialect]} IN $types", types)) if given)
-    statement = (_WITHIN if full else _STEP).format(
-        match=_match(dialect, labels, len(frontier), "-[r]->" if full else "-[r]-"), forward=_FORWARD[dialect],
-        type=_TYPE_OF[dialect], where=where, evidence=_EVIDENCE)
-    params = {"iri": frontier[0], "iris": frontier, "done": done, "types": sorted(types or ()), "limit": limit}
-    return lookups.rows(statement, **{name: value for name, value in params.items() if f"${name}" in statement})
+    ``forward``; only those between frontier nodes when the answer is ``full``.
+
+    Read from the build's prepared adjacency, node after node, stopping at ``limit``: a hub's degree costs
+    nothing beyond the rows the answer can hold.  A relationship between two frontier nodes is read from its
+    start only; none goes back to the frontier before (``done``: that step read them)."""
+    if full:
+        return [_row(a, rel_type, b, True, shown) for a, rel_type, b, shown in lookups.prepared.between(frontier, limit)]
+    inside, before = set(frontier), set(done)
+    rows: list[dict[str, Any]] = []
+    for node in frontier:
+        for rel_type, other, forward, label, shown in lookups.prepared.adjacent(node):
+            if (forward or other not in inside) and other not in before and (not types or label in types):
+                rows.append(_row(node, rel_type, other, bool(forward), shown))
+                if len(rows) == limit:
+                    return rows
+    return rows
 
 
-def _match(dialect: str, labels: list[str], nodes: int, arrow: str) -> str:
-    """The frontier's nodes as ``a`` and their relationships ``r`` to ``b``.
-
-    One node is a key lookup followed by its own adjacency, which the engine stops at the LIMIT; a list is
-    looked up (``_frontier``) and then followed with ``OPTIONAL MATCH`` (``Lookups.keyed`` says why)."""
-    if nodes == 1:
-        return f"MATCH (a:{labels[0]} {{iri: $iri}}){arrow}(b)"
-    return f"{_frontier(dialect, labels)}\nOPTIONAL MATCH (a){arrow}(b)"
-
-
-def _frontier(dialect: str, labels: list[str]) -> str:
-    """The frontier's nodes as ``a``, each looked up by key under its label.
-
-    LadybugDB and Neo4j take a label disjunction (``a:Plan|Programme``; LadybugDB looks a single label up by
-    its primary key, several by joining their tables); FalkorDB does not, so there each label is an
-    ``OPTIONAL MATCH`` of its own (an index lookup each) and ``a`` the one that matched."""
-    if dialect != "falkordb" or len(labels) == 1:
-        return f"UNWIND $iris AS i MATCH (a:{'|'.join(labels)} {{iri: i}})"
-    lookups = " ".join(f"OPTIONAL MATCH (a{n}:{label} {{iri: i}})" for n, label in enumerate(labels))
-    found = ", ".join(f"a{n}" for n in range(len(labels)))
-    return f"UNWIND $iris AS i {lookups} WITH coalesce({found}) AS a WHERE a IS NOT NULL"
+def _row(a: str, rel_type: str, b: str, forward: bool, shown: str | None) -> dict[str, Any]:
+    return {"a": a, "type": rel_type, "b": b, "forward": forward, **(json.loads(shown) if shown else {})}
 
 
 def _key(row: dict[str, Any]) -> tuple[str, str, str]:
@@ -175,6 +144,6 @@ def path(lookups: Lookups, start: str, end: str, max_length: int = 6) -> dict[st
 
 def _between(lookups: Lookups, a: str, b: str) -> dict[str, Any] | None:
     index = lookups.index.by_iri
-    statement = _BETWEEN.format(la=index[a].label, lb=index[b].label, type=_TYPE_OF[lookups.reader.dialect])
+    statement = _BETWEEN.format(la=index[a].label, lb=index[b].label, type=TYPE_OF[lookups.reader.dialect])
     rows = lookups.rows(statement, a=a, b=b)
     return _edge(lookups, {**rows[0], "forward": True}) if rows else None

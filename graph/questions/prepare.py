@@ -20,7 +20,7 @@ from pathlib import Path
 
 from policykg.graph.backends.reader import GraphReader, Limits, QuerySyntaxError
 from policykg.graph.builds.datadir import PREPARED_FILE
-from policykg.graph.questions import plans, programmes
+from policykg.graph.questions import neighbourhood, plans, programmes
 from policykg.graph.questions.entity_index import LABEL_RANK, fold
 from policykg.graph.questions.lookups import BODY_LINKS, MAX_DEPTH, Lookups
 from policykg.graph.questions.prepared import (FORMAT, LABEL_BITS, SCHEMA, SEPARATOR, Prepared, PreparedMissing,
@@ -34,6 +34,9 @@ _LABEL_OF = {"ladybug": "label(n)", "neo4j": "labels(n)[0]", "falkordb": "labels
 _ALL_NODES = ("MATCH (n) RETURN n.iri AS iri, {label} AS label, n.name_zh AS name_zh, n.name_en AS name_en, "
               "n.alt_labels AS alt_labels, n.marker AS marker, n.document AS document")
 _BROADER = "MATCH (n:{label})-[:BROADER]->(b:{label}) RETURN n.iri AS iri, b.iri AS broader"
+_RELATION_TYPES = "MATCH ()-[r]->() RETURN {type} AS type, count(*) AS n"
+_RELATIONS = "MATCH (a)-[r]->(b) WHERE {type} IN $types RETURN a.iri AS a, {type} AS type, b.iri AS b, {evidence}"
+RELATION_BATCH = 200_000  # relationships read at a time (with their quotes: ~1.5 KB each in Python)
 
 
 def open_lookups(reader: GraphReader, build: Path | None = None) -> Lookups:
@@ -85,6 +88,7 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
     _write_entity_text(connection, nodes, {label: number for number, label in enumerate(sorted(by_label))})
     labels = {row["iri"]: row["label"] for row in nodes}
     del nodes
+    counts["relation"] = _write_relations(connection, reader, labels)
     closures = {label: _closure(reader, label, [iri for iri, lab in labels.items() if lab == label])
                 for label in HIERARCHIES}
     counts["narrower"] = _write(connection, "narrower", sorted(
@@ -150,6 +154,50 @@ def _write_entity_text(connection: sqlite3.Connection, nodes: list[dict], number
         chars.append((rowid, " x ".join(spaced(name) for name in names)))
     connection.executemany("INSERT INTO entity_text (rowid, names) VALUES (?, ?)", text)
     connection.executemany("INSERT INTO entity_chars (rowid, chars) VALUES (?, ?)", chars)
+
+
+def _write_relations(connection: sqlite3.Connection, reader: GraphReader, labels: dict[str, str]) -> int:
+    """Every node numbered, every relationship with what an edge shows, and each node's relationships either
+    way (prepared.sql).  Read a few types at a time (at most ``RELATION_BATCH`` rows), so the build never
+    holds every relationship; numbered in (type, start, end) order whatever the batches, so every backend
+    prepares the same tables."""
+    number = {iri: num for num, iri in enumerate(sorted(labels))}
+    _write(connection, "node", ((num, iri, labels[iri]) for iri, num in number.items()))
+    type_of = neighbourhood.TYPE_OF[reader.dialect]
+    _, sizes = reader.read(_RELATION_TYPES.format(type=type_of), limits=_LIMITS)
+    written = 0
+    for batch in _batches(sorted((str(t), int(n)) for t, n in sizes), RELATION_BATCH):
+        _, rows = reader.read(_RELATIONS.format(type=type_of, evidence=neighbourhood.EVIDENCE),
+                              {"types": batch}, limits=_LIMITS)
+        rows.sort(key=lambda row: (row[1], row[0], row[2]))
+        relations = []
+        for start, rel_type, end, *shown in rows:
+            if start in number and end in number:
+                fields = {name: value for name, value in zip(neighbourhood.EVIDENCE_FIELDS, shown) if value is not None}
+                relations.append((written, rel_type, number[start], number[end],
+                                  json.dumps(fields, ensure_ascii=False) if fields else None))
+                written += 1
+        del rows
+        _write(connection, "relation", relations)
+        connection.executemany("INSERT INTO adjacent VALUES (?, ?)", chain(
+            ((source, rid) for rid, _, source, _, _ in relations),
+            ((target, rid) for rid, _, source, target, _ in relations if target != source)))
+    connection.execute("CREATE INDEX adjacent_by_node ON adjacent (node, relation)")
+    return written
+
+
+def _batches(sizes: list[tuple[str, int]], most: int) -> Iterator[list[str]]:
+    """Consecutive runs of the types whose rows add up to at most ``most`` (a bigger type alone)."""
+    batch: list[str] = []
+    total = 0
+    for name, n in sizes:
+        if batch and total + n > most:
+            yield batch
+            batch, total = [], 0
+        batch.append(name)
+        total += n
+    if batch:
+        yield batch
 
 
 def _closure(reader: GraphReader, label: str, concepts: list[str]) -> dict[str, dict[str, int]]:

@@ -16,20 +16,31 @@ import json
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.ontology import ID_BASE
 
 SCHEMA = Path(__file__).with_name("prepared.sql")
-FORMAT = "9"  # the tables' layout: a file of another layout is prepared again, not misread
+FORMAT = "10"  # the tables' layout: a file of another layout is prepared again, not misread
 TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones character by character
 LABEL_BITS = 32  # entity_text's rowid: the label's number, then the entity's place in the label
 SEPARATOR = "\x1f"  # between an entity's names in entity_text (" x " in entity_chars): no word spans two
 _FETCH = 256  # names read at a time while a page of search fills
 _ENTRY_COLUMNS = "e.iri, e.label, e.name_zh, e.name_en, e.alt_labels, e.marker, e.document, e.folded"
 _ENTRY = f"SELECT {_ENTRY_COLUMNS} FROM entity e"
+
+
+_ADJACENT = """SELECT r.type, o.iri, r.source = n.num, o.label, r.shown
+FROM node n JOIN adjacent a ON a.node = n.num JOIN relation r ON r.id = a.relation
+JOIN node o ON o.num = CASE WHEN r.source = n.num THEN r.target ELSE r.source END
+WHERE n.iri = ? ORDER BY a.relation"""
+# Driven by the frontier, in its order (CROSS JOIN keeps the join order), each node's outgoing relationships
+# by ``relation_by_source``: the LIMIT stops the walk (an ORDER BY would read them all to sort).
+_BETWEEN_AMONG = """SELECT n.iri, r.type, o.iri, r.shown
+FROM among f CROSS JOIN node n ON n.iri = f.iri CROSS JOIN relation r ON r.source = n.num
+CROSS JOIN node o ON o.num = r.target CROSS JOIN among g ON g.iri = o.iri LIMIT ?"""
 
 
 def entity_id(iri: str) -> str:
@@ -253,6 +264,26 @@ class Prepared:
         page = [row[0] for row in self._rows(f"SELECT i.iri {base} ORDER BY i.pos LIMIT ? OFFSET ?",
                                              [*params, limit, offset])]
         return page, int(self._one(f"SELECT count(*) {base}", params) or 0)
+
+    # -- neighbourhoods ------------------------------------------------------------------------
+    def adjacent(self, iri: str) -> Iterator[tuple[str, str, bool, str, str | None]]:
+        """The relationships of ``iri`` either way, in the prepared order, read as they are consumed (a hub's
+        thousands are never all read when the caller stops): (type, other end, whether ``iri`` is the start,
+        the other end's label, what the edge shows as JSON or None)."""
+        yield from self._stream(_ADJACENT, (iri,))
+
+    def between(self, iris: list[str], limit: int) -> list[tuple[str, str, str, str | None]]:
+        """At most ``limit`` relationships from one of ``iris`` to another: (start, type, end, shown JSON)."""
+        self._fill_among(iris)
+        return self._rows(_BETWEEN_AMONG, (limit,))
+
+    def _stream(self, sql: str, params: Sequence) -> Iterator[tuple]:
+        cursor = self._connection().execute(sql, params)
+        try:
+            while rows := cursor.fetchmany(_FETCH):
+                yield from rows
+        finally:
+            cursor.close()
 
     def cards(self, iris: list[str]) -> dict[str, tuple[str, list]]:
         """The list cards of ``iris`` (those that exist), by IRI: the card's JSON text and the groups it serves."""

@@ -70,4 +70,16 @@ CREATE INDEX aligned_by_programme ON aligned (pos, other);
 CREATE TABLE indicator (pos INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, plan TEXT NOT NULL);
 CREATE INDEX indicator_by_plan ON indicator (plan, pos);
 
+-- The graph's relationships for neighbourhoods (graph/questions/neighbourhood.py): every node numbered, every
+-- relationship once, numbered in the order (type, start IRI, end IRI), with what an edge shows of it (JSON:
+-- quotes, documents, divisions, spans, matched, method, score; NULL when it has none)…
+CREATE TABLE node (num INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, label TEXT NOT NULL);
+CREATE TABLE relation (id INTEGER PRIMARY KEY, type TEXT NOT NULL, source INTEGER NOT NULL, target INTEGER NOT NULL,
+                       shown TEXT);
+CREATE INDEX relation_by_source ON relation (source, id);
+-- …and each node's relationships either way, in that order: a step of a neighbourhood reads a node's range
+-- and stops when the answer is full, whatever the node's degree.  Indexed once filled (prepare.py: a sort, not
+-- millions of inserts into a B-tree).
+CREATE TABLE adjacent (node INTEGER NOT NULL, relation INTEGER NOT NULL);
+
 CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
