@@ -9,13 +9,14 @@ so the graph is the same whatever the number of workers.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
 
 from policykg.graph.backends.embedded import SpoolPart, spool
-from policykg.graph.mapping.mapper import stream_store_part
+from policykg.graph.mapping.mapper import store_labels, stream_store_part
 
 STRETCHES_PER_WORKER = 2  # stretches differ in relationships per node: more of them balance the workers
 
@@ -26,18 +27,29 @@ class MapJob:
     spool: Path  # where this stretch's rows go
     part: int
     parts: int
+    labels: Path | None = None  # every node's label (``store_labels``, pickled), found once for all parts
 
 
 def map_part(job: MapJob) -> SpoolPart:
     """Map and spool one stretch of the graph (in a worker process)."""
+    labels = pickle.loads(job.labels.read_bytes()) if job.labels else None
     store = pyoxigraph.Store.read_only(str(job.store))
     try:
-        labels, nodes, relationships = stream_store_part(store, job.part, job.parts)
+        labels, nodes, relationships = stream_store_part(store, job.part, job.parts, labels=labels)
         return spool(nodes, relationships, job.spool, labels)
     finally:
         del store  # releases RocksDB's files
 
 
 def map_jobs(store: Path, spool_folder: Path, workers: int) -> list[MapJob]:
+    """The stretches to map; with several, the nodes' labels are found here once and handed to each."""
     parts = workers * STRETCHES_PER_WORKER if workers > 1 else 1
-    return [MapJob(store, spool_folder / f"part-{index}", index, parts) for index in range(parts)]
+    labels = None
+    if parts > 1:
+        read = pyoxigraph.Store.read_only(str(store))
+        try:
+            labels = spool_folder / "labels.pickle"
+            labels.write_bytes(pickle.dumps(store_labels(read), protocol=pickle.HIGHEST_PROTOCOL))
+        finally:
+            del read
+    return [MapJob(store, spool_folder / f"part-{index}", index, parts, labels) for index in range(parts)]

@@ -75,6 +75,10 @@ class DatasetIndex:
         return [o for p, o, _ in self.about(subject) if p == predicate]
 
 
+_TYPED = (f"SELECT ?s ?t WHERE {{ {{ ?s <{RDF.type}> ?t }} UNION {{ GRAPH ?g {{ ?s <{RDF.type}> ?t }} }} "
+          "FILTER(isIRI(?s) && isIRI(?t)) }")  # every graph, the default one too (as quads_for_pattern)
+
+
 class StoreIndex:
     """An Oxigraph store, asked subject by subject (with a cache of recent subjects)."""
 
@@ -108,11 +112,13 @@ class StoreIndex:
         making them again was a third of the mapping's time)."""
         return _reuse(self._iris, value, URIRef, value)
 
+    iri = _iri
+
     def typed_subjects(self) -> Iterator[tuple[URIRef, set[URIRef]]]:
         types: dict[str, set[URIRef]] = defaultdict(set)
-        for quad in self.store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, None):
-            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
-                types[quad.subject.value].add(self._iri(quad.object.value))  # a few classes, made once each
+        # one SPARQL pattern: half the time of iterating the quads (fewer Python objects per answer)
+        for subject, kind in self.store.query(_TYPED):
+            types[subject.value].add(self._iri(kind.value))  # a few classes, made once each
         for subject, found in types.items():
             yield URIRef(subject), found
 
