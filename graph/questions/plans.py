@@ -148,7 +148,7 @@ def indicators(lookups: Lookups, plan: str | None = None, text: str | None = Non
     if iris is not None:
         entries = [e for e in lookups.prepared.entries(iris).values() if e.label == "Indicator"]
     elif words:
-        entries = lookups.prepared.containing(words, {"Indicator"})
+        entries = lookups.prepared.entries(lookups.prepared.containing(words, {"Indicator"})).values()
     else:
         entries = lookups.prepared.of_label("Indicator", wanted)
     candidates = sorted(e.iri for e in entries if (wanted is None or e.document in wanted)
@@ -172,7 +172,7 @@ def indicator_page(lookups: Lookups, plan: str | None, text: str | None, limit: 
     """A page of ``indicators(plan=…, text=…)`` and its total: the prepared order read as a range, only the
     page's rows described by the store (a plan's hundreds of rows, a corpus's hundred thousand, cost a page)."""
     words = fold(text).split() if text else []
-    among = [e.iri for e in lookups.prepared.containing(words, {"Indicator"})] if words else None
+    among = lookups.prepared.containing(words, {"Indicator"}) if words else None
     iris, total = lookups.prepared.indicators(plan, among, limit, offset)
     rows = {row["iri"]: row for row in indicators(lookups, iris=set(iris))}
     return {"total": total, "limit": limit, "offset": offset, "items": [rows[iri] for iri in iris if iri in rows]}

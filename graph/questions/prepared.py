@@ -159,10 +159,10 @@ class Prepared:
                           "ORDER BY iri", (label, folded))
         return [_entry(row) for row in rows]
 
-    def containing(self, words: list[str], labels: set[str] | None = None) -> list[Entry]:
-        """Entries with a folded name holding every word."""
+    def containing(self, words: list[str], labels: set[str] | None = None) -> list[str]:
+        """The IRIs of the entries with a folded name holding every word."""
         names, params = _matching(words, labels)
-        return list(self.entries(row[0] for row in self._rows(f"SELECT DISTINCT n.iri {names}", params)).values())
+        return [row[0] for row in self._rows(f"SELECT DISTINCT n.iri {names}", params)]
 
     def ranked(self, words: list[str], labels: set[str] | None, limit: int, offset: int,
                ) -> tuple[list[tuple[Entry, float]], int]:

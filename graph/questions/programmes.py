@@ -66,7 +66,7 @@ def find(lookups: Lookups, where: ProgrammeFilter, limit: int | None = None, off
     among = None
     if where.text:
         words = fold(where.text).split()
-        among = [e.iri for e in lookups.prepared.containing(words, {"Programme"})] if words else None
+        among = lookups.prepared.containing(words, {"Programme"}) if words else None
     return lookups.prepared.programmes(facets, -1 if limit is None else limit, offset, among)
 
 
