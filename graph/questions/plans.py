@@ -172,8 +172,8 @@ def indicator_page(lookups: Lookups, plan: str | None, text: str | None, limit: 
     """A page of ``indicators(plan=…, text=…)`` and its total: the prepared order read as a range, only the
     page's rows described by the store (a plan's hundreds of rows, a corpus's hundred thousand, cost a page)."""
     words = fold(text).split() if text else []
-    among = lookups.prepared.containing(words, {"Indicator"}) if words else None
-    iris, total = lookups.prepared.indicators(plan, among, limit, offset)
+    among = lookups.prepared.containing(words, {"Indicator"}) if len(words) > 1 else None
+    iris, total = lookups.prepared.indicators(plan, among, limit, offset, words[0] if len(words) == 1 else None)
     rows = {row["iri"]: row for row in indicators(lookups, iris=set(iris))}
     return {"total": total, "limit": limit, "offset": offset, "items": [rows[iri] for iri in iris if iri in rows]}
 

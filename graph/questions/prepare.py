@@ -85,7 +85,6 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
             per_document[(row["label"], row["document"])] += 1
     _write(connection, "label_count", ((label, n, number) for number, (label, n) in enumerate(sorted(by_label.items()))))
     _write(connection, "document_count", sorted((label, doc, n) for (label, doc), n in per_document.items()))
-    _write_entity_text(connection, nodes, {label: number for number, label in enumerate(sorted(by_label))})
     labels = {row["iri"]: row["label"] for row in nodes}
     del nodes
     counts["relation"] = _write_relations(connection, reader, labels)
@@ -103,8 +102,10 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
     named = Lookups(reader, Prepared(_path(connection), writing=connection), _LIMITS)
     counts["aligned"] = _write_aligned(connection, named, raw, order, position)
     counts["card"] = _write_cards(connection, named, raw, order)
-    counts["indicator"] = _write(connection, "indicator", ((pos, row["iri"], row["plan"]["iri"])
-                                                           for pos, row in enumerate(plans.indicators(named))))
+    indicators = [(row["iri"], row["plan"]["iri"]) for row in plans.indicators(named)]
+    counts["indicator"] = _write(connection, "indicator", ((pos, iri, plan) for pos, (iri, plan) in enumerate(indicators)))
+    _write_entity_text(connection, {label: number for number, label in enumerate(sorted(by_label))},
+                       {"Programme": position, "Indicator": {iri: pos for pos, (iri, _) in enumerate(indicators)}})
     members: dict[tuple[str, str], set[int]] = defaultdict(set)
     for kind, key, iri in _facets(lookups, raw, closures):
         members[(kind, key)].add(position[iri])
@@ -141,14 +142,22 @@ def _write_names(connection: sqlite3.Connection, nodes: list[dict]) -> int:
     return written
 
 
-def _write_entity_text(connection: sqlite3.Connection, nodes: list[dict], numbers: dict[str, int]) -> None:
-    """Each entity's names together (``entity_text``, ``entity_chars``): a label's entities are one range of
-    rowids, so a search's total of one word in some labels is a count of a few ranges."""
+def _write_entity_text(connection: sqlite3.Connection, numbers: dict[str, int],
+                       listed: dict[str, dict[str, int]]) -> None:
+    """Each entity's names together (``entity_text``, ``entity_chars``), from the entities written: a label's
+    entities are one range of rowids, so a search's total of one word in some labels is a count of a few
+    ranges; a programme's or indicator's place in its range is its place in the API's list (``listed``), so
+    a one-word text filter of those lists is a range of the index in list order."""
     places: dict[str, int] = defaultdict(int)
     text, chars = [], []
-    for iri, label, *_, folded in _entities(nodes):
-        rowid = (numbers[label] << LABEL_BITS) + places[label]
-        places[label] += 1
+    for iri, label, folded in connection.execute("SELECT iri, label, folded FROM entity ORDER BY iri"):
+        order = listed.get(label)
+        if order is not None and iri in order:
+            place = order[iri]
+        else:  # after the listed ones
+            place = len(order or ()) + places[label]
+            places[label] += 1
+        rowid = (numbers[label] << LABEL_BITS) + place
         names = json.loads(folded)
         text.append((rowid, SEPARATOR.join(names)))
         chars.append((rowid, " x ".join(spaced(name) for name in names)))

@@ -23,7 +23,7 @@ from pathlib import Path
 from policykg.ontology import ID_BASE
 
 SCHEMA = Path(__file__).with_name("prepared.sql")
-FORMAT = "10"  # the tables' layout: a file of another layout is prepared again, not misread
+FORMAT = "11"  # the tables' layout: a file of another layout is prepared again, not misread
 TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones character by character
 LABEL_BITS = 32  # entity_text's rowid: the label's number, then the entity's place in the label
 SEPARATOR = "\x1f"  # between an entity's names in entity_text (" x " in entity_chars): no word spans two
@@ -220,9 +220,12 @@ class Prepared:
 
     # -- programmes -------------------------------------------------------------------------------
     def programmes(self, facets: list[tuple[str, str]], limit: int, offset: int,
-                   among: Iterable[str] | None = None) -> tuple[list[str], int]:
-        """One page of the programmes in every facet ``(kind, key)`` (and in ``among`` if given), in plan
-        order, and how many there are.  The smallest facet drives; the others are primary-key probes."""
+                   among: Iterable[str] | None = None, word: str | None = None) -> tuple[list[str], int]:
+        """One page of the programmes in every facet ``(kind, key)`` (and in ``among``, with a name holding
+        ``word``, if given), in plan order, and how many there are.  The smallest facet drives; the others
+        are primary-key probes; ``word`` alone is a range of the per-entity index, in list order."""
+        if word is not None and not facets:
+            return self._listed("Programme", word, "programme", limit, offset)
         found = [self._facet(kind, key) for kind, key in facets or [("all", "")]]
         if any(f is None for f in found):
             return [], 0  # a facet nothing belongs to (a group no programme serves)
@@ -234,10 +237,34 @@ class Prepared:
             joins.append("JOIN among a ON a.iri = p.iri")
         base = f"FROM facet_member m0 JOIN programme p ON p.pos = m0.pos {' '.join(joins)} WHERE m0.facet = ?"
         params.append(ids[0])
+        if word is not None:
+            positions, word_params = self._positions("Programme", word)
+            base += f" AND m0.pos IN ({positions})"
+            params += word_params
         page = [row[0] for row in self._rows(f"SELECT p.iri {base} ORDER BY m0.pos LIMIT ? OFFSET ?",
                                              [*params, limit, offset])]
-        total = found[0][1] if len(ids) == 1 and among is None \
+        total = found[0][1] if len(ids) == 1 and among is None and word is None \
             else int(self._one(f"SELECT count(*) {base}", params) or 0)  # type: ignore[index]
+        return page, total
+
+    def _positions(self, label: str, word: str) -> tuple[str, list[object]]:
+        """A statement of the places in ``label``'s list (``programme.pos``, ``indicator.pos``) of the entries
+        with a name holding ``word`` (prepare.py numbers the per-entity index so), in that order."""
+        table, query = ("entity_text", _phrase(word)) if len(word) >= TRIGRAM else ("entity_chars", _phrase(spaced(word)))
+        number = self._one("SELECT number FROM label_count WHERE label = ?", (label,))
+        if number is None or _unmatchable([word]):
+            return "SELECT 0 AS p WHERE 0", []
+        low = int(number) << LABEL_BITS
+        return (f"SELECT rowid - ? AS p FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid",
+                [low, query, low, low + (1 << LABEL_BITS) - 1])
+
+    def _listed(self, label: str, word: str, table: str, limit: int, offset: int) -> tuple[list[str], int]:
+        """A page of ``table`` (programme, indicator: ``pos``, ``iri``) holding ``word`` in a name, and the total:
+        both read off the per-entity index in list order."""
+        positions, params = self._positions(label, word)
+        page = [row[0] for row in self._rows(f"SELECT t.iri FROM ({positions}) x CROSS JOIN {table} t ON t.pos = x.p "
+                                             "ORDER BY x.p LIMIT ? OFFSET ?", [*params, limit, offset])]
+        total = int(self._one(f"SELECT count(*) FROM ({positions})", params) or 0)
         return page, total
 
     def _facet(self, kind: str, key: str) -> tuple[int, int] | None:
@@ -252,10 +279,16 @@ class Prepared:
         connection.executemany("INSERT OR IGNORE INTO among VALUES (?)", ((iri,) for iri in iris))
 
     def indicators(self, plan: str | None, among: Iterable[str] | None, limit: int, offset: int,
-                   ) -> tuple[list[str], int]:
-        """One page of the listed indicators (of ``plan``, among ``among`` if given), in the API's order, and
-        how many there are."""
+                   word: str | None = None) -> tuple[list[str], int]:
+        """One page of the listed indicators (of ``plan``, among ``among``, with a name holding ``word``, if
+        given), in the API's order, and how many there are."""
+        if word is not None and plan is None and among is None:
+            return self._listed("Indicator", word, "indicator", limit, offset)
         where, params = ("WHERE i.plan = ?", [plan]) if plan else ("", [])
+        if word is not None:
+            positions, word_params = self._positions("Indicator", word)
+            where = f"{where or 'WHERE 1'} AND i.pos IN ({positions})"
+            params += word_params
         join = ""
         if among is not None:
             self._fill_among(among)

@@ -63,11 +63,11 @@ def find(lookups: Lookups, where: ProgrammeFilter, limit: int | None = None, off
     for kind, key in (("group", where.group), ("domain", where.domain), ("plan", where.plan), ("body", where.body)):
         if key:
             facets.append((f"{kind}-exact" if where.exact and kind in ("group", "domain") else kind, key))
-    among = None
-    if where.text:
-        words = fold(where.text).split()
-        among = lookups.prepared.containing(words, {"Programme"}) if words else None
-    return lookups.prepared.programmes(facets, -1 if limit is None else limit, offset, among)
+    words = fold(where.text).split() if where.text else []
+    # one word: a range of the per-entity index; several (they must meet in one name): the names holding them
+    among = lookups.prepared.containing(words, {"Programme"}) if len(words) > 1 else None
+    return lookups.prepared.programmes(facets, -1 if limit is None else limit, offset, among,
+                                       words[0] if len(words) == 1 else None)
 
 
 def matched_groups(groups: list[list[str]], depths: dict[str, int]) -> str:
