@@ -227,6 +227,24 @@ def test_a_build_without_tables_gets_them_made_at_start(build, tmp_path):
         reader.close()
 
 
+def test_the_connections_of_ended_threads_are_closed(build):
+    """A server's worker threads end and are replaced; each thread's connection (and its page cache) is
+    closed once its thread has ended, not kept for the life of the server."""
+    import threading
+
+    prepared = Prepared(build / PREPARED_FILE)
+    try:
+        for _ in range(5):
+            worker = threading.Thread(target=prepared.label_counts)
+            worker.start()
+            worker.join()
+        # this thread's connection (made when the file was opened) and the last thread's, closed when the next
+        # connection is made; the four before it are closed
+        assert [thread.is_alive() for thread, _ in prepared._connections] == [True, False]
+    finally:
+        prepared.close()
+
+
 def test_a_file_of_another_layout_is_not_misread(tmp_path):
     path = tmp_path / PREPARED_FILE
     sqlite3.connect(path).executescript("CREATE TABLE about (key TEXT, value TEXT); "

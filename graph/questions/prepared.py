@@ -28,6 +28,7 @@ TRIGRAM = 3  # search words this long are looked up in the trigram index; shorte
 LABEL_BITS = 32  # entity_text's rowid: the label's number, then the entity's place in the label
 SEPARATOR = "\x1f"  # between an entity's names in entity_text (" x " in entity_chars): no word spans two
 _FETCH = 256  # names read at a time while a page of search fills
+CACHE_KIB = 1024  # SQLite's page cache per connection (one per thread): the OS caches the file for all of them
 _ENTRY_COLUMNS = "e.iri, e.label, e.name_zh, e.name_en, e.alt_labels, e.marker, e.document, e.folded"
 _ENTRY = f"SELECT {_ENTRY_COLUMNS} FROM entity e"
 
@@ -82,7 +83,7 @@ class Prepared:
         self._keep = keep  # a temporary file's folder, removed on close
         self._local = threading.local()
         self._writing = writing  # ``prepare``'s own connection, read through while it fills the file
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
         found = self._one("SELECT value FROM about WHERE key = 'format'") if path.exists() else None
         if found != FORMAT and writing is None:
@@ -97,10 +98,23 @@ class Prepared:
         if connection is None:
             connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro&immutable=1", uri=True,
                                          check_same_thread=False)
+            connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._local.connection = connection
             with self._lock:
-                self._connections.append(connection)
+                self._close_orphans()
+                self._connections.append((threading.current_thread(), connection))
         return connection
+
+    def _close_orphans(self) -> None:
+        """Close the connections of threads that have ended: a server's worker threads come and go (anyio
+        ends one idle for 10 s), and each kept its connection and its page cache for good."""
+        alive = []
+        for thread, connection in self._connections:
+            if thread.is_alive():
+                alive.append((thread, connection))
+            else:
+                connection.close()
+        self._connections = alive
 
     def _rows(self, sql: str, params: Sequence = ()) -> list[tuple]:
         try:
@@ -116,7 +130,7 @@ class Prepared:
 
     def close(self) -> None:
         with self._lock:
-            for connection in self._connections:
+            for _, connection in self._connections:
                 connection.close()
             self._connections.clear()
         if self._keep is not None:
