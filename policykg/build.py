@@ -16,6 +16,7 @@ it was.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import time
@@ -154,13 +155,21 @@ def _write_stores(folder: Path, say: Progress, stages: Counter[str], pool: Docum
 
 
 def _prepare(folder: Path) -> dict[str, float | int]:
-    """The REST questions' tables (graph/questions/prepared.sql), read from the LadybugDB just written."""
-    reader = open_reader("embedded", folder=folder)
+    """The REST questions' tables (graph/questions/prepared.sql), read from the LadybugDB just written.
+
+    Its statements read whole labels (every node, every programme's links), so the build's reader gets half
+    the machine's memory as LadybugDB's buffer pool (its query memory; a pool is reserved, pages are taken as
+    used), not a server's bounded default: with 512 MB the 5,000-plan build failed here."""
+    reader = open_reader("embedded", folder=folder, buffer_pool_mb=_half_the_memory_mb())
     try:
         rows = prepare(reader, folder / PREPARED_FILE)
     finally:
         reader.close()
     return {f"prepared_{table}": n for table, n in rows.items()}
+
+
+def _half_the_memory_mb() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**21
 
 
 def _index(results: Iterable[Indexed], say: Progress, stages: Counter[str],
