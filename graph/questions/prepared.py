@@ -200,16 +200,13 @@ class Prepared:
 
     def _walk(self, sql: str, params: Sequence, found: dict[str, float], wanted: int, score) -> None:
         """Add the entries of the names ``sql`` returns (iri, folded name), in its order, until ``wanted``."""
-        cursor = self._connection().execute(sql, params)
-        try:
-            while len(found) < wanted and (rows := cursor.fetchmany(_FETCH)):
-                for iri, name in rows:
-                    if iri not in found:
-                        found[iri] = score(name)
-                        if len(found) == wanted:
-                            break
-        finally:
-            cursor.close()
+        if len(found) >= wanted:
+            return
+        for iri, name in self._stream(sql, params):  # closing the stream early closes its cursor
+            if iri not in found:
+                found[iri] = score(name)
+                if len(found) == wanted:
+                    return
 
     def _count(self, words: list[str], labels: set[str] | None) -> int:
         """How many entries have a name holding every word: for one word, one count of the per-entity index
@@ -217,15 +214,13 @@ class Prepared:
         if len(words) > 1 or _unmatchable(words):
             names, params = _matching(words, labels)
             return int(self._one(f"SELECT count(DISTINCT n.iri) {names}", params) or 0)
-        (word,) = words
-        table, query = ("entity_text", _phrase(word)) if len(word) >= TRIGRAM else ("entity_chars", _phrase(spaced(word)))
+        table, query = _entity_index(words[0])
         if not labels:
             return int(self._one(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (query,)) or 0)
         numbers = [row[0] for row in self._rows(f"SELECT number FROM label_count WHERE label IN "
                                                 f"({','.join('?' * len(labels))})", sorted(labels))]
         return sum(int(self._one(f"SELECT count(*) FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ?",
-                                 (query, number << LABEL_BITS, ((number + 1) << LABEL_BITS) - 1)) or 0)
-                   for number in numbers)
+                                 (query, *_label_range(number))) or 0) for number in numbers)
 
     # -- hierarchies --------------------------------------------------------------------------
     def narrower(self, label: str, iri: str) -> dict[str, int]:
@@ -264,13 +259,13 @@ class Prepared:
     def _positions(self, label: str, word: str) -> tuple[str, list[object]]:
         """A statement of the places in ``label``'s list (``programme.pos``, ``indicator.pos``) of the entries
         with a name holding ``word`` (prepare.py numbers the per-entity index so), in that order."""
-        table, query = ("entity_text", _phrase(word)) if len(word) >= TRIGRAM else ("entity_chars", _phrase(spaced(word)))
         number = self._one("SELECT number FROM label_count WHERE label = ?", (label,))
         if number is None or _unmatchable([word]):
             return "SELECT 0 AS p WHERE 0", []
-        low = int(number) << LABEL_BITS
+        table, query = _entity_index(word)
+        low, high = _label_range(int(number))
         return (f"SELECT rowid - ? AS p FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid",
-                [low, query, low, low + (1 << LABEL_BITS) - 1])
+                [low, query, low, high])
 
     def _listed(self, label: str, word: str, table: str, limit: int, offset: int) -> tuple[list[str], int]:
         """A page of ``table`` (programme, indicator: ``pos``, ``iri``) holding ``word`` in a name, and the total:
@@ -380,6 +375,17 @@ def _matching(words: list[str], labels: set[str] | None = None, start: bool = Fa
     query = " AND ".join(("^" if start and i == 0 else "") + _phrase(spaced(w)) for i, w in enumerate(words))
     return (f"FROM name_chars t CROSS JOIN name n ON n.rank = t.rowid WHERE name_chars MATCH ?{of_labels}",
             [query, *label_params])
+
+
+def _entity_index(word: str) -> tuple[str, str]:
+    """The per-entity index that answers ``word`` (trigrams for three characters or more, else single
+    characters) and its FTS5 query."""
+    return ("entity_text", _phrase(word)) if len(word) >= TRIGRAM else ("entity_chars", _phrase(spaced(word)))
+
+
+def _label_range(number: int) -> tuple[int, int]:
+    """The first and last rowid of the per-entity indexes a label's entities can have."""
+    return number << LABEL_BITS, ((number + 1) << LABEL_BITS) - 1
 
 
 def _of_labels(labels: set[str] | None) -> str:
