@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from policykg import __version__
 from policykg.api import (answer_cache, cypher, docs_assets, limits, linked_data, problems, routes_entities,
-                          query_api, routes_plans, routes_programmes, routes_vocab, sparql)
+                          query_api, routes_passages, routes_plans, routes_programmes, routes_vocab, sparql)
 from policykg.api.services import ServiceHolder
 from policykg.api.settings import Settings
 
@@ -45,8 +45,8 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     answer_cache.install(app, settings.answer_cache_mb * 2**20)
     limits.install(app, settings)
-    for module in (routes_plans, routes_programmes, routes_vocab, routes_entities, sparql, cypher, query_api,
-                   linked_data, docs_assets):
+    for module in (routes_plans, routes_programmes, routes_vocab, routes_entities, routes_passages, sparql, cypher,
+                   query_api, linked_data, docs_assets):
         app.include_router(module.router)
     app.add_middleware(query_api.Discovery)
     return app

@@ -172,3 +172,30 @@ class Entity(Ref):
     alt_labels: list[str]
     properties: dict[str, Any]
     evidence: Evidence | None
+
+
+class OutlinePart(BaseModel):
+    iri: str
+    type: str | None = Field(description="Chapter, Section, SubSection, Box, BoxItem, IndicatorTable or Glossary")
+    name: str | None = Field(description="its title as the plan writes it")
+    marker: str | None = Field(description="its number as written: 第二章, 二、, (三)")
+
+
+class Passage(BaseModel):
+    iri: str
+    id: str = Field(description="API id: the IRI without https://w3id.org/policykg/id/ (dereference it at /id/…)")
+    kind: str = Field(description="front (before the body), heading, sentence, box (a line of a box), row (of an "
+                                  "indicator table) or definition (glossary)")
+    text: str = Field(description="verbatim from the source file: raw[char_start:char_end]")
+    marks: list[list[int]] = Field(description="[start, end) offsets into text where the words asked for are "
+                                               "written (as folded: 慈善信託 marks 慈善信托)")
+    document: Ref | None
+    char_start: int
+    char_end: int
+    path: list[OutlinePart] = Field(description="where it sits: the chapter, then the section, box or item below "
+                                                "it; empty for the front matter")
+    mentions: list[Ref] = Field(description="the programmes, indicators, groups, domains and bodies it names")
+
+
+class PassagePage(Page[Passage]):
+    query: str = Field(description="the search as the index ran it (FTS5 over each character's code point)")

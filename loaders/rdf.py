@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, PROV
 from policykg.ontology import load_lexicon
 
 from .iris import ELI, PKG, area_iri, body_iri, child_iri, cited_plan_iri, plan_iri, title_key
+from .rdf_passages import write_passages
 from .rdf_programmes import write_programmes
 from .vocab import bodies
 from .model import (Box, Division, IndicatorRow, IndicatorTable, IndicatorValue, ParsedDocument,
@@ -56,6 +57,7 @@ class DocumentGraph:
             self._table(table, self.iri, index)
         self._glossary()
         write_programmes(self, self.doc.programmes, self.doc.relations, self.doc.bodies)
+        write_passages(self)
         return self.graph
 
     # -- helpers ---------------------------------------------------------------------------

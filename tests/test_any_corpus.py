@@ -35,6 +35,7 @@ LISTS = {
     "/api/programmes": [{}, {"group": "老年人"}, {"domain": "养老服务"}, {"q": "服务"}, {"body": "民政部"}],
     "/api/groups": [{}], "/api/domains": [{}], "/api/areas": [{}], "/api/bodies": [{}], "/api/health": [{}],
     "/api/search": [{"q": "养老"}, {"q": "elderly"}],
+    "/api/passages": [{"q": "养老"}, {"q": "服务 -农村", "level": "national"}, {"q": '"十四五" OR 规划'}],
     "/sparql": [{"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}],
     "/ontology": [{}],
 }
@@ -97,6 +98,7 @@ def test_every_route_answers(alone) -> None:
     if own["type"] == "Plan":  # the filter takes plans only: an article is a deliberate 422
         ok(client, "GET", "/api/indicators", params={"plan": own["id"]})
     ok(client, "GET", "/api/programmes", params={"plan": own["id"]})
+    ok(client, "GET", "/api/passages", params={"q": "发展", "plan": own["id"]})
     for route, listing in (("/api/indicators/{indicator_id}", "/api/indicators"),
                            ("/api/programmes/{programme_id}", "/api/programmes")):
         found = first_id(client, listing)

@@ -161,7 +161,8 @@ def test_indicator_pages_are_ranges_of_what_the_store_describes(lookups):
 def test_neighbourhoods_are_what_the_graph_links(lookups):
     """Read from the prepared adjacency, a neighbourhood no limit cuts holds every node within ``depth`` steps
     and every relationship of a node nearer than ``depth`` to one within it, each in its own direction, with
-    the evidence the relationship carries: what plain Cypher finds, around a group, a programme and a plan."""
+    the evidence the relationship carries: what plain Cypher finds, around a group, a programme and a plan.
+    Passages (the text layer, ``neighbourhood.NOT_DRAWN``) are searched, not drawn."""
     from policykg.graph.questions import neighbourhood
 
     group = lookups.index.resolve("农村留守老年人", "TargetGroup").iri
@@ -172,7 +173,8 @@ def test_neighbourhoods_are_what_the_graph_links(lookups):
             answer = neighbourhood.neighbours(lookups, start, depth, None, max_nodes=10**6)
             distance = {start: 0}
             for level in range(1, depth + 1):
-                rows = lookups.rows("UNWIND $iris AS i MATCH (a {iri: i})-[]-(b) RETURN DISTINCT b.iri AS b",
+                rows = lookups.rows("UNWIND $iris AS i MATCH (a {iri: i})-[]-(b) WHERE label(b) <> 'Passage' "
+                                    "RETURN DISTINCT b.iri AS b",
                                     iris=[n for n, d in distance.items() if d == level - 1])
                 distance |= {r["b"]: level for r in rows if r["b"] not in distance}
             near = [n for n, d in distance.items() if d < depth]

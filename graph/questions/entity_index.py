@@ -36,6 +36,11 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def simplified(text: str) -> str:
+    """``text`` in simplified characters (OpenCC's t2s: phrases first, so a length may change)."""
+    return _t2s().convert(text)
+
+
 def fold(text: str) -> str:
     """Text as compared by search: NFKC (full width → ASCII), simplified characters, lower case."""
     return _t2s().convert(unicodedata.normalize("NFKC", text)).casefold().strip()

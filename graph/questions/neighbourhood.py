@@ -17,6 +17,9 @@ from policykg.graph.questions.lookups import Lookups, entry_ref
 
 MAX_DEPTH, MAX_PATH = 3, 8
 EDGES_PER_NODE = 2  # an answer holds at most this many edges per node of ``max_nodes``: what a step reads
+# The text layer (every sentence of every plan): searched through /api/passages and read in context, not
+# drawn among the entities (a plan's neighbourhood would be its hundreds of sentences).
+NOT_DRAWN = frozenset({"Passage"})
 TYPE_OF = {"ladybug": "label(r)", "neo4j": "type(r)", "falkordb": "type(r)"}  # a relationship's type
 # What an edge shows of a relationship a sentence states (prepare.py keeps it with each relationship).
 EVIDENCE_FIELDS = ("quotes", "documents", "divisions", "spans", "matched", "method", "score")

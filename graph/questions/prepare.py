@@ -23,6 +23,7 @@ from policykg.graph.builds.datadir import PREPARED_FILE
 from policykg.graph.questions import neighbourhood, plans, programmes
 from policykg.graph.questions.entity_index import LABEL_RANK, fold
 from policykg.graph.questions.lookups import BODY_LINKS, MAX_DEPTH, Lookups
+from policykg.graph.questions.prepare_passages import write_passages
 from policykg.graph.questions.prepared import (FORMAT, LABEL_BITS, SCHEMA, SEPARATOR, Prepared, PreparedMissing,
                                                spaced)
 
@@ -106,6 +107,7 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
     counts["indicator"] = _write(connection, "indicator", ((pos, iri, plan) for pos, (iri, plan) in enumerate(indicators)))
     _write_entity_text(connection, {label: number for number, label in enumerate(sorted(by_label))},
                        {"Programme": position, "Indicator": {iri: pos for pos, (iri, _) in enumerate(indicators)}})
+    counts["passage"] = write_passages(connection, reader, _LIMITS)
     members: dict[tuple[str, str], set[int]] = defaultdict(set)
     for kind, key, iri in _facets(lookups, raw, closures):
         members[(kind, key)].add(position[iri])
@@ -159,6 +161,8 @@ def _write_entity_text(connection: sqlite3.Connection, numbers: dict[str, int],
             places[label] += 1
         rowid = (numbers[label] << LABEL_BITS) + place
         names = json.loads(folded)
+        if not names:  # a passage: searched by its text (passage_chars), not by a name
+            continue
         text.append((rowid, SEPARATOR.join(names)))
         chars.append((rowid, " x ".join(spaced(name) for name in names)))
     connection.executemany("INSERT INTO entity_text (rowid, names) VALUES (?, ?)", text)
@@ -170,7 +174,8 @@ def _write_relations(connection: sqlite3.Connection, reader: GraphReader, labels
     way (prepared.sql).  Read a few types at a time (at most ``RELATION_BATCH`` rows), so the build never
     holds every relationship; numbered in (type, start, end) order whatever the batches, so every backend
     prepares the same tables."""
-    number = {iri: num for num, iri in enumerate(sorted(labels))}
+    drawn = sorted(iri for iri, label in labels.items() if label not in neighbourhood.NOT_DRAWN)
+    number = {iri: num for num, iri in enumerate(drawn)}
     _write(connection, "node", ((num, iri, labels[iri]) for iri, num in number.items()))
     type_of = neighbourhood.TYPE_OF[reader.dialect]
     _, sizes = reader.read(_RELATION_TYPES.format(type=type_of), limits=_LIMITS)

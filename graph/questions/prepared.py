@@ -23,7 +23,7 @@ from pathlib import Path
 from policykg.ontology import ID_BASE
 
 SCHEMA = Path(__file__).with_name("prepared.sql")
-FORMAT = "11"  # the tables' layout: a file of another layout is prepared again, not misread
+FORMAT = "12"  # the tables' layout: a file of another layout is prepared again, not misread
 TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones character by character
 LABEL_BITS = 32  # entity_text's rowid: the label's number, then the entity's place in the label
 SEPARATOR = "\x1f"  # between an entity's names in entity_text (" x " in entity_chars): no word spans two
@@ -343,6 +343,26 @@ class Prepared:
             return None
         pos, body = rows[0]
         return body, [row[0] for row in self._rows("SELECT item FROM aligned WHERE pos = ? ORDER BY other", (pos,))]
+
+    def passages(self, expression: str, ranges: list[tuple[str, str]], limit: int, offset: int,
+                 ) -> tuple[list[tuple], int]:
+        """A page of the passages matching an FTS5 ``expression`` over ``passage_chars`` (best first), within
+        every (kind, key) range given (a level, a plan, a chapter), and how many match."""
+        first, last = 0, 2**62
+        for kind, key in ranges:
+            bounds = self._rows("SELECT first, last FROM passage_range WHERE kind = ? AND key = ?", (kind, key))
+            if not bounds:
+                return [], 0
+            first, last = max(first, bounds[0][0]), min(last, bounds[0][1])
+        where = "passage_chars MATCH ? AND rowid BETWEEN ? AND ?"
+        total = int(self._one(f"SELECT count(*) FROM passage_chars WHERE {where}", (expression, first, last)))
+        if not total or offset >= total:
+            return [], total
+        page = [pos for pos, in self._rows(f"SELECT rowid FROM passage_chars WHERE {where} ORDER BY rank "
+                                           "LIMIT ? OFFSET ?", (expression, first, last, limit, offset))]
+        marks = ",".join("?" * len(page))
+        rows = {row[0]: row for row in self._rows(f"SELECT * FROM passage WHERE pos IN ({marks})", page)}
+        return [rows[pos] for pos in page], total
 
     def document_counts(self, label: str) -> dict[str, int]:
         return dict(self._rows("SELECT document, n FROM document_count WHERE label = ?", (label,)))

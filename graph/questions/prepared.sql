@@ -83,3 +83,17 @@ CREATE INDEX relation_by_source ON relation (source, id);
 CREATE TABLE adjacent (node INTEGER NOT NULL, relation INTEGER NOT NULL);
 
 CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- The text layer: every passage of every plan (a sentence, heading, box line, table row, definition), numbered
+-- in (level, document, place in the text) order, so a level, a plan and a chapter are each one range of ``pos``
+-- (``passage_range``).  ``path``: the outline from the chapter down to the part holding it (JSON list of
+-- {iri, type, name, marker}); ``mentions``: the entities it names (JSON list of IRIs).
+CREATE TABLE passage (pos INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, document TEXT NOT NULL, kind TEXT NOT NULL,
+                      char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, path TEXT NOT NULL, text TEXT NOT NULL,
+                      mentions TEXT NOT NULL);
+-- kind: level (key: national…), plan, chapter (key: the IRI); the first and last ``pos`` of its passages.
+CREATE TABLE passage_range (kind TEXT NOT NULL, key TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+                            PRIMARY KEY (kind, key)) WITHOUT ROWID;
+-- Each passage's folded text (``passages.fold_aligned``) a code point per token (``spaced``): any word, of any
+-- length, is the phrase of its characters; bm25 ranks.
+CREATE VIRTUAL TABLE passage_chars USING fts5 (chars, content = '');

@@ -1,0 +1,132 @@
+"""Full-text search of the plans' own words: the passages (every sentence, heading, box line, table row and
+glossary definition), read from the index the build prepared (``prepared.sql``: ``passage``, ``passage_chars``).
+
+Chinese has no spaces between words, so the index keeps every character as a token (``prepared.spaced``) and a
+word of any length is the phrase of its characters: 养老 matches wherever 养老 is written, 万人次 and 12349
+too.  Text and query are folded alike (``fold_aligned``: full width → half, traditional → simplified, case),
+character for character, so 慈善信託 finds 慈善信托 and the matched words can be marked in the text as written.
+
+The query language, small on purpose: words separated by spaces must all occur (``AND`` may be written);
+``"a phrase"`` keeps its spaces; ``OR`` between two words takes either; ``-word`` or ``NOT word`` excludes;
+``word*`` is a prefix (every word already matches wherever it starts, so the star changes nothing).  Every
+other character is searched as written (parentheses too: plans write 乡镇(街道)).  What the index cannot take
+(an unclosed quote, nothing but exclusions, too many words) is a ``PassageQueryError`` saying why.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from policykg.graph.questions.entity_index import simplified as to_simplified
+from policykg.graph.questions.prepared import spaced
+
+MAX_TERMS = 16  # words in one query: more is a problem document, not a slow statement
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+LEVELS = ("national", "provincial", "municipal", "county")
+
+
+class PassageQueryError(ValueError):
+    """A search the passage index cannot take; the message says why, for a problem document."""
+
+
+@dataclass(frozen=True)
+class PassageQuery:
+    expression: str  # FTS5 over ``passage_chars``
+    words: tuple[str, ...]  # the folded words to mark (those not excluded)
+
+
+def fold_aligned(text: str) -> str:
+    """``text`` folded as search compares it, one character for each character (so offsets into the folded
+    text are offsets into ``text``): NFKC where it gives one character, OpenCC's traditional → simplified
+    where it keeps the length, lower case where it does."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+    simplified = to_simplified(text)
+    if len(simplified) != len(text):  # a phrase conversion changed the length: convert character by character
+        simplified = "".join(s if len(s := to_simplified(c)) == 1 else c for c in text)
+    lower = simplified.lower()
+    return lower if len(lower) == len(simplified) else "".join(
+        low if len(low := c.lower()) == 1 else c for c in simplified)
+
+
+def parse(query: str) -> PassageQuery:
+    """The FTS5 expression of a user's query and the words to mark; ``PassageQueryError`` when it has none."""
+    if query.count('"') % 2:
+        raise PassageQueryError('a quotation mark is not closed: write "a phrase" with a quote on both sides')
+    clauses: list[list[str]] = []  # AND of ORs
+    excluded: list[str] = []
+    words: list[str] = []
+    negate = join = False
+    for match in _TOKEN.finditer(query):
+        phrase, bare = match.group(1), match.group(2)
+        if phrase is None and bare in ("AND", "OR", "NOT"):
+            join, negate = bare == "OR", bare == "NOT"
+            continue
+        if phrase is None and bare.startswith("-") and len(bare) > 1:
+            negate, bare = True, bare[1:]
+        word = fold_aligned((phrase if phrase is not None else bare.rstrip("*")).strip())
+        if not word:
+            continue
+        if negate:
+            excluded.append(word)
+        elif join and clauses:
+            clauses[-1].append(word)
+            words.append(word)
+        else:
+            clauses.append([word])
+            words.append(word)
+        negate = join = False
+    if len(words) + len(excluded) > MAX_TERMS:
+        raise PassageQueryError(f"at most {MAX_TERMS} words in one search")
+    if not clauses:
+        raise PassageQueryError("the search needs at least one word to find (not only words to exclude)")
+    expression = " AND ".join("(" + " OR ".join(_phrase(w) for w in clause) + ")" for clause in clauses)
+    for word in excluded:
+        expression = f"({expression}) NOT {_phrase(word)}"
+    return PassageQuery(expression, tuple(dict.fromkeys(words)))
+
+
+def _phrase(word: str) -> str:
+    return '"' + spaced(word) + '"'
+
+
+def marks(text: str, words: tuple[str, ...]) -> list[list[int]]:
+    """Where ``words`` are written in ``text`` (its own offsets), merged: [[start, end], ...]."""
+    folded = fold_aligned(text)
+    found = sorted((m.start(), m.start() + len(word)) for word in words
+                   for m in re.finditer(re.escape(word), folded))
+    merged: list[list[int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def search(lookups, query: str, plan: str | None = None, level: str | None = None, chapter: str | None = None,
+           limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """A page of the passages matching ``query`` (best first), within a plan, a level or a chapter if given,
+    each with its text, the matched words marked, its place in the plan and what it mentions."""
+    parsed = parse(query)
+    if level is not None and level not in LEVELS:
+        raise PassageQueryError(f"level must be one of {', '.join(LEVELS)}")
+    rows, total = lookups.prepared.passages(parsed.expression, _ranges(plan, level, chapter), limit, offset)
+    mentioned = lookups.prepared.entries({iri for row in rows for iri in json.loads(row[8])})
+    return {"total": total, "limit": limit, "offset": offset, "query": parsed.expression,
+            "items": [_item(lookups, row, parsed.words, mentioned) for row in rows]}
+
+
+def _ranges(plan: str | None, level: str | None, chapter: str | None) -> list[tuple[str, str]]:
+    return [(kind, key) for kind, key in (("plan", plan), ("level", level), ("chapter", chapter)) if key]
+
+
+def _item(lookups, row: tuple, words: tuple[str, ...], mentioned: dict) -> dict[str, Any]:
+    pos, iri, document, kind, start, end, path, text, mentions = row
+    return {"iri": iri, "id": iri.split("/id/", 1)[-1], "kind": kind, "text": text, "marks": marks(text, words),
+            "document": lookups.ref(document), "char_start": start, "char_end": end, "path": json.loads(path),
+            "mentions": [lookups.ref(m) for m in json.loads(mentions) if m in mentioned]}

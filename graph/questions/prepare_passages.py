@@ -1,0 +1,104 @@
+"""Prepare the passage index (``prepared.sql``: ``passage``, ``passage_range``, ``passage_chars``) from a graph.
+
+Passages are read a batch of documents at a time (a 5,000-plan graph has millions), numbered in (level,
+document, place in the text) order, so that a level, a plan and a chapter are each one range of numbers and a
+filtered search is a range of the index, not a join.  Each passage's outline path (chapter › section › box ›
+item) is worked out here once, from the graph's ``IS_PART_OF`` links and the names already in ``entity``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+
+from policykg.graph.backends.reader import GraphReader, Limits, QuerySyntaxError
+from policykg.graph.questions.passages import LEVELS, fold_aligned
+from policykg.graph.questions.prepared import spaced
+
+DOCUMENT_BATCH = 200  # documents whose passages are read at a time (~300 passages each)
+_DOCUMENTS = "MATCH (p:Passage)-[:IN_DOCUMENT]->(d) RETURN d.iri AS d, count(*) AS n"
+_LEVELS = "MATCH (d:{label})-[:LEVEL]->(c:Concept) RETURN d.iri AS d, c.notation AS level"
+_PARTS = "MATCH (a)-[:IS_PART_OF]->(b) RETURN a.iri AS a, b.iri AS b"
+_PASSAGES = ("MATCH (p:Passage)-[:IN_DOCUMENT]->(d) WHERE d.iri IN $documents "
+             "OPTIONAL MATCH (p)-[:IN_DIVISION]->(v) "
+             "RETURN d.iri AS d, p.iri AS iri, p.passage_kind AS kind, p.char_start AS s, p.char_end AS e, "
+             "p.text AS text, v.iri AS division")
+_MENTIONS = ("MATCH (p:Passage)-[:IN_DOCUMENT]->(d) WHERE d.iri IN $documents "
+             "MATCH (p)-[:MENTIONS]->(x) RETURN p.iri AS iri, x.iri AS x")
+
+
+def write_passages(connection: sqlite3.Connection, reader: GraphReader, limits: Limits) -> int:
+    """Fill the passage tables from ``reader``'s graph (after ``entity``); how many passages."""
+    _, rows = reader.read(_DOCUMENTS, limits=limits)
+    levels = _levels(reader, limits)
+    documents = sorted((d for d, _ in rows), key=lambda d: (LEVELS.index(levels[d]) if levels.get(d) in LEVELS
+                                                             else len(LEVELS), d))
+    outline = _Outline(connection, reader, limits)
+    ranges: dict[tuple[str, str], list[int]] = {}
+    pos = 0
+    for start in range(0, len(documents), DOCUMENT_BATCH):
+        batch = documents[start:start + DOCUMENT_BATCH]
+        rows = list(_passages(reader, limits, batch, outline, levels))
+        connection.executemany("INSERT INTO passage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               ((pos + i, *row[:-1]) for i, row in enumerate(rows)))
+        connection.executemany("INSERT INTO passage_chars (rowid, chars) VALUES (?, ?)",
+                               ((pos + i, spaced(fold_aligned(row[6]))) for i, row in enumerate(rows)))
+        for i, row in enumerate(rows):
+            for key in row[-1]:
+                ranges.setdefault(key, [pos + i, pos + i])[1] = pos + i
+        pos += len(rows)
+    connection.executemany("INSERT INTO passage_range VALUES (?, ?, ?, ?)",
+                           sorted((kind, key, first, last) for (kind, key), (first, last) in ranges.items()))
+    return pos
+
+
+def _levels(reader: GraphReader, limits: Limits) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for label in ("Plan", "Article"):
+        try:
+            _, rows = reader.read(_LEVELS.format(label=label), limits=limits)
+        except QuerySyntaxError:  # LadybugDB: no LEVEL starts at this label in this store
+            continue
+        found |= {d: level for d, level in rows if level}
+    return found
+
+
+def _passages(reader: GraphReader, limits: Limits, documents: list[str], outline: "_Outline",
+              levels: dict[str, str]) -> Iterator[tuple]:
+    """The batch's passages as ``passage`` rows (without ``pos``) and the ranges each one is in, in order."""
+    _, rows = reader.read(_PASSAGES, {"documents": documents}, limits=limits)
+    _, links = reader.read(_MENTIONS, {"documents": documents}, limits=limits)
+    mentions: dict[str, list[str]] = {}
+    for iri, entity in sorted(links):
+        mentions.setdefault(iri, []).append(entity)
+    order = {d: i for i, d in enumerate(documents)}
+    rows.sort(key=lambda r: (order[r[0]], r[3], r[4], r[1]))
+    for document, iri, kind, start, end, text, division in rows:
+        path = outline.path(division)
+        keys = [("plan", document)] + ([("level", levels[document])] if document in levels else [])
+        keys += [("chapter", path[0]["iri"])] if path else []
+        yield (iri, document, kind, start, end, json.dumps(path, ensure_ascii=False), text,
+               json.dumps(mentions.get(iri, []), ensure_ascii=False), keys)
+
+
+class _Outline:
+    """Each part of a plan's outline and its parent, so a passage's path is a walk up from its part."""
+
+    def __init__(self, connection: sqlite3.Connection, reader: GraphReader, limits: Limits) -> None:
+        _, rows = reader.read(_PARTS, limits=limits)
+        self.parent = dict(rows)
+        self.named = {iri: {"iri": iri, "type": label, "name": name, "marker": marker}
+                      for iri, label, name, marker in connection.execute(
+                          "SELECT iri, label, coalesce(name_zh, name_en), marker FROM entity WHERE label IN "
+                          "('Chapter', 'Section', 'SubSection', 'Box', 'BoxItem', 'IndicatorTable', 'Glossary')")}
+        self.paths: dict[str, list[dict]] = {}
+
+    def path(self, division: str | None) -> list[dict]:
+        """The parts from the outermost (a chapter) down to ``division``; [] outside the outline."""
+        if division is None or division not in self.named:
+            return []
+        if division not in self.paths:
+            parent = self.parent.get(division)
+            self.paths[division] = [*self.path(parent), self.named[division]]
+        return self.paths[division]

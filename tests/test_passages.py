@@ -1,0 +1,192 @@
+"""The text layer: every passage of every plan, searchable by its words (issue 18's first part).
+
+Cut from the bundled corpus (loaders/passages.py), written as RDF and validated, prepared into a full-text
+index and served by ``/api/passages``; reachable from SPARQL and Cypher too.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, Literal
+
+from policykg.graph.questions.passages import PassageQueryError, fold_aligned, marks, parse
+from policykg.loaders.iris import PKG
+from policykg.loaders.model import Box, BoxItem, Division, IndicatorTable
+from policykg.loaders.passages import BOX, DEFINITION, FRONT, HEADING, ROW, SENTENCE, find_passages
+from policykg.loaders.programmes import divisions
+from policykg.loaders.rdf import DocumentGraph
+
+PROBLEM = "application/problem+json"
+
+
+# -- folding and the query language -------------------------------------------------------------------------
+
+def test_folding_keeps_every_offset():
+    for text in ("慈善信託", "ＡＢＣ１２３４９", "養老服務（街道）", "Ⅻ ﬁ ß 乡镇(街道)"):
+        folded = fold_aligned(text)
+        assert len(folded) == len(text)
+    assert fold_aligned("慈善信託") == "慈善信托"
+    assert fold_aligned("ＡＢＣ１２３４９") == "abc12349"
+    assert fold_aligned("（街道）") == "(街道)"
+
+
+def test_the_query_language():
+    assert parse("养老 服务").expression == '("u517b u8001") AND ("u670d u52a1")'
+    assert parse("养老 AND 服务").expression == parse("养老 服务").expression
+    assert parse("慈善信托 OR 喘息服务").words == ("慈善信托", "喘息服务")
+    assert " OR " in parse("慈善信托 OR 喘息服务").expression
+    assert parse("养老 -农村").expression == parse("养老 NOT 农村").expression == '(("u517b u8001")) NOT "u519c u6751"'
+    assert parse("养老 -农村").words == ("养老",)
+    assert parse("养老服*").words == ("养老服",)
+    assert parse('"养老 服务"').words == ("养老 服务",)
+    assert parse("慈善信託").expression == parse("慈善信托").expression
+
+
+@pytest.mark.parametrize("query, says", [('"养老', "quotation mark"), ("-农村", "at least one word"),
+                                         ("NOT 农村", "at least one word"), ("* ", "at least one word"),
+                                         (" ".join("字" * 17), "at most")])
+def test_a_query_the_index_cannot_take_says_why(query, says):
+    with pytest.raises(PassageQueryError, match=says):
+        parse(query)
+
+
+def test_marks_are_offsets_of_the_text_as_written():
+    text = "鼓励慈善组织和慈善信託发展,慈善信托。"
+    found = marks(text, ("慈善信托",))
+    assert [text[a:b] for a, b in found] == ["慈善信託", "慈善信托"]
+    assert marks("养老服务", ("养老", "老服")) == [[0, 3]]  # overlapping words: one mark
+
+
+# -- the passages of a document ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_every_character_is_in_one_passage(parsed, prefix):
+    document = parsed[prefix]
+    found = find_passages(document)
+    text = document.text.text
+    covered = [0] * len(text)
+    for passage in found:
+        assert text[passage.span.start:passage.span.end].strip(), passage
+        for i in range(passage.span.start, passage.span.end):
+            covered[i] += 1
+    assert max(covered) == 1  # no two passages share a character
+    assert all(covered[i] or text[i].isspace() for i in range(len(text)))  # every character that is not blank
+    assert [p.span.start for p in found] == sorted(p.span.start for p in found)
+
+
+@pytest.mark.parametrize("prefix", ["000", "002", "004"])
+def test_headings_rows_boxes_and_definitions_are_passages_of_their_kind(parsed, prefix):
+    document = parsed[prefix]
+    found = find_passages(document)
+    headings = {p.span for p in found if p.kind == HEADING}
+    assert headings == {d.span for d in divisions(document.chapters)}
+    for passage in found:
+        container = passage.container
+        if passage.kind == HEADING:
+            assert isinstance(container, Division)
+        elif passage.kind == ROW:
+            assert isinstance(container, IndicatorTable)
+        elif passage.kind == BOX:
+            assert isinstance(container, (Box, BoxItem))
+        elif passage.kind == DEFINITION:
+            assert container == "glossary"
+        elif passage.kind == FRONT:
+            assert container is None and passage.span.start < document.body_start
+        else:
+            assert passage.kind == SENTENCE and passage.span.start >= document.body_start
+    rows = sum(len(t.rows) for t in [*document.preamble_tables, *(t for d in divisions(document.chapters)
+                                                                   for t in d.tables)])
+    assert sum(p.kind == ROW for p in found) >= rows > 0  # each row one passage (and the header lines)
+
+
+def test_a_sentence_mentions_what_the_other_readings_found_in_it(parsed):
+    document = parsed["000"]
+    sentence = next(p for p in find_passages(document)
+                    if "加强农村留守老年人关爱服务工作" in document.text.text[p.span.start:p.span.end])
+    names = {getattr(m, "name", m) for m in sentence.mentions}
+    assert "https://w3id.org/policykg/id/group/rural-left-behind-elderly" in names
+    assert sentence.kind == SENTENCE and isinstance(sentence.container, Division)
+
+
+def test_a_passage_in_the_graph_quotes_the_source_verbatim(parsed):
+    document = parsed["002"]
+    graph = DocumentGraph(document, {}).build()
+    nodes = set(graph.subjects(RDF.type, PKG.Passage))
+    assert len(nodes) == len(find_passages(document))
+    for node in nodes:
+        start, end = (graph.value(node, PKG[p]).toPython() for p in ("charStart", "charEnd"))
+        assert graph.value(node, PKG.text) == Literal(document.source.raw[start:end])
+        assert (node, PKG.inDocument, None) in graph
+
+
+# -- /api/passages --------------------------------------------------------------------------------------------
+
+def search(client, q: str, **params):
+    return client.get("/api/passages", params={"q": q, **params})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("word", ["喘息服务", "万人次", "12349", "慈善信托"])
+def test_a_phrase_of_the_text_is_found_with_its_place(client, word):
+    answer = search(client, word).json()
+    assert answer["total"] >= 2 and answer["items"]
+    for item in answer["items"]:
+        assert word in item["text"] or word in fold_aligned(item["text"])
+        assert [fold_aligned(item["text"][a:b]) for a, b in item["marks"]] == [word] * len(item["marks"]) != []
+        assert item["document"]["type"] in ("Plan", "Article") and item["char_end"] > item["char_start"]
+        if item["kind"] != "front":
+            assert item["path"] and item["path"][0]["type"] in ("Chapter", "Section") and item["path"][0]["name"]
+
+
+@pytest.mark.slow
+def test_traditional_and_full_width_queries_find_the_same(client):
+    simplified = search(client, "慈善信托", limit=50).json()
+    assert search(client, "慈善信託", limit=50).json()["items"] == simplified["items"]
+    assert search(client, "１２３４９").json()["total"] == search(client, "12349").json()["total"] > 0
+
+
+@pytest.mark.slow
+def test_and_or_not_and_phrases_count_what_they_say(client):
+    total = lambda q: search(client, q).json()["total"]  # noqa: E731
+    both, either = total("养老 农村"), total("养老 OR 农村")
+    assert both + total("养老 -农村") == total("养老")
+    assert either == total("养老") + total("农村") - both
+    assert total('"养老服务"') == total("养老服务") <= total("养老 服务")
+
+
+@pytest.mark.slow
+def test_filters_are_ranges_of_the_same_search(client):
+    everything = search(client, "养老", limit=500).json()
+    national = search(client, "养老", level="national", limit=500).json()
+    plan = search(client, "养老", plan="plan/national-14th-minzheng-plan", limit=500).json()
+    assert 0 < national["total"] < everything["total"]
+    assert national["total"] == plan["total"]  # the corpus has one national plan
+    assert {i["document"]["id"] for i in plan["items"]} == {"plan/national-14th-minzheng-plan"}
+    chapter = plan["items"][0]["path"][0]
+    within = search(client, "养老", chapter=chapter["iri"], limit=500).json()
+    assert 0 < within["total"] < plan["total"]
+    assert {i["path"][0]["iri"] for i in within["items"]} == {chapter["iri"]}
+    assert search(client, "养老", limit=5, offset=5).json()["items"] == everything["items"][5:10]
+
+
+@pytest.mark.slow
+def test_a_bad_search_is_a_problem(client):
+    for params, parameter in [({"q": '"养老'}, "q"), ({"q": "-农村"}, "q"), ({"q": "养老", "level": "nation"}, "level"),
+                              ({"q": "养老", "plan": "no such plan"}, "plan")]:
+        answer = client.get("/api/passages", params=params)
+        assert answer.status_code == 422 and answer.headers["content-type"] == PROBLEM
+        assert answer.json()["parameter"] == parameter
+
+
+@pytest.mark.slow
+def test_passages_are_in_sparql_and_cypher(client):
+    sparql = ("PREFIX pkg: <https://w3id.org/policykg/ontology#> SELECT ?p ?text WHERE { GRAPH ?g { "
+              "?p a pkg:Passage ; pkg:text ?text ; pkg:mentions ?group . "
+              "FILTER(?group = <https://w3id.org/policykg/id/group/rural-left-behind-elderly>) } }")
+    rows = client.get("/sparql", params={"query": sparql}, headers={"Accept": "application/sparql-results+json"})
+    texts = {b["text"]["value"] for b in rows.json()["results"]["bindings"]}
+    assert texts and all("留守" in t for t in texts)  # 农村留守老年人, “三留守”人员
+    cypher = client.post("/cypher", json={"statement": "MATCH (p:Passage)-[:MENTIONS]->(g:TargetGroup {name_zh: $g}) "
+                                                       "MATCH (p)-[:IN_DIVISION]->(d) RETURN p.text AS text, d.name_zh AS part",
+                                          "parameters": {"g": "农村留守老年人"}}).json()
+    assert {row[0] for row in cypher["data"]["values"]} == texts
