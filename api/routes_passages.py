@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from policykg.api.params import Limit, Offset, lookups, resolve
-from policykg.api.problems import bad_parameter, documented
-from policykg.api.schemas import PassagePage
+from policykg.api.problems import bad_parameter, documented, not_found
+from policykg.api.schemas import PassageInContext, PassagePage
 from policykg.graph.questions import passages
+from policykg.graph.questions.entity_index import entity_iri
 from policykg.graph.questions.lookups import Lookups
 
 router = APIRouter(tags=["passages"], responses=documented(422, 429))
@@ -33,3 +34,14 @@ def search_passages(
         return passages.search(data, q, plan_iri, level, chapter_iri, limit, offset)
     except passages.PassageQueryError as error:
         raise bad_parameter("level" if str(error).startswith("level") else "q", str(error)) from None
+
+
+@router.get("/api/passages/{passage_id:path}", response_model=PassageInContext, summary="One passage, in context",
+            responses=documented(404))
+def get_passage(passage_id: str, data: Annotated[Lookups, Depends(lookups)]) -> dict:
+    """The passage with the passages around it in the same part of the plan (`context`, in the order of the
+    text, itself included): the paragraph, box item or table it is read in, and what each one mentions."""
+    found = passages.passage(data, entity_iri(passage_id))
+    if found is None:
+        raise not_found("passage", passage_id, "search with /api/passages?q=…")
+    return found

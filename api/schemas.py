@@ -21,9 +21,18 @@ class Ref(BaseModel):
     name_en: str | None
 
 
+class OutlinePart(BaseModel):
+    iri: str
+    type: str | None = Field(description="Chapter, Section, SubSection, Box, BoxItem, IndicatorTable or Glossary")
+    name: str | None = Field(description="its title as the plan writes it")
+    marker: str | None = Field(description="its number as written: 第二章, 二、, (三)")
+
+
 class Evidence(BaseModel):
     document: Ref | None = Field(description="the plan or article quoted")
     section: Ref | None = Field(description="the smallest division (chapter, section, box, table) holding the quote")
+    path: list[OutlinePart] = Field([], description="where that division is in the plan: its chapter, then each "
+                                                    "part down to it, with their titles")
     quote: str = Field(description="the sentence or heading, verbatim from the source file")
     source_file: str | None = None
     char_start: int | None = Field(None, description="start of the quote in the decoded source file (code points)")
@@ -174,13 +183,6 @@ class Entity(Ref):
     evidence: Evidence | None
 
 
-class OutlinePart(BaseModel):
-    iri: str
-    type: str | None = Field(description="Chapter, Section, SubSection, Box, BoxItem, IndicatorTable or Glossary")
-    name: str | None = Field(description="its title as the plan writes it")
-    marker: str | None = Field(description="its number as written: 第二章, 二、, (三)")
-
-
 class Passage(BaseModel):
     iri: str
     id: str = Field(description="API id: the IRI without https://w3id.org/policykg/id/ (dereference it at /id/…)")
@@ -199,3 +201,9 @@ class Passage(BaseModel):
 
 class PassagePage(Page[Passage]):
     query: str = Field(description="the search as the index ran it (FTS5 over each character's code point)")
+
+
+class PassageInContext(Passage):
+    context: list[Passage] = Field(description="the passages around it in the same part of the plan (its "
+                                               "paragraph, box item or table), in the order of the text, "
+                                               "itself included")

@@ -190,3 +190,66 @@ def test_passages_are_in_sparql_and_cypher(client):
                                                        "MATCH (p)-[:IN_DIVISION]->(d) RETURN p.text AS text, d.name_zh AS part",
                                           "parameters": {"g": "农村留守老年人"}}).json()
     assert {row[0] for row in cypher["data"]["values"]} == texts
+
+
+# -- where each fact sits: the outline path ---------------------------------------------------------------------
+
+def assert_path_ends_at(evidence: dict) -> None:
+    if evidence["section"] is None:
+        assert evidence["path"] == []
+        return
+    path = evidence["path"]
+    assert path and path[-1]["iri"] == evidence["section"]["iri"], evidence
+    assert path[0]["type"] in ("Chapter", "Section", "Glossary") and all(part["name"] for part in path)
+    assert len({part["iri"] for part in path}) == len(path)
+
+
+@pytest.mark.slow
+def test_programmes_and_their_links_say_where_in_the_plan_they_are(client):
+    cards = client.get("/api/programmes", params={"limit": 500}).json()["items"]
+    located = [c for c in cards if c["evidence"] and c["evidence"]["section"]]
+    assert len(located) > 100
+    for card in cards:
+        if card["evidence"]:
+            assert_path_ends_at(card["evidence"])
+        for link in card["serves"] + card["domains"]:
+            for evidence in link["evidence"]:
+                assert_path_ends_at(evidence)
+    detail = client.get(f"/api/programmes/{located[0]['id']}").json()
+    assert detail["evidence"]["path"] == located[0]["evidence"]["path"]
+    assert any(len(c["evidence"]["path"]) >= 3 for c in located)  # chapter › section › box or item
+
+
+@pytest.mark.slow
+def test_indicators_say_their_table_and_its_chapter(client):
+    rows = client.get("/api/indicators", params={"limit": 500}).json()["items"]
+    assert rows
+    for row in rows:
+        assert_path_ends_at(row["evidence"])
+        assert row["evidence"]["path"][-1]["type"] == "IndicatorTable"
+
+
+@pytest.mark.slow
+def test_an_entity_page_shows_the_outline_path(client):
+    card = next(c for c in client.get("/api/programmes", params={"limit": 200}).json()["items"]
+                if c["evidence"] and len(c["evidence"]["path"]) >= 2)
+    page = client.get(f"/id/{card['id']}", headers={"Accept": "text/html"}).text
+    shown = page.split('<span class="outline-path">', 1)[1].split("</span></span>", 1)[0]
+    assert all(part["name"] in shown for part in card["evidence"]["path"]) and "›" in shown
+
+
+# -- one passage in context ----------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_passage_opens_in_its_paragraph(client):
+    hit = search(client, "喘息服务").json()["items"][0]
+    answer = client.get(f"/api/passages/{hit['id']}")
+    assert answer.status_code == 200
+    passage = answer.json()
+    assert passage["text"] == hit["text"] and hit["iri"] in [p["iri"] for p in passage["context"]]
+    assert len(passage["context"]) > 1
+    assert {p["path"][-1]["iri"] for p in passage["context"]} == {hit["path"][-1]["iri"]}
+    starts = [p["char_start"] for p in passage["context"]]
+    assert starts == sorted(starts) and {p["document"]["iri"] for p in passage["context"]} == {hit["document"]["iri"]}
+    missing = client.get("/api/passages/plan/none/passage/1")
+    assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM

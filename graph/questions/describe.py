@@ -42,6 +42,9 @@ BOOKKEEPING = {RDF + "subject", RDF + "object", PROV + "wasQuotedFrom", PKG_BASE
 INCOMING_LIMIT = 200  # links shown from other entities; a hub (an area, a plan) has thousands
 STATEMENT_LIMIT = 100  # statements about the entity by others (e.g. every programme serving a group)
 NAME_LENGTH = 60
+PART_OF = "http://data.europa.eu/eli/ontology#is_part_of"
+DOCUMENTS = {PKG_BASE + "Plan", PKG_BASE + "Article"}
+DEEPEST_OUTLINE = 6  # chapter › section › sub-section › box › item › table: a path is never longer
 
 
 # -- the description -----------------------------------------------------------------------------
@@ -83,6 +86,7 @@ class Quote:
     char_start: int | None
     char_end: int | None
     matched: str | None  # the words that named the related concept, for a relation's evidence
+    path: tuple[Term, ...] = ()  # where the division is in the plan: its chapter, then each part down to it
 
 
 @dataclass(frozen=True)
@@ -245,7 +249,16 @@ def _quote(reader: _Reader, node: Any, graph: Graph) -> Quote | None:
                  reader.term(document) if document is not None else None,
                  reader.term(division) if division is not None else None,
                  int(start.value) if start is not None else None, int(end.value) if end is not None else None,
-                 matched.value if matched is not None else None)
+                 matched.value if matched is not None else None, _path(reader, division))
+
+
+def _path(reader: _Reader, division: Any | None) -> tuple[Term, ...]:
+    """The parts of the outline from the chapter down to ``division`` (up its ``eli:is_part_of`` to the plan)."""
+    parts: list[Term] = []
+    while division is not None and len(parts) < DEEPEST_OUTLINE and not reader.types(division) & DOCUMENTS:
+        parts.append(reader.term(division))
+        division = reader.first(division, PART_OF)
+    return tuple(reversed(parts))
 
 
 def _quotes(reader: _Reader, node: Any, graph: Graph) -> list[Quote]:

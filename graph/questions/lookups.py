@@ -99,9 +99,15 @@ class Lookups:
         """The evidence of a node from its folded properties (``quote``, ``document``, ``division``…)."""
         if not row.get(prefix + "quote"):
             return None
-        return {"document": self.ref(row.get(prefix + "document")), "section": self.ref(row.get(prefix + "division")),
+        division = row.get(prefix + "division")
+        return {"document": self.ref(row.get(prefix + "document")), "section": self.ref(division),
+                "path": self.path(division),
                 "quote": row[prefix + "quote"], "source_file": row.get(prefix + "source_file"),
                 "char_start": row.get(prefix + "char_start"), "char_end": row.get(prefix + "char_end")}
+
+    def path(self, division: str | None) -> list[dict[str, Any]]:
+        """Where in the plan a part of its outline is: chapter › section › box › item, each with its title."""
+        return self.prepared.outline_path(division) if self.prepared is not None and division else []
 
     def statement_evidence(self, quotes: list[str] | None, documents: list[str] | None,
                            divisions: list[str] | None, spans: list[str] | None) -> list[dict[str, Any]]:
@@ -109,8 +115,9 @@ class Lookups:
         found = []
         for i, quote in enumerate(quotes or []):
             start, _, end = (spans[i] if spans and i < len(spans) else "").partition("-")
+            division = (divisions or [""] * (i + 1))[i] or None
             found.append({"document": self.ref((documents or [""] * (i + 1))[i] or None),
-                          "section": self.ref((divisions or [""] * (i + 1))[i] or None), "quote": quote,
+                          "section": self.ref(division), "path": self.path(division), "quote": quote,
                           "char_start": int(start) if start else None, "char_end": int(end) if end else None})
         return found
 

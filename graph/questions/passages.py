@@ -130,3 +130,25 @@ def _item(lookups, row: tuple, words: tuple[str, ...], mentioned: dict) -> dict[
     return {"iri": iri, "id": iri.split("/id/", 1)[-1], "kind": kind, "text": text, "marks": marks(text, words),
             "document": lookups.ref(document), "char_start": start, "char_end": end, "path": json.loads(path),
             "mentions": [lookups.ref(m) for m in json.loads(mentions) if m in mentioned]}
+
+
+CONTEXT = 6  # passages read on each side of one asked for; those of its part of the outline are kept
+
+
+def passage(lookups, iri: str) -> dict[str, Any] | None:
+    """One passage, with the passages around it in the same part of the outline (its paragraph, box item or
+    table), in the order of the text: the passage read in context."""
+    row, around = lookups.prepared.passage_around(iri, CONTEXT, CONTEXT)
+    if row is None:
+        return None
+    place = _place(row)
+    near = [r for r in around if _place(r) == place]
+    mentioned = lookups.prepared.entries({m for r in near for m in json.loads(r[8])})
+    item = _item(lookups, row, (), mentioned)
+    item["context"] = [_item(lookups, r, (), mentioned) for r in near]
+    return item
+
+
+def _place(row: tuple) -> str | None:
+    path = json.loads(row[6])
+    return path[-1]["iri"] if path else None

@@ -23,7 +23,7 @@ from policykg.graph.builds.datadir import PREPARED_FILE
 from policykg.graph.questions import neighbourhood, plans, programmes
 from policykg.graph.questions.entity_index import LABEL_RANK, fold
 from policykg.graph.questions.lookups import BODY_LINKS, MAX_DEPTH, Lookups
-from policykg.graph.questions.prepare_passages import write_passages
+from policykg.graph.questions.prepare_passages import write_outline, write_passages
 from policykg.graph.questions.prepared import (FORMAT, LABEL_BITS, SCHEMA, SEPARATOR, Prepared, PreparedMissing,
                                                spaced)
 
@@ -99,6 +99,7 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
     order = sorted(raw, key=lambda iri: (raw[iri]["details"]["document"] or "", iri))
     position = {iri: pos for pos, iri in enumerate(order)}
     counts["programme"] = _write(connection, "programme", enumerate(order))
+    outline = write_outline(connection, reader, _LIMITS)  # before the cards: their evidence shows its path
     connection.commit()  # the entities, for the names the cards and alignments show
     named = Lookups(reader, Prepared(_path(connection), writing=connection), _LIMITS)
     counts["aligned"] = _write_aligned(connection, named, raw, order, position)
@@ -107,7 +108,7 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
     counts["indicator"] = _write(connection, "indicator", ((pos, iri, plan) for pos, (iri, plan) in enumerate(indicators)))
     _write_entity_text(connection, {label: number for number, label in enumerate(sorted(by_label))},
                        {"Programme": position, "Indicator": {iri: pos for pos, (iri, _) in enumerate(indicators)}})
-    counts["passage"] = write_passages(connection, reader, _LIMITS)
+    counts["passage"] = write_passages(connection, reader, _LIMITS, outline)
     members: dict[tuple[str, str], set[int]] = defaultdict(set)
     for kind, key, iri in _facets(lookups, raw, closures):
         members[(kind, key)].add(position[iri])

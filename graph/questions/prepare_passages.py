@@ -1,4 +1,5 @@
-"""Prepare the passage index (``prepared.sql``: ``passage``, ``passage_range``, ``passage_chars``) from a graph.
+"""Prepare the outline paths and the passage index (``prepared.sql``: ``outline``, ``passage``, ``passage_range``,
+``passage_chars``) from a graph.
 
 Passages are read a batch of documents at a time (a 5,000-plan graph has millions), numbered in (level,
 document, place in the text) order, so that a level, a plan and a chapter are each one range of numbers and a
@@ -28,13 +29,20 @@ _MENTIONS = ("MATCH (p:Passage)-[:IN_DOCUMENT]->(d) WHERE d.iri IN $documents "
              "MATCH (p)-[:MENTIONS]->(x) RETURN p.iri AS iri, x.iri AS x")
 
 
-def write_passages(connection: sqlite3.Connection, reader: GraphReader, limits: Limits) -> int:
-    """Fill the passage tables from ``reader``'s graph (after ``entity``); how many passages."""
+def write_outline(connection: sqlite3.Connection, reader: GraphReader, limits: Limits) -> "Outline":
+    """Fill ``outline`` (after ``entity``: the parts' names are read from it); the outline, for the passages."""
+    outline = Outline(connection, reader, limits)
+    connection.executemany("INSERT INTO outline VALUES (?, ?)",
+                           ((iri, json.dumps(outline.path(iri), ensure_ascii=False)) for iri in sorted(outline.named)))
+    return outline
+
+
+def write_passages(connection: sqlite3.Connection, reader: GraphReader, limits: Limits, outline: "Outline") -> int:
+    """Fill the passage tables from ``reader``'s graph; how many passages."""
     _, rows = reader.read(_DOCUMENTS, limits=limits)
     levels = _levels(reader, limits)
     documents = sorted((d for d, _ in rows), key=lambda d: (LEVELS.index(levels[d]) if levels.get(d) in LEVELS
                                                              else len(LEVELS), d))
-    outline = _Outline(connection, reader, limits)
     ranges: dict[tuple[str, str], list[int]] = {}
     pos = 0
     for start in range(0, len(documents), DOCUMENT_BATCH):
@@ -64,7 +72,7 @@ def _levels(reader: GraphReader, limits: Limits) -> dict[str, str]:
     return found
 
 
-def _passages(reader: GraphReader, limits: Limits, documents: list[str], outline: "_Outline",
+def _passages(reader: GraphReader, limits: Limits, documents: list[str], outline: "Outline",
               levels: dict[str, str]) -> Iterator[tuple]:
     """The batch's passages as ``passage`` rows (without ``pos``) and the ranges each one is in, in order."""
     _, rows = reader.read(_PASSAGES, {"documents": documents}, limits=limits)
@@ -82,7 +90,7 @@ def _passages(reader: GraphReader, limits: Limits, documents: list[str], outline
                json.dumps(mentions.get(iri, []), ensure_ascii=False), keys)
 
 
-class _Outline:
+class Outline:
     """Each part of a plan's outline and its parent, so a passage's path is a walk up from its part."""
 
     def __init__(self, connection: sqlite3.Connection, reader: GraphReader, limits: Limits) -> None:

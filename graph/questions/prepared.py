@@ -23,7 +23,7 @@ from pathlib import Path
 from policykg.ontology import ID_BASE
 
 SCHEMA = Path(__file__).with_name("prepared.sql")
-FORMAT = "12"  # the tables' layout: a file of another layout is prepared again, not misread
+FORMAT = "13"  # the tables' layout: a file of another layout is prepared again, not misread
 TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones character by character
 LABEL_BITS = 32  # entity_text's rowid: the label's number, then the entity's place in the label
 SEPARATOR = "\x1f"  # between an entity's names in entity_text (" x " in entity_chars): no word spans two
@@ -344,6 +344,12 @@ class Prepared:
         pos, body = rows[0]
         return body, [row[0] for row in self._rows("SELECT item FROM aligned WHERE pos = ? ORDER BY other", (pos,))]
 
+    def outline_path(self, iri: str | None) -> list[dict]:
+        """Where the part ``iri`` of a plan's outline sits: the parts from its chapter down to itself
+        ([] for anything else)."""
+        text = self._one("SELECT path FROM outline WHERE iri = ?", (iri,)) if iri else None
+        return json.loads(text) if text else []
+
     def passages(self, expression: str, ranges: list[tuple[str, str]], limit: int, offset: int,
                  ) -> tuple[list[tuple], int]:
         """A page of the passages matching an FTS5 ``expression`` over ``passage_chars`` (best first), within
@@ -363,6 +369,16 @@ class Prepared:
         marks = ",".join("?" * len(page))
         rows = {row[0]: row for row in self._rows(f"SELECT * FROM passage WHERE pos IN ({marks})", page)}
         return [rows[pos] for pos in page], total
+
+    def passage_around(self, iri: str, before: int, after: int) -> tuple[tuple | None, list[tuple]]:
+        """The passage ``iri`` (None when there is none) and the passages of its document from ``before``
+        places before it to ``after`` places after it, itself included, in the order of the text."""
+        found = self._rows("SELECT * FROM passage WHERE iri = ?", (iri,))
+        if not found:
+            return None, []
+        pos, document = found[0][0], found[0][2]
+        return found[0], self._rows("SELECT * FROM passage WHERE pos BETWEEN ? AND ? AND document = ? ORDER BY pos",
+                                    (pos - before, pos + after, document))
 
     def document_counts(self, label: str) -> dict[str, int]:
         return dict(self._rows("SELECT document, n FROM document_count WHERE label = ?", (label,)))

@@ -84,6 +84,11 @@ CREATE TABLE adjacent (node INTEGER NOT NULL, relation INTEGER NOT NULL);
 
 CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
+-- Every part of every plan's outline (chapter, section, sub-section, box, item, table, glossary) and its path
+-- from the chapter down to itself (JSON list of {iri, type, name, marker}): what an answer's evidence shows as
+-- "where in the plan".
+CREATE TABLE outline (iri TEXT PRIMARY KEY, path TEXT NOT NULL) WITHOUT ROWID;
+
 -- The text layer: every passage of every plan (a sentence, heading, box line, table row, definition), numbered
 -- in (level, document, place in the text) order, so a level, a plan and a chapter are each one range of ``pos``
 -- (``passage_range``).  ``path``: the outline from the chapter down to the part holding it (JSON list of
