@@ -201,6 +201,10 @@ class Passage(BaseModel):
 
 class PassagePage(Page[Passage]):
     query: str = Field(description="the search as the index ran it (FTS5 over each character's code point)")
+    total_exact: bool = Field(description="false when more passages match than are counted (100,000): total "
+                                          "is then a lower bound")
+    order: str = Field(description="relevance (bm25, when at most 5,000 match) or plan (national plans first, "
+                                   "each in the order of its text: a broader search)")
 
 
 class PassageInContext(Passage):

@@ -253,3 +253,23 @@ def test_a_passage_opens_in_its_paragraph(client):
     assert starts == sorted(starts) and {p["document"]["iri"] for p in passage["context"]} == {hit["document"]["iri"]}
     missing = client.get("/api/passages/plan/none/passage/1")
     assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM
+
+
+@pytest.mark.slow
+def test_a_broad_search_is_paged_in_plan_order_and_counted_up_to_a_cap(client, monkeypatch):
+    from policykg.graph.questions import prepared
+
+    ranked = search(client, "养老", limit=500).json()
+    assert ranked["order"] == "relevance" and ranked["total_exact"] and ranked["total"] > 20
+    monkeypatch.setattr(prepared, "RANKED", 10)
+    broad = search(client, "养老", limit=499).json()  # another URL: the answer cache keeps the first
+    assert broad["order"] == "plan" and broad["total"] == ranked["total"]
+    assert sorted(i["iri"] for i in broad["items"]) == sorted(i["iri"] for i in ranked["items"])
+    levels = ["national", "provincial", "municipal", "county"]
+    plans = client.get("/api/plans", params={"limit": 200}).json()["items"]
+    level = {p["iri"]: levels.index(p["level"]) if p.get("level") in levels else len(levels) for p in plans}
+    keys = [(level[i["document"]["iri"]], i["document"]["iri"], i["char_start"]) for i in broad["items"]]
+    assert keys == sorted(keys)  # national first, each plan in the order of its text
+    monkeypatch.setattr(prepared, "COUNT_CAP", 20)
+    capped = search(client, "养老", limit=5, offset=10).json()
+    assert capped["total"] == 20 and not capped["total_exact"] and len(capped["items"]) == 5

@@ -110,14 +110,17 @@ def marks(text: str, words: tuple[str, ...]) -> list[list[int]]:
 
 def search(lookups, query: str, plan: str | None = None, level: str | None = None, chapter: str | None = None,
            limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """A page of the passages matching ``query`` (best first), within a plan, a level or a chapter if given,
-    each with its text, the matched words marked, its place in the plan and what it mentions."""
+    """A page of the passages matching ``query``, within a plan, a level or a chapter if given, each with its
+    text, the matched words marked, its place in the plan and what it mentions: best first (bm25) when at most
+    ``prepared.RANKED`` match, else in the order of the plans (national first) and of their text."""
     parsed = parse(query)
     if level is not None and level not in LEVELS:
         raise PassageQueryError(f"level must be one of {', '.join(LEVELS)}")
-    rows, total = lookups.prepared.passages(parsed.expression, _ranges(plan, level, chapter), limit, offset)
+    rows, total, exact, ranked = lookups.prepared.passages(parsed.expression, _ranges(plan, level, chapter),
+                                                           limit, offset)
     mentioned = lookups.prepared.entries({iri for row in rows for iri in json.loads(row[8])})
-    return {"total": total, "limit": limit, "offset": offset, "query": parsed.expression,
+    return {"total": total, "total_exact": exact, "order": "relevance" if ranked else "plan",
+            "limit": limit, "offset": offset, "query": parsed.expression,
             "items": [_item(lookups, row, parsed.words, mentioned) for row in rows]}
 
 

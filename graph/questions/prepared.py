@@ -23,7 +23,9 @@ from pathlib import Path
 from policykg.ontology import ID_BASE
 
 SCHEMA = Path(__file__).with_name("prepared.sql")
-FORMAT = "13"  # the tables' layout: a file of another layout is prepared again, not misread
+FORMAT = "13"
+COUNT_CAP = 100_000  # passages a search counts: past it, ``total`` says "at least" (a count reads every match)
+RANKED = 5_000  # passages a search ranks by bm25; a broader word's page is in the index's order  # the tables' layout: a file of another layout is prepared again, not misread
 TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones character by character
 LABEL_BITS = 32  # entity_text's rowid: the label's number, then the entity's place in the label
 SEPARATOR = "\x1f"  # between an entity's names in entity_text (" x " in entity_chars): no word spans two
@@ -351,24 +353,30 @@ class Prepared:
         return json.loads(text) if text else []
 
     def passages(self, expression: str, ranges: list[tuple[str, str]], limit: int, offset: int,
-                 ) -> tuple[list[tuple], int]:
-        """A page of the passages matching an FTS5 ``expression`` over ``passage_chars`` (best first), within
-        every (kind, key) range given (a level, a plan, a chapter), and how many match."""
+                 ) -> tuple[list[tuple], int, bool, bool]:
+        """A page of the passages matching an FTS5 ``expression`` over ``passage_chars``, within every (kind,
+        key) range given (a level, a plan, a chapter); how many match (counted up to ``COUNT_CAP``), whether
+        that count is exact, and whether the page is ranked by bm25 (at most ``RANKED`` matches: ranking reads
+        every match, ~2 µs each) or in the index's order (national plans first, each in the order of its text)."""
         first, last = 0, 2**62
         for kind, key in ranges:
             bounds = self._rows("SELECT first, last FROM passage_range WHERE kind = ? AND key = ?", (kind, key))
             if not bounds:
-                return [], 0
+                return [], 0, True, True
             first, last = max(first, bounds[0][0]), min(last, bounds[0][1])
         where = "passage_chars MATCH ? AND rowid BETWEEN ? AND ?"
-        total = int(self._one(f"SELECT count(*) FROM passage_chars WHERE {where}", (expression, first, last)))
+        total = int(self._one(f"SELECT count(*) FROM (SELECT rowid FROM passage_chars WHERE {where} LIMIT ?)",
+                              (expression, first, last, COUNT_CAP + 1)))
+        exact, ranked = total <= COUNT_CAP, total <= RANKED
+        total = min(total, COUNT_CAP)
         if not total or offset >= total:
-            return [], total
-        page = [pos for pos, in self._rows(f"SELECT rowid FROM passage_chars WHERE {where} ORDER BY rank "
-                                           "LIMIT ? OFFSET ?", (expression, first, last, limit, offset))]
+            return [], total, exact, ranked
+        order = "ORDER BY rank" if ranked else "ORDER BY rowid"
+        page = [pos for pos, in self._rows(f"SELECT rowid FROM passage_chars WHERE {where} {order} LIMIT ? OFFSET ?",
+                                           (expression, first, last, limit, offset))]
         marks = ",".join("?" * len(page))
         rows = {row[0]: row for row in self._rows(f"SELECT * FROM passage WHERE pos IN ({marks})", page)}
-        return [rows[pos] for pos in page], total
+        return [rows[pos] for pos in page], total, exact, ranked
 
     def passage_around(self, iri: str, before: int, after: int) -> tuple[tuple | None, list[tuple]]:
         """The passage ``iri`` (None when there is none) and the passages of its document from ``before``
