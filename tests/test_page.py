@@ -452,3 +452,63 @@ def test_search_suggestions_with_the_keyboard_in_english(session, live_server):
     assert state(page)["focus"] == LEFT_BEHIND and state(page)["lang"] == "en"
     assert page.locator("#search-results").is_hidden()
     watch.check()
+
+
+# -- searching the plans' own words ----------------------------------------------------------------------------
+
+def passage_options(page) -> list:
+    return page.locator("#search-results li.passage-hit").all()
+
+
+@pytest.mark.parametrize("typed, marked", [("喘息服务", "喘息服务"), ("慈善信託", "慈善信托"), ("万人次", "万人次")])
+def test_the_search_box_finds_sentences_and_opens_one_in_its_paragraph(session, live_server, artifacts, typed, marked):
+    """Names first, then the sentences of the plans holding the words (a traditional spelling and a figure's unit
+    too), each with the words marked and its place in the plan; choosing one shows its paragraph and what it names."""
+    new_page, watch = session
+    page = new_page()
+    open_page(page, live_server)
+    search = page.locator("#search-input")
+    search.click()
+    search.type(typed, delay=20)
+    page.locator("#search-results li.passage-hit").first.wait_for()
+    heading = page.locator("#search-results li.group-heading").inner_text()
+    assert "规划原文中" in heading and re.search(r"\d+", heading)
+    hits = passage_options(page)
+    assert hits
+    from policykg.graph.questions.passages import fold_aligned
+
+    for hit in hits:  # marked as the text writes it (萬人次 in a text in traditional characters)
+        assert {fold_aligned(m) for m in hit.locator("mark").all_inner_texts()} == {marked}
+        assert hit.locator(".hit-place").inner_text()  # the plan, then (after the front matter) its chapter…
+    assert any("›" in hit.locator(".hit-place").inner_text() for hit in hits)
+    shot(page, artifacts, f"18-search-{typed}")
+    options = page.get_by_role("option").all()
+    first = next(i for i, o in enumerate(options) if "passage-hit" in (o.get_attribute("class") or "")
+                 and "›" in o.locator(".hit-place").inner_text())  # a sentence of the body, not the front matter
+    for _ in range(first + 1):
+        search.press("ArrowDown")
+    assert page.get_attribute("#search-input", "aria-activedescendant") == f"search-option-{first}"
+    search.press("Enter")
+    chosen = page.locator("#details .passage-context mark.chosen")
+    chosen.wait_for()
+    assert marked in fold_aligned(chosen.inner_text())
+    assert page.locator("#details .passage-context > *").count() >= 1
+    assert page.locator("#details .passage-place a.ref").count() >= 2  # the plan, then its chapter…
+    assert search.input_value() == typed  # the words searched stay in the box
+    shot(page, artifacts, f"18-passage-{typed}")
+    link = page.locator("#details .passage-place a.ref").nth(1)
+    name = link.inner_text()
+    act(page, lambda: link.click())
+    assert page.locator("#details h2").first.inner_text() == name  # a part of the outline opens in the graph
+    watch.check()
+
+
+def test_a_programmes_evidence_says_where_in_the_plan_it_is(session, live_server):
+    new_page, watch = session
+    page = new_page()
+    open_page(page, live_server, f"?focus={quote(PROGRAMME, safe='')}&sel={quote(PROGRAMME, safe='')}")
+    place = page.locator("#details figure.evidence .outline-path").first
+    place.wait_for()
+    parts = place.locator("a.ref").all_inner_texts()
+    assert len(parts) >= 3 and "›" in place.inner_text()  # plan › chapter › section (› box)
+    watch.check()

@@ -7,7 +7,7 @@
 
 import { config, encodeId, getJSON, h, lang, nameOf, setLang, shapeIcon, className, levelName, t } from "./dom.js";
 import { GraphView } from "./graph.js";
-import { renderEdges, renderGroup, renderNode, renderSide } from "./panel.js";
+import { renderEdges, renderGroup, renderNode, renderPassage, renderSide } from "./panel.js";
 import { SearchBox } from "./search.js";
 
 const VIEWS = ["neighbours", "group", "cascade", "compare"];
@@ -239,23 +239,32 @@ async function select(id) {
   await showNode(graph.nodes.get(id));
 }
 
-async function showNode(node) {
+/** Fill the details panel with what ``render`` draws into a scratch element (a later click wins). */
+async function fillDetails(render) {
   const token = ++detailsToken;
   const box = details();
   box.hidden = false;
   box.setAttribute("aria-busy", "true");
   try {
     const scratch = h("div");
-    await renderNode(scratch, node, actions);
+    await render(scratch);
     if (token !== detailsToken) return;
     box.replaceChildren(...scratch.childNodes);
-    box.dataset.subject = node.id;
-    box.dataset.type = node.type || "";
+    box.dataset.subject = scratch.dataset.subject || "";
+    box.dataset.type = scratch.dataset.type || "";
   } catch (error) {
     if (token === detailsToken) box.replaceChildren(h("p", { class: "error" }, t("failed") + error.message));
   } finally {
     box.removeAttribute("aria-busy");
   }
+}
+
+async function showNode(node) {
+  await fillDetails(async (scratch) => {
+    await renderNode(scratch, node, actions);
+    scratch.dataset.subject = node.id;
+    scratch.dataset.type = node.type || "";
+  });
 }
 
 function nodeRef(id) {
@@ -509,8 +518,18 @@ function switchView(view) {
 }
 
 const search = new SearchBox($("search-input"), $("search-results"), (hit) => {
-  go({ view: "neighbours", focus: hit.id, depth: state.depth, types: state.types, sel: hit.id });
+  if (hit.passage) showPassage(hit);
+  else go({ view: "neighbours", focus: hit.id, depth: state.depth, types: state.types, sel: hit.id });
 });
+
+/** A sentence chosen in the search: shown in its paragraph, with its place in the plan and what it names. */
+async function showPassage(hit) {
+  await fillDetails(async (scratch) => {
+    const passage = await getJSON(`/api/passages/${encodeId(hit.id)}`);
+    renderPassage(scratch, { ...passage, marks: hit.marks }, true, actions);
+    scratch.dataset.type = "Passage";
+  });
+}
 
 function wire() {
   for (const button of document.querySelectorAll("[data-lang]")) {

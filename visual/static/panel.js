@@ -6,6 +6,7 @@ import {
   attributeName, className, config, encodeId, getJSON, h, lang, levelName, linkedDataHref, nameOf, otherName,
   relationName, shapeIcon, t,
 } from "./dom.js";
+import { marked } from "./search.js";
 
 // Properties shown elsewhere in the panel (names, values table) or of no use to a reader.
 const HIDDEN = new Set(["name_zh", "name_en", "alt_labels", "iri", "graphs", "quotes"]);
@@ -25,11 +26,24 @@ function typeBadge(type) {
   return h("span", { class: "type-badge" }, shapeIcon(type, 14), className(type));
 }
 
+/** A part of a plan's outline (chapter, section, box…) as a reference the panel can link to. */
+function partRef(part) {
+  return { id: part.iri.split("/id/").slice(1).join("/id/"), iri: part.iri, type: part.type, name_zh: part.name,
+    name_en: null };
+}
+
+/** Where in the plan: the plan, then its chapter, section, box… down to the part that holds the text. */
+function placeLinks(document, path, section, actions) {
+  const where = [];
+  if (document) where.push(refLink(document, actions));
+  const parts = path && path.length ? path.map(partRef) : section ? [section] : [];
+  for (const part of parts) where.push(" › ", refLink(part, actions));
+  return h("span", { class: "outline-path" }, where);
+}
+
 function evidenceBlock(evidence, actions) {
   if (!evidence) return null;
-  const where = [];
-  if (evidence.document) where.push(refLink(evidence.document, actions));
-  if (evidence.section) where.push(" › ", refLink(evidence.section, actions));
+  const where = [placeLinks(evidence.document, evidence.path, evidence.section, actions)];
   if (evidence.char_start !== null && evidence.char_start !== undefined) {
     where.push(h("span", { class: "span" }, ` · ${t("chars")} ${evidence.char_start}–${evidence.char_end}`));
   }
@@ -168,6 +182,25 @@ export function renderEdges(container, edges, nodeRef, actions) {
   }
   container.replaceChildren(...body.flat().filter(Boolean));
   container.dataset.subject = edges.length ? edges[0].id : "";
+}
+
+/** A passage of a plan read in context: its paragraph (the passage marked), where it is, what it names. */
+export function renderPassage(container, passage, words, actions) {
+  const paragraph = h("div", { class: "passage-context", lang: "zh-Hans" }, passage.context.map((p) =>
+    h(p.iri === passage.iri ? "mark" : "span", { class: [p.iri === passage.iri ? "chosen" : "", `kind-${p.kind}`].join(" ").trim(), "data-id": p.id },
+      p.iri === passage.iri && words ? marked(p.text, passage.marks) : p.text)));
+  const mentioned = new Map(passage.context.flatMap((p) => p.mentions).map((m) => [m.id, m]));
+  container.replaceChildren(...[
+    h("div", { class: "details-head" }, h("span", { class: "type-badge" }, t("passage")),
+      h("button", { type: "button", class: "close", "aria-label": t("close"), title: t("close"), on: { click: actions.close } }, "×")),
+    h("p", { class: "passage-place" }, placeLinks(passage.document, passage.path, null, actions)),
+    paragraph,
+    h("p", { class: "span" }, `${t("chars")} ${passage.char_start}–${passage.char_end}`),
+    mentioned.size ? h("h3", {}, t("mentions")) : null,
+    mentioned.size ? h("ul", { class: "mentions" }, [...mentioned.values()].map((m) =>
+      h("li", {}, shapeIcon(m.type, 12), refLink(m, actions)))) : null,
+  ].filter(Boolean));
+  container.dataset.subject = passage.id;
 }
 
 /** The details of a folded group: its class, how many, and the button that opens it. */
