@@ -512,3 +512,42 @@ def test_a_programmes_evidence_says_where_in_the_plan_it_is(session, live_server
     parts = place.locator("a.ref").all_inner_texts()
     assert len(parts) >= 3 and "›" in place.inner_text()  # plan › chapter › section (› box)
     watch.check()
+
+
+def test_a_groups_panel_lists_the_programmes_serving_it_and_a_plans_its_outline(session, live_server, artifacts):
+    new_page, watch = session
+    page = new_page()
+    open_page(page, live_server, f"?focus={quote(LEFT_BEHIND, safe='')}&sel={quote(LEFT_BEHIND, safe='')}")
+    listed = page.locator("#details ul.programmes-of li")
+    listed.first.wait_for()
+    total = int(re.search(r"\d+", page.locator("#details h3", has_text="个项目").inner_text()).group())
+    served = json.loads(page.evaluate("(u) => fetch(u).then(r => r.text())",
+                                      f"/api/programmes?group={quote(LEFT_BEHIND)}&limit=1"))["total"]
+    assert total == served > 0 and listed.count() == min(total, 30)
+    assert all(" · " in text for text in listed.all_inner_texts())  # each with its plan
+    shot(page, artifacts, "18-group-panel")
+
+    open_page(page, live_server, f"?focus={quote(NATIONAL, safe='')}&sel={quote(NATIONAL, safe='')}")
+    tree = page.locator("#details ul.outline-tree")
+    tree.wait_for()
+    chapters = tree.locator(":scope > li")
+    outline = json.loads(page.evaluate("(u) => fetch(u).then(r => r.text())", f"/api/plans/{NATIONAL}"))["outline"]
+    assert chapters.count() == len(outline) >= 5 and "第一章" in chapters.first.inner_text()
+    section = chapters.first.locator("details ul a.ref").first
+    assert not section.is_visible()  # closed until its chapter is opened
+    chapters.first.locator(":scope > details > summary").click(position={"x": 4, "y": 4})
+    assert section.is_visible()
+    shot(page, artifacts, "18-plan-outline")
+    name = section.inner_text()
+    section.click()  # drawn already (selected) or not (the view moves to it): either way its details open
+    page.wait_for_function("(name) => document.querySelector('#details h2')?.textContent === name", arg=name)
+    watch.check()
+
+
+def test_english_counts_read_in_the_singular_and_plural(session, live_server):
+    new_page, watch = session
+    page = new_page()
+    open_page(page, live_server, "?lang=en")
+    said = page.evaluate("""() => [1, 2].map((n) => window.policykg.t('compare_plans', {n}))""")
+    assert said == ["1 plan", "2 plans"]
+    watch.check()

@@ -80,6 +80,7 @@ const api = {
   edgeList: () => graph.edges.get({ fields: ["from", "to", "type"] }),
   counts: () => drawnCounts(),
   physicsRunning: () => graph.network.physics.physicsEnabled && !graph.network.physics.stabilized,
+  t: (key, vars) => t(key, vars),
 };
 window.policykg = api;
 

@@ -15,9 +15,12 @@ export function setLang(value) {
   document.documentElement.lang = language === "zh" ? "zh-Hans" : "en";
 }
 
-/** A word of the page (strings.yaml) in the current language; {name} is filled from vars. */
+/** A word of the page (strings.yaml) in the current language; {name} is filled from vars. With a count
+ * ``n``, the entry ``key_one`` (or another CLDR category of Intl.PluralRules) is used where it exists:
+ * "1 programme", "2 programmes". */
 export function t(key, vars = {}) {
-  const entry = config.strings[key];
+  const plural = typeof vars.n === "number" ? `${key}_${new Intl.PluralRules(language).select(vars.n)}` : null;
+  const entry = (plural && config.strings[plural]) || config.strings[key];
   const text = entry ? (entry[language] ?? entry.zh) : key;
   return String(text).replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : ""));
 }

@@ -133,6 +133,37 @@ function servesBlocks(links, actions) {
   ];
 }
 
+// The programmes listed in the panel of a group (with its narrower groups) or of a body, and how they are asked for.
+const PROGRAMME_FILTER = { TargetGroup: ["group", "group_programmes"], Body: ["body", "body_programmes"] };
+const LISTED = 30;
+
+/** The programmes that serve a group (or a narrower one) or that a body leads or works on, with their plans. */
+async function programmesOf(entity, actions) {
+  const [parameter, words] = PROGRAMME_FILTER[entity.type];
+  const page = await getJSON(`/api/programmes?${parameter}=${encodeURIComponent(entity.id)}&limit=${LISTED}`);
+  if (!page.total) return [];
+  return [
+    h("h3", {}, t(words, { n: page.total })),
+    h("ul", { class: "programmes-of" }, page.items.map((p) => h("li", {}, shapeIcon("Programme", 12),
+      refLink(p, actions), p.plan ? h("span", { class: "muted" }, ` · ${nameOf(p.plan)}`) : null))),
+    entity.type === "TargetGroup" && page.total > page.items.length
+      ? h("p", {}, h("a", { href: actions.hrefForState({ view: "group", focus: entity.id }),
+        on: { click: (event) => { event.preventDefault(); actions.go({ view: "group", focus: entity.id }); } } },
+      t("all_in_group_view"))) : null,
+  ];
+}
+
+/** A plan's outline as a tree that opens part by part: chapters, then their sections, boxes and tables. */
+function outlineTree(parts, actions) {
+  const item = (part) => {
+    const label = [part.marker ? h("span", { class: "marker" }, `${part.marker} `) : null, refLink(part, actions)];
+    return h("li", {}, part.children.length
+      ? h("details", {}, h("summary", {}, label), h("ul", {}, part.children.map(item)))
+      : label);
+  };
+  return h("ul", { class: "outline-tree" }, parts.map(item));
+}
+
 /** The details of a node: type, names, the typed facts (values, plan, cascade), its evidence, whom it serves. */
 export async function renderNode(container, node, actions) {
   const [entity, typed] = await Promise.all([getJSON(`/api/entities/${encodeId(node.id)}`), typedDetails(node)]);
@@ -159,6 +190,11 @@ export async function renderNode(container, node, actions) {
       [relationName("ISSUER"), typed.issuers.map((b) => refLink(b, actions))],
       [relationName("BASED_ON"), typed.based_on.map((p) => refLink(p, actions))],
       [`← ${relationName("BASED_ON")}`, typed.based_on_by.map((p) => refLink(p, actions))]]));
+  }
+  if ((entity.type === "Plan" || entity.type === "Article") && typed && typed.outline.length) {
+    after = [h("h3", {}, t("outline")), outlineTree(typed.outline, actions)];
+  } else if (PROGRAMME_FILTER[entity.type]) {
+    after = await programmesOf(entity, actions);
   }
   body.push(h("h3", {}, t("evidence")));
   body.push(entity.evidence ? evidenceBlock(entity.evidence, actions) : h("p", { class: "muted" }, t("evidence_none")));
