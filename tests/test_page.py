@@ -551,3 +551,28 @@ def test_english_counts_read_in_the_singular_and_plural(session, live_server):
     said = page.evaluate("""() => [1, 2].map((n) => window.policykg.t('compare_plans', {n}))""")
     assert said == ["1 plan", "2 plans"]
     watch.check()
+
+
+def test_a_big_neighbourhood_is_drawn_with_labels_that_do_not_overlap(session, live_server, artifacts):
+    """The national plan's neighbourhood (hundreds of nodes): a few dozen drawn, the rest folded into groups whose
+    panel lists them; no two labels shown overlap, the focus and the busiest nodes keep theirs."""
+    new_page, watch = session
+    page = new_page()
+    open_page(page, live_server, f"?focus={quote(NATIONAL, safe='')}")
+    drawn = visible(page)
+    assert len(drawn["nodes"]) + len(drawn["groups"]) <= 60 < page.evaluate("() => window.policykg.counts().nodes")
+    assert page.evaluate("() => window.policykg.labelOverlaps()") == []
+    hidden = set(page.evaluate("() => window.policykg.hiddenLabels()"))
+    assert hidden and NATIONAL not in hidden
+    shot(page, artifacts, "18-national-readable")
+    group = max(page.evaluate("() => window.policykg.groups()"), key=lambda g: g["count"])
+    x, y = node_point(page, group["id"])
+    page.mouse.click(x, y)
+    members = page.locator("#details ul.group-members li")
+    members.first.wait_for()
+    assert members.count() == group["count"]
+    page.evaluate("() => document.querySelector('[data-lang=en]').click()")
+    page.wait_for_function("() => window.policykg.state().lang === 'en'")
+    page.wait_for_timeout(100)
+    assert page.evaluate("() => window.policykg.labelOverlaps()") == []  # English labels, longer: decluttered again
+    watch.check()

@@ -81,6 +81,8 @@ const api = {
   counts: () => drawnCounts(),
   physicsRunning: () => graph.network.physics.physicsEnabled && !graph.network.physics.stabilized,
   t: (key, vars) => t(key, vars),
+  labelOverlaps: () => graph.labelOverlaps(),
+  hiddenLabels: () => [...(graph.hiddenLabels || [])],
 };
 window.policykg = api;
 
@@ -291,7 +293,7 @@ function showGroup(cluster) {
   state.sel = null;
   replaceURL();
   details().hidden = false;
-  renderGroup(details(), cluster, actions);
+  renderGroup(details(), cluster, actions, nodeRef);
 }
 
 function closeDetails() {

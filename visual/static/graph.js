@@ -11,6 +11,14 @@ const OPTIONS = config.styles.network;
 const ITERATIONS = OPTIONS.physics?.stabilization?.iterations ?? 300;
 const MERGE_ITERATIONS = Math.min(150, ITERATIONS);
 const MAX_ZOOM = 1.3; // a small graph fills the view, but not with giant nodes
+const EDGE_LABELS_MAX = 30; // more edges drawn than this: their labels are left out (a click shows each one)
+const LABEL_GAP = 2; // canvas units two labels keep between them
+const HIDDEN_FONT = { color: "rgba(0,0,0,0)", strokeWidth: 0 };
+
+/** Do two bounding boxes ({left, right, top, bottom}) overlap, with ``gap`` between them? */
+function overlap(a, b, gap) {
+  return a.left < b.right + gap && b.left < a.right + gap && a.top < b.bottom + gap && b.top < a.bottom + gap;
+}
 
 /** A deterministic number in [0, 1) from a string: new nodes land at the same place on every replay. */
 function jitter(text) {
@@ -36,6 +44,9 @@ export class GraphView {
   /** Replace the drawing with a view's answer (nodes, edges and the groups to fold). */
   draw(answer, { opened = [] } = {}) {
     this.network.setOptions({ physics: { enabled: false } });
+    this.focus = answer.focus ?? null;
+    this.selected = null;
+    this.hiddenLabels = new Set();
     this.nodes = new vis.DataSet(answer.nodes.map((n) => this.prepareNode(n)));
     this.edges = new vis.DataSet(answer.edges.map((e) => this.prepareEdge(e)));
     this.clusters = new Map();
@@ -128,12 +139,58 @@ export class GraphView {
         network.setOptions({ physics: { enabled: false } });
         if (hold.length) this.nodes.update(hold.map((id) => ({ id, fixed: this.nodes.get(id)?.baseFixed ?? false })));
         if (fit) network.fit({ animation: false, maxZoomLevel: MAX_ZOOM });
+        this.declutter();
         requestAnimationFrame(() => requestAnimationFrame(() => resolve({ iterations })));
       };
       network.on("stabilizationIterationsDone", done);
       network.setOptions({ physics: { enabled: true, stabilization: { ...OPTIONS.physics.stabilization, fit: false } } });
       network.stabilize(iterations);
     });
+  }
+
+  /**
+   * Keep the drawing readable: a label that would overlap one already kept is hidden (the focus, the folded
+   * groups, then the most connected nodes keep theirs; a hidden one shows in its tooltip, when the node is
+   * selected, and in the panel), and the edges' labels are left out when more than EDGE_LABELS_MAX are drawn.
+   */
+  declutter() {
+    const { nodes, groups } = this.visible();
+    const degree = new Map(nodes.map((id) => [id, this.network.getConnectedEdges(id).length]));
+    const order = [...nodes].sort((a, b) => (b === this.focus) - (a === this.focus) || degree.get(b) - degree.get(a)
+      || (a < b ? -1 : a > b ? 1 : 0));
+    const kept = [];
+    const hidden = [];
+    for (const id of [...groups].sort((a, b) => this.clusters.get(b).members.length - this.clusters.get(a).members.length)) {
+      const box = this.network.getBoundingBox(id);  // the bigger group keeps its label (×322 says what is there)
+      const clear = !kept.some((other) => overlap(box, other, LABEL_GAP));
+      this.network.clustering.updateClusteredNode(id, { font: clear ? this.clusters.get(id).node?.font ?? {} : HIDDEN_FONT });
+      if (clear) kept.push(box);
+      else hidden.push(id);
+    }
+    for (const id of order) {
+      const box = this.network.getBoundingBox(id);
+      if (id !== this.selected && kept.some((other) => overlap(box, other, LABEL_GAP))) hidden.push(id);
+      else kept.push(box);
+    }
+    const wasHidden = this.hiddenLabels || new Set();
+    this.hiddenLabels = new Set(hidden);
+    this.nodes.update([...hidden.filter((id) => !wasHidden.has(id) && this.nodes.get(id)).map((id) => ({ id, font: HIDDEN_FONT })),
+      ...[...wasHidden].filter((id) => !this.hiddenLabels.has(id) && this.nodes.get(id))
+        .map((id) => ({ id, font: OPTIONS.nodes?.font ?? {} }))]);
+    const edgeFont = this.edges.length > EDGE_LABELS_MAX ? HIDDEN_FONT : OPTIONS.edges?.font ?? {};
+    this.network.setOptions({ edges: { font: edgeFont } });
+  }
+
+  /** The pairs of visible labels (nodes' and groups') whose boxes overlap: none once ``declutter`` has run. */
+  labelOverlaps() {
+    const { nodes, groups } = this.visible();
+    const ids = [...groups, ...nodes].filter((id) => !this.hiddenLabels?.has(id));
+    const shown = ids.map((id) => this.network.getBoundingBox(id));
+    const found = [];
+    shown.forEach((a, i) => shown.slice(i + 1).forEach((b, j) => {
+      if (overlap(a, b, 0)) found.push([ids[i], ids[i + 1 + j]]);
+    }));
+    return found;
   }
 
   settleAfterMerge(hold) {
@@ -145,6 +202,7 @@ export class GraphView {
   setLanguage(language) {
     this.nodes.update(this.nodes.get({ fields: ["id", `label_${language}`] })
       .map((n) => ({ id: n.id, label: n[`label_${language}`] })));
+    requestAnimationFrame(() => this.declutter()); // the labels' lengths changed
     this.edges.update(this.edges.get({ fields: ["id", `label_${language}`] })
       .map((e) => ({ id: e.id, label: e[`label_${language}`] })));
     for (const [id, cluster] of this.clusters) {
@@ -153,7 +211,14 @@ export class GraphView {
   }
 
   select(id) {
-    if (this.nodes.get(id) && this.clusterOf(id) === null) this.network.selectNodes([id]);
+    if (this.nodes.get(id) && this.clusterOf(id) === null) {
+      this.network.selectNodes([id]);
+      if (this.hiddenLabels?.has(id)) {  // the node chosen shows its name, over its neighbours' if need be
+        this.hiddenLabels.delete(id);
+        this.nodes.update({ id, font: OPTIONS.nodes?.font ?? {} });
+      }
+    }
+    this.selected = id;
   }
 
   focusOn(id) {

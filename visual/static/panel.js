@@ -240,13 +240,17 @@ export function renderPassage(container, passage, words, actions) {
 }
 
 /** The details of a folded group: its class, how many, and the button that opens it. */
-export function renderGroup(container, cluster, actions) {
-  container.replaceChildren(
+export function renderGroup(container, cluster, actions, nodeRef = null) {
+  const members = nodeRef ? cluster.members.map(nodeRef)
+    .sort((a, b) => nameOf(a).localeCompare(nameOf(b), "zh-Hans-CN")) : [];
+  container.replaceChildren(...[
     h("div", { class: "details-head" }, typeBadge(cluster.type),
       h("button", { type: "button", class: "close", "aria-label": t("close"), title: t("close"), on: { click: actions.close } }, "×")),
     h("h2", {}, cluster[`label_${lang()}`]),
     h("p", { class: "muted" }, t("clusters_hint")),
-    h("div", { class: "actions" }, h("button", { type: "button", class: "expand", on: { click: () => actions.openGroup(cluster.id) } }, t("expand"))));
+    h("div", { class: "actions" }, h("button", { type: "button", class: "expand", on: { click: () => actions.openGroup(cluster.id) } }, t("expand"))),
+    members.length ? h("ul", { class: "group-members" }, members.map((m) => h("li", {}, refLink(m, actions)))) : null,
+  ].filter(Boolean));
   container.dataset.subject = cluster.id;
 }
 
