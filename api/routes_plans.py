@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from policykg.api.params import Limit, Offset, Text, entity_or_404, lookups, page, resolve
 from policykg.api.problems import documented
-from policykg.api.schemas import Document, DocumentDetail, Indicator, IndicatorGroup, Page
-from policykg.graph.questions import plans
+from policykg.api.schemas import Coverage, Document, DocumentDetail, Indicator, IndicatorGroup, Page
+from policykg.graph.questions import coverage, plans
 from policykg.graph.questions.lookups import Lookups
 
 router = APIRouter(tags=["plans and indicators"], responses=documented(422, 429))
@@ -19,6 +20,22 @@ router = APIRouter(tags=["plans and indicators"], responses=documented(422, 429)
 def list_plans(data: Annotated[Lookups, Depends(lookups)], limit: Limit = 50, offset: Offset = 0) -> dict:
     """Every plan and article: documents of the corpus first (by level), then plans they only cite."""
     return page(plans.documents(data), limit, offset)
+
+
+@router.get("/api/plans/{plan_id:path}/coverage", response_model=Coverage, summary="How the plans below take it up",
+            responses={**documented(404), 200: {"content": {"text/csv": {}}}})
+def plan_coverage(plan_id: str, data: Annotated[Lookups, Depends(lookups)],
+                  format: Annotated[str, Query(pattern="^(json|csv)$", description="json or csv")] = "json"):
+    """The coverage matrix: the plan's programmes and indicators as rows, the corpus's plans below it as
+    columns; a cell lists what in that plan takes the row up (same name, synonym, similar name; for an
+    indicator, its target and whether it changed), each a reference whose evidence `/api/…` gives."""
+    entry = entity_or_404(data, plan_id, ("Plan", "Article"), "plan")
+    matrix = coverage.coverage(data, entry.iri)
+    if format == "csv":
+        name = entry.id.rsplit("/", 1)[-1]
+        return Response(coverage.as_csv(matrix), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="coverage-{name}.csv"'})
+    return matrix
 
 
 @router.get("/api/plans/{plan_id:path}", response_model=DocumentDetail, summary="One plan", responses=documented(404))

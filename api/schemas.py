@@ -211,3 +211,29 @@ class PassageInContext(Passage):
     context: list[Passage] = Field(description="the passages around it in the same part of the plan (its "
                                                "paragraph, box item or table), in the order of the text, "
                                                "itself included")
+
+
+class CoverageCell(BaseModel):
+    entity: Ref = Field(description="what in that plan takes the row up (its evidence: /api/programmes/{id} or "
+                                    "/api/indicators/{id})")
+    how: str | None = Field(description="same-name, synonym, same-name-normalised or similar-name")
+    method: str | None
+    score: float | None
+    target: dict | None = Field(None, description="an indicator's target in that plan")
+    target_changed: bool | None = Field(None, description="an indicator whose target differs from the row's")
+
+
+class CoverageRow(BaseModel):
+    kind: str = Field(description="Programme or Indicator")
+    entity: Ref
+    target: dict | None = None
+    unit: str | None = None
+    cells: dict[str, list[CoverageCell]] = Field(description="column plan IRI → what takes the row up there "
+                                                            "(absent: not taken up)")
+    taken_up_by: int = Field(description="how many of the column plans take it up")
+
+
+class Coverage(BaseModel):
+    plan: Ref
+    plans: list[dict] = Field(description="the columns: the corpus's plans below this one, by level")
+    rows: list[CoverageRow]

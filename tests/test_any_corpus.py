@@ -95,6 +95,9 @@ def test_every_route_answers(alone) -> None:
         detail = ok(client, "GET", f"/api/plans/{plan['id']}")
         assert {"period_start", "period_end", "succeeds", "outline"} <= set(detail)
     called.add("/api/plans/{plan_id}")
+    assert "rows" in ok(client, "GET", f"/api/plans/{own['id']}/coverage")
+    assert ok(client, "GET", f"/api/plans/{own['id']}/coverage", params={"format": "csv"}).startswith("\ufeffkind,")
+    called.add("/api/plans/{plan_id}/coverage")
     if own["type"] == "Plan":  # the filter takes plans only: an article is a deliberate 422
         ok(client, "GET", "/api/indicators", params={"plan": own["id"]})
     ok(client, "GET", "/api/programmes", params={"plan": own["id"]})
