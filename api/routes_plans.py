@@ -58,10 +58,16 @@ def list_indicators(data: Annotated[Lookups, Depends(lookups)],
 @router.get("/api/indicators/compare", response_model=Page[IndicatorGroup], summary="One indicator across plans")
 def compare_indicators(data: Annotated[Lookups, Depends(lookups)],
                        q: Annotated[str, Query(min_length=1, max_length=200, description="part of the name")],
-                       limit: Limit = 50, offset: Offset = 0) -> dict:
+                       limit: Limit = 50, offset: Offset = 0,
+                       format: Annotated[str, Query(pattern="^(json|csv)$", description="json or csv")] = "json"):
     """The indicators named like `q`, each with the rows of other plans aligned to it, side by side from the
-    national plan down, with the alignment method and score and every row's quote."""
-    return page(plans.compare(data, q), limit, offset)
+    national plan down, with the alignment method and score and every row's quote. `format=csv`: every row
+    of every group (no paging), one line each."""
+    groups = plans.compare(data, q)
+    if format == "csv":
+        return Response(plans.compare_csv(groups), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="indicators-compare.csv"'})
+    return page(groups, limit, offset)
 
 
 @router.get("/api/indicators/{indicator_id:path}", response_model=Indicator, summary="One indicator",

@@ -576,3 +576,80 @@ def test_a_big_neighbourhood_is_drawn_with_labels_that_do_not_overlap(session, l
     page.wait_for_timeout(100)
     assert page.evaluate("() => window.policykg.labelOverlaps()") == []  # English labels, longer: decluttered again
     watch.check()
+
+
+def test_the_compare_view_charts_each_group_with_its_table_and_a_csv(session, live_server, artifacts):
+    """A bar chart per group of aligned indicators (Chart.js, served by this server): one bar per plan and value,
+    the same numbers as the table beside it and as the CSV download; cells do not wrap one character a line."""
+    new_page, watch = session
+    page = new_page()
+    open_page(page, live_server, "?view=compare&q=" + quote("低保"))
+    page.wait_for_function("() => window.policykg.charts().length > 0")
+    charts = page.evaluate("() => window.policykg.charts()")
+    side = json.loads(page.evaluate("(u) => fetch(u).then(r => r.text())", "/visual/api/compare?q=" + quote("低保")))
+    groups = [g for g in side["side"]["groups"]
+              if any(isinstance((r.get(role) or {}).get("value"), (int, float)) for r in g["rows"]
+                     for role in ("baseline", "target", "actual"))]
+    assert len(charts) == len(groups)
+    for chart, group in zip(charts, groups):
+        rows = [r for r in group["rows"] if any(isinstance((r.get(role) or {}).get("value"), (int, float))
+                                                for role in ("baseline", "target", "actual"))]
+        assert chart["labels"] == [r["plan"]["name_zh"] for r in rows]  # national first, as the table
+        for dataset in chart["datasets"]:
+            assert dataset["data"] == [(r.get(dataset["role"]) or {}).get("value") for r in rows]
+    canvas = page.locator(".compare-group canvas").first
+    assert canvas.bounding_box()["height"] > 150
+    link = page.locator("a.csv").first
+    csv_text = page.evaluate("(u) => fetch(u).then(r => r.text())", link.get_attribute("href"))
+    assert csv_text.lstrip("\ufeff").startswith("group,plan,") and len(csv_text.splitlines()) == 1 + sum(
+        len(g["rows"]) for g in side["side"]["groups"])
+    cell = page.locator("table.compare tbody td").nth(2)  # the indicator's name
+    assert cell.bounding_box()["width"] > 60  # not one character a line
+    shot(page, artifacts, "18-compare-chart")
+    watch.check()
+
+
+def test_the_cascade_view_shows_the_coverage_matrix_of_the_national_plan(session, live_server, artifacts):
+    """Rows: the national plan's programmes and indicators (most taken up first); columns: the plans below it;
+    a cell's mark opens what takes the row up, with its evidence; the CSV holds every row."""
+    new_page, watch = session
+    page = new_page()
+    open_page(page, live_server, f"?view=cascade&focus={quote(NATIONAL, safe='')}")
+    table = page.locator("table.coverage")
+    table.wait_for()
+    matrix = json.loads(page.evaluate("(u) => fetch(u).then(r => r.text())", f"/api/plans/{NATIONAL}/coverage"))
+    header = table.locator("thead th").all()
+    assert len(header) == 1 + len(matrix["plans"])
+    rows = table.locator("tbody tr")
+    shown = min(len(matrix["rows"]), 150)
+    assert rows.count() == shown
+    ranked = sorted(matrix["rows"], key=lambda r: -r["taken_up_by"])
+    first = ranked[0]
+    assert rows.first.get_attribute("data-id") == first["entity"]["id"]
+    marks = rows.first.locator("a.taken")
+    assert marks.count() == sum(len(cells) for cells in first["cells"].values()) > 0
+    changed = table.locator("a.taken.changed")
+    assert changed.count() == sum(c.get("target_changed") is True for r in ranked[:shown]
+                                  for cells in r["cells"].values() for c in cells)
+    shot(page, artifacts, "18-coverage-matrix")
+    csv_text = page.evaluate("(u) => fetch(u).then(r => r.text())", page.locator("a.csv").first.get_attribute("href"))
+    assert len(csv_text.lstrip("\ufeff").splitlines()) == len(matrix["rows"]) + 1
+    target = marks.first.get_attribute("data-id")
+    marks.first.click()
+    page.wait_for_function("(id) => document.querySelector('#details')?.dataset.subject === id", arg=target)
+    assert page.locator("#details figure.evidence").count() >= 1  # the evidence, one click away
+    watch.check()
+
+
+def test_chart_js_is_the_vendored_npm_release(client):
+    """visual/static/chart.umd.min.js is chart.js 4.6.2's dist/chart.umd.min.js from the npm registry
+    (`npm pack chart.js@4.6.2`, tarball sha256 24bdaa65…e949c3), unchanged, with its MIT licence beside it."""
+    import hashlib
+
+    vendored = (ROOT / "visual" / "static" / "chart.umd.min.js").read_bytes()
+    assert hashlib.sha256(vendored).hexdigest() == "3f288f4f26882c26b58931fb586a9b4f30370b5de38d69dc005b0bd05b08e113"
+    served = client.get("/static/visual/chart.umd.min.js")
+    assert served.status_code == 200 and served.headers["content-type"].startswith("text/javascript")
+    assert served.content.startswith(b"/*!\n * Chart.js v4.6.2") and b"sourceMappingURL" not in served.content
+    assert served.content.rstrip() == vendored.split(b"\n//# sourceMappingURL")[0].rstrip()
+    assert "MIT" in (ROOT / "visual" / "static" / "chart.js-LICENSE.md").read_text()

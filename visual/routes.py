@@ -44,6 +44,7 @@ MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 NO_CACHE = {"Cache-Control": "no-cache"}
+VENDORED = frozenset({"chart.umd.min.js"})  # npm's chart.js 4.6.2, unchanged (tests/test_page.py)
 Types = Annotated[str | None, Query(max_length=300, description="comma-separated node types")]
 Cluster = Annotated[int | None, Query(ge=0, le=10_000, description="fold more than this many neighbours of one "
                                                                   "type (0: never); default from styles.yaml")]
@@ -61,7 +62,8 @@ ASSETS = _assets()
 
 @cache
 def _asset_bytes(name: str) -> bytes:
-    """A vis-network file without its ``sourceMappingURL`` line: pyvis does not ship the map it names."""
+    """A vendored file without its ``sourceMappingURL`` line: neither pyvis nor our copy of Chart.js ships the
+    map it names (the browser would ask for it)."""
     return re.sub(rb"\n//# sourceMappingURL=\S+\s*$", b"\n", ASSETS[name].read_bytes())
 
 
@@ -104,7 +106,7 @@ def asset(name: str) -> Response:
     if path is None:
         raise not_found("file", name, f"the page's files are {', '.join(sorted(ASSETS))}")
     media = MEDIA[path.suffix]
-    if path.parent == VIS_DIR:  # versioned by pyvis: cache for a day
+    if path.parent == VIS_DIR or name in VENDORED:  # versioned releases: cache for a day
         return Response(_asset_bytes(name), media_type=media, headers={"Cache-Control": "public, max-age=86400"})
     return Response(path.read_bytes(), media_type=media, headers=NO_CACHE)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from policykg.graph.questions import neighbourhood, plans, programmes
+from policykg.graph.questions import coverage, neighbourhood, plans, programmes
 from policykg.graph.questions.entity_index import entity_id
 from policykg.graph.questions.lookups import Lookups, entry_ref
 
@@ -135,7 +135,8 @@ def cascade(lookups: Lookups, iri: str) -> dict[str, Any]:
             source, target = sorted((a, b), key=lambda i: (rank.get(rows_by_iri[i]["plan"]["iri"], 9), i))
             edges.append({"source": source, "type": "ALIGNED_WITH", "target": target, **data})
     return {"focus": entity_id(iri), "nodes": nodes, "edges": edges, "truncated": False,
-            "side": {"plans": [_plan_summary(documents[p]) for p in ordered if p in documents], "rows": table}}
+            "side": {"plans": [_plan_summary(documents[p]) for p in ordered if p in documents], "rows": table,
+                     "coverage": coverage.coverage(lookups, iri)}}
 
 
 def _reach(pairs: list[tuple[str, str]], start: str, up: bool) -> set[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from policykg.graph.backends.reader import QuerySyntaxError
@@ -203,3 +205,21 @@ def compare(lookups: Lookups, text: str) -> list[dict[str, Any]]:
         groups.append({"name_zh": rows[0]["name_zh"] if rows else None, "plans": len({r["plan"]["iri"] for r in rows}),
                        "indicators": rows})
     return sorted(groups, key=lambda g: (-g["plans"], g["name_zh"] or ""))
+
+
+def compare_csv(groups: list[dict[str, Any]]) -> str:
+    """``compare``'s groups as CSV, one line per indicator row (UTF-8 with a BOM, for spreadsheets)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    roles = ("baseline", "target", "actual")
+    writer.writerow(["group", "plan", "level", "indicator", "id", *(f"{r}_{f}" for r in roles for f in ("text", "value")),
+                     "unit", "target_year", "attribute", "aligned_method", "aligned_score"])
+    for number, group in enumerate(groups, start=1):
+        first = group["indicators"][0]["iri"] if group["indicators"] else None
+        for row in group["indicators"]:
+            link = next((a for a in row["alignments"] if a["indicator"]["iri"] == first), None)
+            writer.writerow([number, row["plan"]["name_zh"], row.get("level") or "", row["name_zh"], row["id"],
+                             *((row.get(r) or {}).get(f) for r in roles for f in ("text", "value")),
+                             row.get("unit") or "", (row.get("target") or {}).get("year") or "",
+                             row.get("attribute") or "", link["method"] if link else "", link["score"] if link else ""])
+    return "\ufeff" + out.getvalue()

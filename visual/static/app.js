@@ -7,7 +7,7 @@
 
 import { config, encodeId, getJSON, h, lang, nameOf, setLang, shapeIcon, className, levelName, t } from "./dom.js";
 import { GraphView } from "./graph.js";
-import { renderEdges, renderGroup, renderNode, renderPassage, renderSide } from "./panel.js";
+import { drawnCharts, renderEdges, renderGroup, renderNode, renderPassage, renderSide } from "./panel.js";
 import { SearchBox } from "./search.js";
 
 const VIEWS = ["neighbours", "group", "cascade", "compare"];
@@ -82,6 +82,7 @@ const api = {
   physicsRunning: () => graph.network.physics.physicsEnabled && !graph.network.physics.stabilized,
   t: (key, vars) => t(key, vars),
   labelOverlaps: () => graph.labelOverlaps(),
+  charts: () => drawnCharts(),
   hiddenLabels: () => [...(graph.hiddenLabels || [])],
 };
 window.policykg = api;

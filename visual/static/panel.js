@@ -301,13 +301,56 @@ function valueCell(row, role) {
   return `${value.text ?? ""}${year}`;
 }
 
+// -- charts (Chart.js, vendored: visual/static/chart.umd.min.js) -------------------------------------------
+
+const charts = []; // the Chart instances drawn in the side, destroyed when it is drawn again
+const CHART_ROLES = ["baseline", "target", "actual"];
+const CHART_COLOURS = { baseline: "#9aa5b1", target: "#1f77b4", actual: "#2ca02c" };
+
+/** The numbers a chart of aligned indicators shows: one bar per plan (national first) and value role. */
+export function chartData(group) {
+  const rows = group.rows.filter((row) => CHART_ROLES.some((role) => typeof row[role]?.value === "number"));
+  return {
+    labels: rows.map((row) => nameOf(row.plan)),
+    datasets: CHART_ROLES.filter((role) => rows.some((row) => typeof row[role]?.value === "number"))
+      .map((role) => ({ label: t(role), role, backgroundColor: CHART_COLOURS[role],
+        data: rows.map((row) => (typeof row[role]?.value === "number" ? row[role].value : null)) })),
+  };
+}
+
+/** A bar chart of one group's baselines, targets and actual values across plans; null without numbers. */
+function indicatorChart(group) {
+  const data = chartData(group);
+  if (!data.labels.length || typeof Chart === "undefined") return null;
+  const canvas = h("canvas", { role: "img", "aria-label": `${group.name_zh}: ${data.datasets.map((d) => d.label).join(", ")}` });
+  requestAnimationFrame(() => {
+    if (!canvas.isConnected) return;
+    charts.push(new Chart(canvas, {
+      type: "bar", data,
+      options: { animation: false, maintainAspectRatio: false, responsive: true,
+        plugins: { legend: { position: "bottom" } },
+        scales: { x: { ticks: { callback(value) { const label = this.getLabelForValue(value); return label.length > 10 ? `${label.slice(0, 9)}…` : label; } } } } },
+    }));
+  });
+  return h("div", { class: "chart" }, canvas);
+}
+
+/** Every chart drawn now, as data (for tests): labels and each dataset's role and numbers. */
+export function drawnCharts() {
+  return charts.filter((c) => c.canvas?.isConnected).map((c) => ({
+    labels: c.data.labels, datasets: c.data.datasets.map((d) => ({ role: d.role, data: d.data })) }));
+}
+
 function compareSide(answer, actions) {
   const groups = answer.side.groups || [];
   if (!groups.length) return [h("p", { class: "muted" }, t("compare_none"))];
-  return [h("h2", { class: "view-title" }, t("compare_found", { n: groups.length })), groups.map((group) => {
+  const csv = `/api/indicators/compare?q=${encodeURIComponent(answer.side.q)}&format=csv`;
+  return [h("h2", { class: "view-title" }, t("compare_found", { n: groups.length })),
+    h("p", {}, h("a", { class: "csv", href: csv, download: "" }, t("download_csv"))), groups.map((group) => {
     const first = group.rows[0];
     return h("section", { class: "compare-group" },
       h("h3", {}, group.name_zh, " ", h("span", { class: "muted" }, t("compare_plans", { n: group.plans }))),
+      indicatorChart(group),
       h("div", { class: "table-wrap" }, h("table", { class: "compare" },
         h("thead", {}, h("tr", {}, ["plan", "level", "indicator", "baseline", "target", "unit", "year", "attribute", "alignment"]
           .map((key) => h("th", { scope: "col" }, t(key))))),
@@ -323,6 +366,34 @@ function compareSide(answer, actions) {
   })];
 }
 
+// How a cell of the coverage matrix reads: the symbol and the words of its tooltip.
+const COVERAGE_MARK = { "same-name": "＝", "same-name-normalised": "＝", synonym: "≈", "similar-name": "≈" };
+const COVERAGE_ROWS = 150;
+
+/** The coverage matrix: the plan's programmes and indicators (most taken up first) against the plans below it. */
+function coverageMatrix(matrix, actions) {
+  if (!matrix || !matrix.plans.length || !matrix.rows.length) return null;
+  const rows = [...matrix.rows].sort((a, b) => b.taken_up_by - a.taken_up_by);
+  const shown = rows.slice(0, COVERAGE_ROWS);
+  const cell = (row, plan) => (row.cells[plan.iri] || []).map((c) => h("a", {
+    class: `taken ${c.target_changed ? "changed" : ""}`.trim(), href: actions.hrefFor(c.entity.id), "data-id": c.entity.id,
+    title: `${nameOf(c.entity)} · ${t(`how_${c.how}`)}${c.target_changed ? ` · ${t("target_changed")}: ${c.target?.text ?? ""}` : ""}`,
+    on: { click: (event) => { event.preventDefault(); actions.show(c.entity); } },
+  }, (COVERAGE_MARK[c.how] || "•") + (c.target_changed ? "▲" : "")));
+  return [
+    h("h2", {}, t("coverage_title", { n: matrix.rows.length })),
+    h("p", { class: "muted" }, t("coverage_legend"), " ",
+      h("a", { class: "csv", href: `/api/plans/${encodeId(matrix.plan.id)}/coverage?format=csv`, download: "" }, t("download_csv"))),
+    h("div", { class: "table-wrap" }, h("table", { class: "coverage" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("coverage_row")),
+        matrix.plans.map((plan) => h("th", { scope: "col", title: nameOf(plan) }, nameOf(plan).slice(0, 8))))),
+      h("tbody", {}, shown.map((row) => h("tr", { "data-id": row.entity.id, "data-kind": row.kind },
+        h("th", { scope: "row" }, shapeIcon(row.kind, 11), refLink(row.entity, actions)),
+        matrix.plans.map((plan) => h("td", {}, cell(row, plan)))))))),
+    rows.length > shown.length ? h("p", { class: "muted" }, t("coverage_more", { shown: shown.length, n: rows.length })) : null,
+  ];
+}
+
 function cascadeSide(answer, actions) {
   const side = answer.side;
   const plans = side.plans.filter((p) => p.in_corpus);
@@ -330,6 +401,7 @@ function cascadeSide(answer, actions) {
     h("ol", { class: "cascade" }, side.plans.map((plan) => h("li", { class: `level-${plan.level || "cited"}` },
       refLink(plan, actions), " ", h("span", { class: "muted" }, plan.in_corpus ? levelName(plan.level) : t("cited_only")))))];
   if (side.plans.length < 2) top.push(h("p", { class: "muted" }, t("cascade_none")));
+  top.push(coverageMatrix(side.coverage, actions));
   if (!side.rows.length) return top;
   return [...top, h("h2", {}, t("cascade_rows", { n: side.rows.length })),
     h("div", { class: "table-wrap" }, h("table", { class: "cascade-table" },
@@ -343,6 +415,7 @@ function cascadeSide(answer, actions) {
 }
 
 export function renderSide(container, view, answer, actions) {
+  charts.splice(0).forEach((chart) => chart.destroy());
   let body = [];
   if (answer) {
     if (view === "group") body = groupSide(answer, actions);
