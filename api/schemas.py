@@ -88,6 +88,9 @@ class Page(BaseModel, Generic[T]):
 
 class Document(Ref):
     model_config = ConfigDict(extra="allow")
+    english_title_by_rule: bool = Field(False, description="name_en was made by rule from the plan's area, period "
+                                                           "and field (ontology/lexicon/titles.yaml), not read "
+                                                           "from the text")
     identifier: str | None
     issued: str | None
     in_corpus: bool

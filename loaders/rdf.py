@@ -18,6 +18,7 @@ from policykg.ontology import load_lexicon
 
 from .iris import ELI, PKG, area_iri, body_iri, child_iri, cited_plan_iri, plan_iri, title_key
 from .rdf_passages import write_passages
+from .title_en import english_title
 from .rdf_programmes import write_programmes
 from .vocab import bodies
 from .model import (Box, Division, IndicatorRow, IndicatorTable, IndicatorValue, ParsedDocument,
@@ -119,6 +120,10 @@ class DocumentGraph:
         self.add(node, RDF.type, PKG.Plan if meta.kind == "plan" else PKG.Article)
         self.add(node, DCTERMS.title, Literal(meta.title, lang="zh"))
         self.label(node, meta.title)
+        english = english_title(meta)
+        if english is not None:  # made by rule from area, period and field: marked so, never taken for the text's
+            self.add(node, DCTERMS.title, Literal(english, lang="en"))
+            self.add(node, PKG.englishTitleByRule, Literal(True))
         self.add(node, DCTERMS.identifier, Literal(source.doc_id))
         self.add(node, PKG.loaded, Literal(True))
         self.add(node, PKG.sourceFile, Literal(source.path.name))

@@ -653,3 +653,19 @@ def test_chart_js_is_the_vendored_npm_release(client):
     assert served.content.startswith(b"/*!\n * Chart.js v4.6.2") and b"sourceMappingURL" not in served.content
     assert served.content.rstrip() == vendored.split(b"\n//# sourceMappingURL")[0].rstrip()
     assert "MIT" in (ROOT / "visual" / "static" / "chart.js-LICENSE.md").read_text()
+
+
+def test_english_mode_names_plans_in_english_marked_as_made_by_rule(session, live_server, artifacts):
+    new_page, watch = session
+    page = new_page()
+    open_page(page, live_server, f"?lang=en&focus={quote(NATIONAL, safe='')}&sel={quote(NATIONAL, safe='')}")
+    page.locator("#details p.by-rule").wait_for()
+    assert page.locator("#details h2").first.inner_text() == "National 14th Five-Year Plan for Civil Affairs"
+    assert "made by rule" in page.locator("#details p.by-rule").inner_text()
+    labels = page.evaluate("() => window.policykg.labels()")
+    assert labels[NATIONAL].startswith("National 14th Five-Year")
+    shot(page, artifacts, "18-english-plan")
+    page.evaluate("() => document.querySelector('[data-lang=zh]').click()")
+    page.wait_for_function("() => window.policykg.state().lang === 'zh'")
+    assert page.evaluate("() => window.policykg.labels()")[NATIONAL] == "“十四五”民政事业发展规划"
+    watch.check()

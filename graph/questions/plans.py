@@ -18,9 +18,9 @@ _EVIDENCE = ("p.quote AS quote, p.document AS document, p.source_file AS source_
              "p.char_start AS char_start, p.char_end AS char_end")
 _DOCUMENTS = {
     "Plan": "MATCH (p:Plan) RETURN p.iri AS iri, p.identifier AS identifier, p.issued AS issued, "
-            "p.loaded AS loaded, " + _PERIOD + _EVIDENCE,
+            "p.loaded AS loaded, p.english_title_by_rule AS by_rule, " + _PERIOD + _EVIDENCE,
     "Article": "MATCH (p:Article) RETURN p.iri AS iri, p.identifier AS identifier, NULL AS issued, "
-               "p.loaded AS loaded, " + _PERIOD + _EVIDENCE,
+               "p.loaded AS loaded, NULL AS by_rule, " + _PERIOD + _EVIDENCE,
 }
 _LINKS = "MATCH (p:{label})-[:{rel}]->(o) RETURN p.iri AS iri, o.iri AS other"
 _LEVELS = "MATCH (p:{label})-[:LEVEL]->(o:Concept) RETURN p.iri AS iri, o.notation AS other"
@@ -60,7 +60,8 @@ def _documents(lookups: Lookups) -> list[dict[str, Any]]:
         for row in lookups.rows(_DOCUMENTS[label]):
             iri = row["iri"]
             levels = links["LEVEL"].get(iri, [])
-            found.append({**lookups.ref(iri), "identifier": row["identifier"], "issued": row["issued"],
+            found.append({**lookups.ref(iri), "english_title_by_rule": bool(row["by_rule"]),
+                          "identifier": row["identifier"], "issued": row["issued"],
                           "in_corpus": bool(row["loaded"]), "period_start": _year(row["period_start"]),
                           "period_end": _year(row["period_end"]), "level": levels[0] if levels else None,
                           "jurisdiction": [lookups.ref(a) for a in links["JURISDICTION"].get(iri, [])],

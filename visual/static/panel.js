@@ -184,6 +184,7 @@ export async function renderNode(container, node, actions) {
       [t("aligned_with"), typed.aligned_with.map((a) => refLink(a.programme, actions))]]));
     if (typed.serves.length) after = [h("h3", {}, t("serves")), servesBlocks(typed.serves, actions)];
   } else if ((entity.type === "Plan" || entity.type === "Article") && typed) {
+    if (typed.english_title_by_rule) body.push(h("p", { class: "muted by-rule" }, t("english_by_rule")));
     body.push(facts([[t("level"), levelName(typed.level)],
       [t("document"), typed.in_corpus ? t("in_corpus") : t("cited_only")],
       [t("issued"), typed.issued], [relationName("JURISDICTION"), typed.jurisdiction.map((a) => refLink(a, actions))],
