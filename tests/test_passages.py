@@ -273,3 +273,18 @@ def test_a_broad_search_is_paged_in_plan_order_and_counted_up_to_a_cap(client, m
     monkeypatch.setattr(prepared, "COUNT_CAP", 20)
     capped = search(client, "养老", limit=5, offset=10).json()
     assert capped["total"] == 20 and not capped["total_exact"] and len(capped["items"]) == 5
+
+
+@pytest.mark.slow
+def test_the_benchmarks_index_is_the_builds(client, tmp_path):
+    """bench/passage_search.py indexes the loaders' passages with the build's writer: the same matches as the
+    build's own index for the same questions (so its latencies are the route's index latencies)."""
+    from bench.passage_search import build_index, time_queries
+
+    from .conftest import CORPUS
+
+    path, built = build_index(CORPUS, tmp_path, workers=1)
+    assert built["passages"] == client.get("/api/health").json()["nodes_by_type"]["Passage"]
+    timed = {(r["query"], r["filter"]): r for r in time_queries(path, 1, None)}
+    for query in ("喘息服务", "慈善信託", "万人次", "养老 -农村", "养老 OR 儿童", '"社会救助"'):
+        assert timed[(query, "")]["total"] == search(client, query).json()["total"], query

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from policykg.graph.backends.reader import GraphReader, Limits, QuerySyntaxError
 from policykg.graph.questions.passages import LEVELS, fold_aligned
@@ -43,11 +43,19 @@ def write_passages(connection: sqlite3.Connection, reader: GraphReader, limits: 
     levels = _levels(reader, limits)
     documents = sorted((d for d, _ in rows), key=lambda d: (LEVELS.index(levels[d]) if levels.get(d) in LEVELS
                                                              else len(LEVELS), d))
+    batches = (list(_passages(reader, limits, documents[start:start + DOCUMENT_BATCH], outline, levels))
+               for start in range(0, len(documents), DOCUMENT_BATCH))
+    return insert_passages(connection, batches)
+
+
+def insert_passages(connection: sqlite3.Connection, batches: Iterable[list[tuple]]) -> int:
+    """Write batches of passage rows, in the index's order, to ``passage``, ``passage_chars`` and
+    ``passage_range``: each row (iri, document, kind, char_start, char_end, path JSON, text, mentions JSON,
+    the (kind, key) ranges it is in); how many.  Whatever the rows were read from (the graph; the benchmark
+    reads them from the loaders)."""
     ranges: dict[tuple[str, str], list[int]] = {}
     pos = 0
-    for start in range(0, len(documents), DOCUMENT_BATCH):
-        batch = documents[start:start + DOCUMENT_BATCH]
-        rows = list(_passages(reader, limits, batch, outline, levels))
+    for rows in batches:
         connection.executemany("INSERT INTO passage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                ((pos + i, *row[:-1]) for i, row in enumerate(rows)))
         connection.executemany("INSERT INTO passage_chars (rowid, chars) VALUES (?, ?)",
