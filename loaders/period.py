@@ -67,6 +67,12 @@ def _ordinal_period(number: int) -> tuple[int, int]:
     return start, start + step - 1
 
 
+def plan_ordinal(start: int) -> int:
+    """Which five-year plan starts in ``start`` (2021 → 14), counted from the lexicon's anchor."""
+    lex = _lexicon()
+    return lex["anchor"]["ordinal"] + (start - lex["anchor"]["start"]) // lex["years_per_plan"]
+
+
 def find_periods(text: str) -> list[Period]:
     """Every period written in ``text`` (not skipping anything), in text order; spans index ``text``."""
     lex = _lexicon()

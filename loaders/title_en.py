@@ -17,7 +17,7 @@ from rdflib import SKOS
 from .lexicon import load_lexicon
 from .model import PlanMetadata
 from .normalise import fold
-from .period import _lexicon as _periods, find_periods, plan_field
+from .period import find_periods, plan_field, plan_ordinal
 from .vocab import vocabulary_graph
 from .iris import area_iri
 
@@ -58,10 +58,9 @@ def _title(metadata: PlanMetadata, area: str, field: str) -> str:
 
 def _ordinal(title: str) -> str | None:
     """14th, when the title names the period by its ordinal (十四五); None for years (2021-2025年)."""
-    lex = _periods()
     for period in find_periods(title):
         if not any(ch.isdigit() for ch in fold(title[period.span.start:period.span.end])):
-            number = lex["anchor"]["ordinal"] + (period.start - lex["anchor"]["start"]) // lex["years_per_plan"]
+            number = plan_ordinal(period.start)
             suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
             return f"{number}{suffix}"
     return None
