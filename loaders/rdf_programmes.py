@@ -26,7 +26,9 @@ def write_programmes(writer, programmes: list[Programme], relations: list[Relati
     known = {body.iri for body in bodies}
     for body in bodies:
         _body(writer, body)
-    for relation in relations:
+    # the most confident reading of a link first: a link read twice (a sentence, and the role paragraph
+    # around it) is one statement with both quotes, and the window and confidence of the surer reading
+    for relation in sorted(relations, key=lambda r: -(r.confidence if r.confidence is not None else -1)):
         if relation.predicate.endswith("Body") and relation.target not in known:
             _body(writer, Body(relation.matched, relation.matched, relation.target, relation.evidence))
             known.add(relation.target)
@@ -108,6 +110,8 @@ def _relation(writer, subject: URIRef, relation: Relation) -> None:
     key = f"{relation.evidence.start}-{relation.evidence.end}"
     writer.evidence(statement, relation.evidence, _where(writer, relation.evidence), key=key, shared=True)
     writer.add(statement, PKG.matchedLabel, Literal(relation.matched, lang="zh"))
+    if (statement, PKG.window, None) in writer.graph or (statement, PKG.confidence, None) in writer.graph:
+        return  # read before, more surely (write_programmes writes the surest reading first)
     if relation.window is not None:
         writer.add(statement, PKG.window, Literal(relation.window))
     if relation.confidence is not None:
