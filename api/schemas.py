@@ -203,7 +203,8 @@ class Passage(BaseModel):
 
 
 class PassagePage(Page[Passage]):
-    query: str = Field(description="the search as the index ran it (FTS5 over each character's code point)")
+    query: str = Field(description="the search as the index ran it (FTS5 over pairs of neighbouring "
+                                   "characters, as code points: 养老 → 517bx8001)")
     total_exact: bool = Field(description="false when more passages match than are counted (100,000): total "
                                           "is then a lower bound")
     order: str = Field(description="relevance (bm25, when at most 5,000 match) or plan (national plans first, "

@@ -162,7 +162,7 @@ def _write_entity_text(connection: sqlite3.Connection, numbers: dict[str, int],
             places[label] += 1
         rowid = (numbers[label] << LABEL_BITS) + place
         names = json.loads(folded)
-        if not names:  # a passage: searched by its text (passage_chars), not by a name
+        if not names:  # a passage: searched by its text (passage_bigrams), not by a name
             continue
         text.append((rowid, SEPARATOR.join(names)))
         chars.append((rowid, " x ".join(spaced(name) for name in names)))

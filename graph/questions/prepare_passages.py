@@ -1,5 +1,5 @@
 """Prepare the outline paths and the passage index (``prepared.sql``: ``outline``, ``passage``, ``passage_range``,
-``passage_chars``) from a graph.
+``passage_bigrams``) from a graph.
 
 Passages are read a batch of documents at a time (a 5,000-plan graph has millions), numbered in (level,
 document, place in the text) order, so that a level, a plan and a chapter are each one range of numbers and a
@@ -14,8 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 
 from policykg.graph.backends.reader import GraphReader, Limits, QuerySyntaxError
-from policykg.graph.questions.passages import LEVELS, fold_aligned
-from policykg.graph.questions.prepared import spaced
+from policykg.graph.questions.passages import LEVELS, bigrams
 
 DOCUMENT_BATCH = 200  # documents whose passages are read at a time (~300 passages each)
 _DOCUMENTS = "MATCH (p:Passage)-[:IN_DOCUMENT]->(d) RETURN d.iri AS d, count(*) AS n"
@@ -49,7 +48,7 @@ def write_passages(connection: sqlite3.Connection, reader: GraphReader, limits: 
 
 
 def insert_passages(connection: sqlite3.Connection, batches: Iterable[list[tuple]]) -> int:
-    """Write batches of passage rows, in the index's order, to ``passage``, ``passage_chars`` and
+    """Write batches of passage rows, in the index's order, to ``passage``, ``passage_bigrams`` and
     ``passage_range``: each row (iri, document, kind, char_start, char_end, path JSON, text, mentions JSON,
     the (kind, key) ranges it is in); how many.  Whatever the rows were read from (the graph; the benchmark
     reads them from the loaders)."""
@@ -58,8 +57,8 @@ def insert_passages(connection: sqlite3.Connection, batches: Iterable[list[tuple
     for rows in batches:
         connection.executemany("INSERT INTO passage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                ((pos + i, *row[:-1]) for i, row in enumerate(rows)))
-        connection.executemany("INSERT INTO passage_chars (rowid, chars) VALUES (?, ?)",
-                               ((pos + i, spaced(fold_aligned(row[6]))) for i, row in enumerate(rows)))
+        connection.executemany("INSERT INTO passage_bigrams (rowid, pairs) VALUES (?, ?)",
+                               ((pos + i, bigrams(row[6])) for i, row in enumerate(rows)))
         for i, row in enumerate(rows):
             for key in row[-1]:
                 ranges.setdefault(key, [pos + i, pos + i])[1] = pos + i

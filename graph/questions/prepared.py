@@ -23,7 +23,7 @@ from pathlib import Path
 from policykg.ontology import ID_BASE
 
 SCHEMA = Path(__file__).with_name("prepared.sql")
-FORMAT = "13"
+FORMAT = "14"
 COUNT_CAP = 100_000  # passages a search counts: past it, ``total`` says "at least" (a count reads every match)
 RANKED = 5_000  # passages a search ranks by bm25; a broader word's page is in the index's order  # the tables' layout: a file of another layout is prepared again, not misread
 TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones character by character
@@ -354,7 +354,7 @@ class Prepared:
 
     def passages(self, expression: str, ranges: list[tuple[str, str]], limit: int, offset: int,
                  ) -> tuple[list[tuple], int, bool, bool]:
-        """A page of the passages matching an FTS5 ``expression`` over ``passage_chars``, within every (kind,
+        """A page of the passages matching an FTS5 ``expression`` over ``passage_bigrams``, within every (kind,
         key) range given (a level, a plan, a chapter); how many match (counted up to ``COUNT_CAP``), whether
         that count is exact, and whether the page is ranked by bm25 (at most ``RANKED`` matches: ranking reads
         every match, ~2 µs each) or in the index's order (national plans first, each in the order of its text)."""
@@ -364,15 +364,15 @@ class Prepared:
             if not bounds:
                 return [], 0, True, True
             first, last = max(first, bounds[0][0]), min(last, bounds[0][1])
-        where = "passage_chars MATCH ? AND rowid BETWEEN ? AND ?"
-        total = int(self._one(f"SELECT count(*) FROM (SELECT rowid FROM passage_chars WHERE {where} LIMIT ?)",
+        where = "passage_bigrams MATCH ? AND rowid BETWEEN ? AND ?"
+        total = int(self._one(f"SELECT count(*) FROM (SELECT rowid FROM passage_bigrams WHERE {where} LIMIT ?)",
                               (expression, first, last, COUNT_CAP + 1)))
         exact, ranked = total <= COUNT_CAP, total <= RANKED
         total = min(total, COUNT_CAP)
         if not total or offset >= total:
             return [], total, exact, ranked
         order = "ORDER BY rank" if ranked else "ORDER BY rowid"
-        page = [pos for pos, in self._rows(f"SELECT rowid FROM passage_chars WHERE {where} {order} LIMIT ? OFFSET ?",
+        page = [pos for pos, in self._rows(f"SELECT rowid FROM passage_bigrams WHERE {where} {order} LIMIT ? OFFSET ?",
                                            (expression, first, last, limit, offset))]
         marks = ",".join("?" * len(page))
         rows = {row[0]: row for row in self._rows(f"SELECT * FROM passage WHERE pos IN ({marks})", page)}

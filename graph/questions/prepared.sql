@@ -99,6 +99,7 @@ CREATE TABLE passage (pos INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, documen
 -- kind: level (key: national…), plan, chapter (key: the IRI); the first and last ``pos`` of its passages.
 CREATE TABLE passage_range (kind TEXT NOT NULL, key TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
                             PRIMARY KEY (kind, key)) WITHOUT ROWID;
--- Each passage's folded text (``passages.fold_aligned``) a code point per token (``spaced``): any word, of any
--- length, is the phrase of its characters; bm25 ranks.
-CREATE VIRTUAL TABLE passage_chars USING fts5 (chars, content = '');
+-- Each passage's folded text (``passages.fold_aligned``) as its pairs of neighbouring characters, a token each
+-- (``passages.bigrams``: 养老服务 → 517bx8001 8001x670d 670dx52a1 52a1x0): a word is the phrase of its pairs, a
+-- character the pairs it starts; bm25 ranks.
+CREATE VIRTUAL TABLE passage_bigrams USING fts5 (pairs, content = '');
