@@ -55,7 +55,8 @@ def list_indicators(data: Annotated[Lookups, Depends(lookups)],
     return plans.indicator_page(data, plan_iri, q, limit, offset)
 
 
-@router.get("/api/indicators/compare", response_model=Page[IndicatorGroup], summary="One indicator across plans")
+@router.get("/api/indicators/compare", response_model=Page[IndicatorGroup], summary="One indicator across plans",
+            responses={200: {"content": {"text/csv": {}}}})
 def compare_indicators(data: Annotated[Lookups, Depends(lookups)],
                        q: Annotated[str, Query(min_length=1, max_length=200, description="part of the name")],
                        limit: Limit = 50, offset: Offset = 0,

@@ -121,8 +121,8 @@ class DocumentGraph:
         self.add(node, DCTERMS.title, Literal(meta.title, lang="zh"))
         self.label(node, meta.title)
         english = english_title(meta)
-        if english is not None:  # made by rule from area, period and field: marked so, never taken for the text's
-            self.add(node, DCTERMS.title, Literal(english, lang="en"))
+        if english is not None:  # made by rule from area, period and field: a label, marked so; the title (dcterms)
+            self.add(node, RDFS.label, Literal(english, lang="en"))  # stays the one the plan writes
             self.add(node, PKG.englishTitleByRule, Literal(True))
         self.add(node, DCTERMS.identifier, Literal(source.doc_id))
         self.add(node, PKG.loaded, Literal(True))
