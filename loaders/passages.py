@@ -120,7 +120,8 @@ def _tables(document: ParsedDocument) -> list[IndicatorTable]:
 
 
 class _Places:
-    """The parts of the outline by span, so the deepest one holding an offset is found by bisection."""
+    """The parts of the outline by span: those starting at or before an offset are found by bisection, the
+    deepest of them holding it by a look at each (a plan has a few hundred parts)."""
 
     def __init__(self, document: ParsedDocument) -> None:
         places: list[tuple[Span, Container]] = []

@@ -93,11 +93,12 @@ def title_period(title: str) -> Period | None:
 
     Cited titles inside the title are skipped: 贯彻《…第十四个五年规划…纲要》实施方案."""
     own = [p for p in find_periods(title) if not _cited(title, p.span.start)]
-    dated = [p for p in own if p.span and not _is_ordinal(title, p)]
+    dated = [p for p in own if p.span and not is_ordinal(title, p)]
     return (dated or own or [None])[0]
 
 
-def _is_ordinal(text: str, period: Period) -> bool:
+def is_ordinal(text: str, period: Period) -> bool:
+    """Whether ``period`` is written in ``text`` by its ordinal (十四五), not by its years."""
     return not re.search(r"\d", fold(text[period.span.start:period.span.end]))
 
 

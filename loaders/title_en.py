@@ -1,8 +1,8 @@
 """English titles made by rule, for plans whose title is only area + period + field (ontology/lexicon/titles.yaml).
 
-海南省“十四五”民政事业发展规划 → "Hainan Province 14th Five-Year Plan for Civil Affairs Development";
-威海市民政事业十四五发展规划 → "Weihai City 14th Five-Year Plan for Civil Affairs Development". The area's
-English name comes from the areas vocabulary, else from pypinyin and the area's kind (市 → City). A title
+海南省“十四五”民政事业发展规划 → "Hainan Province 14th Five-Year Plan for Civil Affairs";
+郑州市“十四五”老龄事业发展规划 → "Zhengzhou City 14th Five-Year Plan for Ageing Affairs". The area's English
+name comes from the areas vocabulary, else from pypinyin and the area's kind (市 → City). A title
 with anything left over once area, period, field and plan words are read gets none: a wrong English title
 would be worse than the Chinese one alone.
 """
@@ -17,7 +17,7 @@ from rdflib import SKOS
 from .lexicon import load_lexicon
 from .model import PlanMetadata
 from .normalise import fold
-from .period import find_periods, plan_field, plan_ordinal
+from .period import find_periods, is_ordinal, plan_field, plan_ordinal
 from .vocab import vocabulary_graph
 from .iris import area_iri
 
@@ -59,7 +59,7 @@ def _title(metadata: PlanMetadata, area: str, field: str) -> str:
 def _ordinal(title: str) -> str | None:
     """14th, when the title names the period by its ordinal (十四五); None for years (2021-2025年)."""
     for period in find_periods(title):
-        if not any(ch.isdigit() for ch in fold(title[period.span.start:period.span.end])):
+        if is_ordinal(title, period):
             number = plan_ordinal(period.start)
             suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
             return f"{number}{suffix}"

@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from policykg.graph.questions.entity_index import simplified as to_simplified
+from policykg.graph.questions.plans import LEVEL_ORDER
+from policykg.graph.questions.prepared import entity_id
 
 MAX_TERMS = 16  # words in one query: more is a problem document, not a slow statement
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
-LEVELS = ("national", "provincial", "municipal", "county")
+LEVELS = tuple(LEVEL_ORDER)  # national first
 
 
 class PassageQueryError(ValueError):
@@ -44,14 +46,21 @@ def fold_aligned(text: str) -> str:
     """``text`` folded as search compares it, one character for each character (so offsets into the folded
     text are offsets into ``text``): NFKC where it gives one character, OpenCC's traditional → simplified
     where it keeps the length, lower case where it does."""
-    if not unicodedata.is_normalized("NFKC", text):
-        text = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
-    simplified = to_simplified(text)
-    if len(simplified) != len(text):  # a phrase conversion changed the length: convert character by character
-        simplified = "".join(s if len(s := to_simplified(c)) == 1 else c for c in text)
-    lower = simplified.lower()
-    return lower if len(lower) == len(simplified) else "".join(
-        low if len(low := c.lower()) == 1 else c for c in simplified)
+    for convert in (_nfkc, to_simplified, str.lower):
+        text = _keeping_length(text, convert)
+    return text
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _keeping_length(text: str, convert) -> str:
+    """``convert(text)`` when it keeps the length, else each character converted where that gives one."""
+    whole = convert(text)
+    if len(whole) == len(text):
+        return whole
+    return "".join(one if len(one := convert(c)) == 1 else c for c in text)
 
 
 def parse(query: str) -> PassageQuery:
@@ -148,7 +157,7 @@ def _ranges(plan: str | None, level: str | None, chapter: str | None) -> list[tu
 
 def _item(lookups, row: tuple, words: tuple[str, ...], mentioned: dict) -> dict[str, Any]:
     pos, iri, document, kind, start, end, path, text, mentions = row
-    return {"iri": iri, "id": iri.split("/id/", 1)[-1], "kind": kind, "text": text, "marks": marks(text, words),
+    return {"iri": iri, "id": entity_id(iri), "kind": kind, "text": text, "marks": marks(text, words),
             "document": lookups.ref(document), "char_start": start, "char_end": end, "path": json.loads(path),
             "mentions": [lookups.ref(m) for m in json.loads(mentions) if m in mentioned]}
 

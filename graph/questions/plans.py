@@ -51,19 +51,23 @@ def documents(lookups: Lookups) -> list[dict[str, Any]]:
     return lookups.memo(("documents",), lambda: _documents(lookups))
 
 
+def levels(lookups: Lookups) -> dict[str, str]:
+    """Each document's level (national, provincial, municipal, county), where the graph gives one."""
+    return {iri: found[0] for iri, found in _links(lookups, "LEVEL", _LEVELS).items() if found}
+
+
 def _documents(lookups: Lookups) -> list[dict[str, Any]]:
     links = {rel: _links(lookups, rel) for rel in ("JURISDICTION", "ISSUER", "BASED_ON")}
-    links["LEVEL"] = _links(lookups, "LEVEL", _LEVELS)
+    level_of = levels(lookups)
     counts = _counts(lookups)
     found = []
     for label in DOCUMENT_LABELS:
         for row in lookups.rows(_DOCUMENTS[label]):
             iri = row["iri"]
-            levels = links["LEVEL"].get(iri, [])
             found.append({**lookups.ref(iri), "english_title_by_rule": bool(row["by_rule"]),
                           "identifier": row["identifier"], "issued": row["issued"],
                           "in_corpus": bool(row["loaded"]), "period_start": _year(row["period_start"]),
-                          "period_end": _year(row["period_end"]), "level": levels[0] if levels else None,
+                          "period_end": _year(row["period_end"]), "level": level_of.get(iri),
                           "jurisdiction": [lookups.ref(a) for a in links["JURISDICTION"].get(iri, [])],
                           "issuers": [lookups.ref(b) for b in links["ISSUER"].get(iri, [])],
                           "programmes": counts["Programme"].get(iri, 0), "indicators": counts["Indicator"].get(iri, 0),

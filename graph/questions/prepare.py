@@ -99,7 +99,7 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
     order = sorted(raw, key=lambda iri: (raw[iri]["details"]["document"] or "", iri))
     position = {iri: pos for pos, iri in enumerate(order)}
     counts["programme"] = _write(connection, "programme", enumerate(order))
-    outline = write_outline(connection, reader, _LIMITS)  # before the cards: their evidence shows its path
+    outline = write_outline(connection, lookups)  # before the cards: their evidence shows its path
     connection.commit()  # the entities, for the names the cards and alignments show
     named = Lookups(reader, Prepared(_path(connection), writing=connection), _LIMITS)
     counts["aligned"] = _write_aligned(connection, named, raw, order, position)
@@ -108,7 +108,7 @@ def _fill(connection: sqlite3.Connection, reader: GraphReader) -> dict[str, int]
     counts["indicator"] = _write(connection, "indicator", ((pos, iri, plan) for pos, (iri, plan) in enumerate(indicators)))
     _write_entity_text(connection, {label: number for number, label in enumerate(sorted(by_label))},
                        {"Programme": position, "Indicator": {iri: pos for pos, (iri, _) in enumerate(indicators)}})
-    counts["passage"] = write_passages(connection, reader, _LIMITS, outline)
+    counts["passage"] = write_passages(connection, lookups, outline)
     members: dict[tuple[str, str], set[int]] = defaultdict(set)
     for kind, key, iri in _facets(lookups, raw, closures):
         members[(kind, key)].add(position[iri])

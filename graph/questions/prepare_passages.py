@@ -13,12 +13,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from policykg.graph.backends.reader import GraphReader, Limits, QuerySyntaxError
+from policykg.graph.questions.lookups import Lookups
 from policykg.graph.questions.passages import LEVELS, bigrams
+from policykg.graph.questions.plans import DIVISION_LABELS, levels as document_levels
 
 DOCUMENT_BATCH = 200  # documents whose passages are read at a time (~300 passages each)
 _DOCUMENTS = "MATCH (p:Passage)-[:IN_DOCUMENT]->(d) RETURN d.iri AS d, count(*) AS n"
-_LEVELS = "MATCH (d:{label})-[:LEVEL]->(c:Concept) RETURN d.iri AS d, c.notation AS level"
 _PARTS = "MATCH (a)-[:IS_PART_OF]->(b) RETURN a.iri AS a, b.iri AS b"
 _PASSAGES = ("MATCH (p:Passage)-[:IN_DOCUMENT]->(d) WHERE d.iri IN $documents "
              "OPTIONAL MATCH (p)-[:IN_DIVISION]->(v) "
@@ -28,21 +28,20 @@ _MENTIONS = ("MATCH (p:Passage)-[:IN_DOCUMENT]->(d) WHERE d.iri IN $documents "
              "MATCH (p)-[:MENTIONS]->(x) RETURN p.iri AS iri, x.iri AS x")
 
 
-def write_outline(connection: sqlite3.Connection, reader: GraphReader, limits: Limits) -> "Outline":
+def write_outline(connection: sqlite3.Connection, lookups: Lookups) -> "Outline":
     """Fill ``outline`` (after ``entity``: the parts' names are read from it); the outline, for the passages."""
-    outline = Outline(connection, reader, limits)
+    outline = Outline(connection, lookups)
     connection.executemany("INSERT INTO outline VALUES (?, ?)",
                            ((iri, json.dumps(outline.path(iri), ensure_ascii=False)) for iri in sorted(outline.named)))
     return outline
 
 
-def write_passages(connection: sqlite3.Connection, reader: GraphReader, limits: Limits, outline: "Outline") -> int:
-    """Fill the passage tables from ``reader``'s graph; how many passages."""
-    _, rows = reader.read(_DOCUMENTS, limits=limits)
-    levels = _levels(reader, limits)
-    documents = sorted((d for d, _ in rows), key=lambda d: (LEVELS.index(levels[d]) if levels.get(d) in LEVELS
-                                                             else len(LEVELS), d))
-    batches = (list(_passages(reader, limits, documents[start:start + DOCUMENT_BATCH], outline, levels))
+def write_passages(connection: sqlite3.Connection, lookups: Lookups, outline: "Outline") -> int:
+    """Fill the passage tables from the graph ``lookups`` reads; how many passages."""
+    levels = document_levels(lookups)
+    documents = sorted((row["d"] for row in lookups.rows(_DOCUMENTS)),
+                       key=lambda d: (LEVELS.index(levels[d]) if levels.get(d) in LEVELS else len(LEVELS), d))
+    batches = (list(_passages(lookups, documents[start:start + DOCUMENT_BATCH], outline, levels))
                for start in range(0, len(documents), DOCUMENT_BATCH))
     return insert_passages(connection, batches)
 
@@ -68,27 +67,14 @@ def insert_passages(connection: sqlite3.Connection, batches: Iterable[list[tuple
     return pos
 
 
-def _levels(reader: GraphReader, limits: Limits) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for label in ("Plan", "Article"):
-        try:
-            _, rows = reader.read(_LEVELS.format(label=label), limits=limits)
-        except QuerySyntaxError:  # LadybugDB: no LEVEL starts at this label in this store
-            continue
-        found |= {d: level for d, level in rows if level}
-    return found
-
-
-def _passages(reader: GraphReader, limits: Limits, documents: list[str], outline: "Outline",
-              levels: dict[str, str]) -> Iterator[tuple]:
+def _passages(lookups: Lookups, documents: list[str], outline: "Outline", levels: dict[str, str]) -> Iterator[tuple]:
     """The batch's passages as ``passage`` rows (without ``pos``) and the ranges each one is in, in order."""
-    _, rows = reader.read(_PASSAGES, {"documents": documents}, limits=limits)
-    _, links = reader.read(_MENTIONS, {"documents": documents}, limits=limits)
     mentions: dict[str, list[str]] = {}
-    for iri, entity in sorted(links):
-        mentions.setdefault(iri, []).append(entity)
+    for link in sorted(lookups.rows(_MENTIONS, documents=documents), key=lambda r: (r["iri"], r["x"])):
+        mentions.setdefault(link["iri"], []).append(link["x"])
     order = {d: i for i, d in enumerate(documents)}
-    rows.sort(key=lambda r: (order[r[0]], r[3], r[4], r[1]))
+    rows = sorted((tuple(row.values()) for row in lookups.rows(_PASSAGES, documents=documents)),
+                  key=lambda r: (order[r[0]], r[3], r[4], r[1]))
     for document, iri, kind, start, end, text, division in rows:
         path = outline.path(division)
         keys = [("plan", document)] + ([("level", levels[document])] if document in levels else [])
@@ -100,13 +86,13 @@ def _passages(reader: GraphReader, limits: Limits, documents: list[str], outline
 class Outline:
     """Each part of a plan's outline and its parent, so a passage's path is a walk up from its part."""
 
-    def __init__(self, connection: sqlite3.Connection, reader: GraphReader, limits: Limits) -> None:
-        _, rows = reader.read(_PARTS, limits=limits)
-        self.parent = dict(rows)
+    def __init__(self, connection: sqlite3.Connection, lookups: Lookups) -> None:
+        self.parent = {row["a"]: row["b"] for row in lookups.rows(_PARTS)}
+        marks = ",".join("?" * len(DIVISION_LABELS))
         self.named = {iri: {"iri": iri, "type": label, "name": name, "marker": marker}
                       for iri, label, name, marker in connection.execute(
-                          "SELECT iri, label, coalesce(name_zh, name_en), marker FROM entity WHERE label IN "
-                          "('Chapter', 'Section', 'SubSection', 'Box', 'BoxItem', 'IndicatorTable', 'Glossary')")}
+                          "SELECT iri, label, coalesce(name_zh, name_en), marker FROM entity "
+                          f"WHERE label IN ({marks})", DIVISION_LABELS)}
         self.paths: dict[str, list[dict]] = {}
 
     def path(self, division: str | None) -> list[dict]:
