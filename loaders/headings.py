@@ -35,6 +35,7 @@ def _compiled() -> dict:
     return {
         "families": families,
         "toc": [re.compile(p) for p in lex["toc_markers"]],
+        "toc_entry_end": re.compile(lex["toc_entry_end"]),
         "box": re.compile(lex["box"]),
         "box_items": [re.compile(p) for p in lex["box_items"]],
         "glossary": re.compile(lex["glossary"]),

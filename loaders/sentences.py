@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .headings import patterns
 from .model import Span
 
 _END = re.compile(r"[。;；!！?？\n]")
@@ -20,7 +21,8 @@ def _is_wrap(text: str, newline: int) -> bool:
     """Whether the line break at ``newline`` only wraps a sentence onto the next line."""
     line_start = text.rfind("\n", 0, newline) + 1
     line = text[line_start:newline].rstrip()
-    return len(line) >= WRAPPED_LINE and not _END.match(line[-1]) and line[-1] not in ":："
+    return (len(line) >= WRAPPED_LINE and not _END.match(line[-1]) and line[-1] not in ":："
+            and not patterns()["toc_entry_end"].search(line))
 
 
 def sentence_at(text: str, offset: int) -> Span:

@@ -291,3 +291,16 @@ def test_the_benchmarks_index_is_the_builds(client, tmp_path):
     timed = {(r["query"], r["filter"]): r for r in time_queries(path, 1, None)}
     for query in ("喘息服务", "慈善信託", "万人次", "养老 -农村", "养老 OR 儿童", '"社会救助"'):
         assert timed[(query, "")]["total"] == search(client, query).json()["total"], query
+
+
+def test_table_of_contents_entries_with_leader_dots_are_not_one_wrapped_sentence():
+    """A Word plan's contents (35_balinzuoqi_canji: 一、编制背景....1): each long entry ends in leader dots and a
+    page number, no full stop; it is a line of its own, not a sentence wrapped onto the next one."""
+    from policykg.loaders.model import Span
+    from policykg.loaders.sentences import sentences_in
+
+    text = ("一、编制背景" + "." * 40 + "1\n二、总体思路与奋斗目标" + "." * 30 + "2\n"
+            "(一)指导思想……………………………………………………3\n三、主要任务……………………………………………………5\n")
+    assert [text[s.start:s.end] for s in sentences_in(text, Span(0, len(text)))] == text.strip().split("\n")
+    wrapped = "这是一个很长的句子没有句号在行尾所以它接着下一行继续写下去直到结束\n下一行才写完。"
+    assert len(sentences_in(wrapped, Span(0, len(wrapped)))) == 1  # a long line without a stop still wraps
