@@ -216,6 +216,26 @@ def test_the_routes_answers_fit_their_schemas(client):
             assert all(item.matched_groups for item in page.items)
 
 
+def test_neighbourhood_answers_fit_their_schema(client, lookups):
+    """The neighbourhood route sends its answer without validating it again: it must be what the schema says,
+    and each evidence's outline path (read for the whole answer at once) the path of its section."""
+    from policykg.api.schemas import Neighbourhood
+
+    group = lookups.index.resolve("农村留守老年人", "TargetGroup")
+    national = lookups.rows("MATCH (p:Plan)<-[:IN_DOCUMENT]-(x) RETURN p.iri AS iri, count(x) AS n "
+                            "ORDER BY n DESC")[0]["iri"]
+    paths = 0
+    for start in (group.id, lookups.index.by_iri[national].id):
+        for params in ({"depth": 1}, {"depth": 2}, {"depth": 2, "types": "Programme,TargetGroup", "limit": 40}):
+            answer = Neighbourhood.model_validate(client.get(f"/api/entities/{start}/neighbours", params=params).json())
+            for edge in answer.edges:
+                for evidence in edge.evidence or []:
+                    section = evidence.section.iri if evidence.section else None
+                    assert [p.model_dump() for p in evidence.path] == lookups.path(section), section
+                    paths += bool(evidence.path)
+    assert paths
+
+
 def test_a_build_without_tables_gets_them_made_at_start(build, tmp_path):
     reader = open_reader("embedded", folder=build)
     try:

@@ -10,7 +10,6 @@ path is asked of the engine (the shortest-path syntax is what differs between th
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from policykg.graph.questions.lookups import Lookups, entry_ref
@@ -54,7 +53,7 @@ def neighbours(lookups: Lookups, iri: str, depth: int = 1, types: set[str] | Non
     edges between them, so a hub (a programme kind, a broad group: thousands of programmes at thousands of
     plans) costs what the answer can hold, not its degree."""
     seen = {iri: 0}
-    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}  # the first row read of each relationship
     frontier, done, truncated = [iri], [], False
     for level in range(1, min(depth, MAX_DEPTH) + 1):
         room = EDGES_PER_NODE * max_nodes - len(edges)
@@ -74,13 +73,14 @@ def neighbours(lookups: Lookups, iri: str, depth: int = 1, types: set[str] | Non
                     continue
                 seen[other] = level
                 reached.append(other)
-            edges.setdefault(_key(row), _edge(lookups, row))
+            edges.setdefault(_key(row), row)
         frontier, done = reached, looked_up
         if not frontier:
             break
     nodes = [{**_node(lookups, n), "distance": d} for n, d in sorted(seen.items(), key=lambda kv: (kv[1], kv[0]))]
-    return {"nodes": nodes, "edges": [e for k, e in sorted(edges.items()) if k[0] in seen and k[2] in seen],
-            "truncated": truncated}
+    kept = [row for key, row in sorted(edges.items()) if key[0] in seen and key[2] in seen]
+    paths = lookups.paths(division for row in kept for division in row.get("divisions") or ())
+    return {"nodes": nodes, "edges": [_edge(lookups, row, paths) for row in kept], "truncated": truncated}
 
 
 def _step(lookups: Lookups, frontier: list[str], done: list[str], types: set[str] | None, full: bool,
@@ -88,24 +88,16 @@ def _step(lookups: Lookups, frontier: list[str], done: list[str], types: set[str
     """At most ``limit`` relationships at the frontier, outgoing and incoming, as (a, other) rows with
     ``forward``; only those between frontier nodes when the answer is ``full``.
 
-    Read from the build's prepared adjacency, node after node, stopping at ``limit``: a hub's degree costs
-    nothing beyond the rows the answer can hold.  A relationship between two frontier nodes is read from its
-    start only; none goes back to the frontier before (``done``: that step read them)."""
-    if full:
-        return [_row(a, rel_type, b, True, shown) for a, rel_type, b, shown in lookups.prepared.between(frontier, limit)]
-    inside, before = set(frontier), set(done)
-    rows: list[dict[str, Any]] = []
-    for node in frontier:
-        for rel_type, other, forward, label, shown in lookups.prepared.adjacent(node):
-            if (forward or other not in inside) and other not in before and (not types or label in types):
-                rows.append(_row(node, rel_type, other, bool(forward), shown))
-                if len(rows) == limit:
-                    return rows
-    return rows
+    One statement of the build's prepared adjacency (``Prepared.step``): it walks the frontier node after node
+    and stops at ``limit``, so a hub's degree costs nothing beyond the rows the answer can hold.  A relationship
+    between two frontier nodes is read from its start only; none goes back to the frontier before (``done``:
+    that step read them)."""
+    rows = lookups.prepared.between(frontier, limit) if full else lookups.prepared.step(frontier, done, types, limit)
+    return [_row(*row) for row in rows]
 
 
-def _row(a: str, rel_type: str, b: str, forward: bool, shown: str | None) -> dict[str, Any]:
-    return {"a": a, "type": rel_type, "b": b, "forward": forward, **(json.loads(shown) if shown else {})}
+def _row(a: str, rel_type: str, b: str, forward: int, shown: dict[str, Any] | None) -> dict[str, Any]:
+    return {"a": a, "type": rel_type, "b": b, "forward": bool(forward), **(shown or {})}
 
 
 def _key(row: dict[str, Any]) -> tuple[str, str, str]:
@@ -113,11 +105,12 @@ def _key(row: dict[str, Any]) -> tuple[str, str, str]:
     return start, row["type"], end
 
 
-def _edge(lookups: Lookups, row: dict[str, Any]) -> dict[str, Any]:
+def _edge(lookups: Lookups, row: dict[str, Any], paths: dict[str, list[dict]]) -> dict[str, Any]:
     start, rel_type, end = _key(row)
     edge: dict[str, Any] = {"source": start, "type": rel_type, "target": end}
     if row.get("quotes"):
-        edge["evidence"] = lookups.statement_evidence(row["quotes"], row["documents"], row["divisions"], row["spans"])
+        edge["evidence"] = lookups.statement_evidence(row["quotes"], row["documents"], row["divisions"], row["spans"],
+                                                      paths)
     if row.get("matched"):
         edge["matched_words"] = list(row["matched"])
     if row.get("method"):
@@ -149,4 +142,4 @@ def _between(lookups: Lookups, a: str, b: str) -> dict[str, Any] | None:
     index = lookups.index.by_iri
     statement = _BETWEEN.format(la=index[a].label, lb=index[b].label, type=TYPE_OF[lookups.reader.dialect])
     rows = lookups.rows(statement, a=a, b=b)
-    return _edge(lookups, {**rows[0], "forward": True}) if rows else None
+    return _edge(lookups, {**rows[0], "forward": True}, lookups.paths(rows[0]["divisions"] or ())) if rows else None

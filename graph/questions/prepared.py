@@ -16,16 +16,16 @@ import json
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.ontology import ID_BASE
 
 SCHEMA = Path(__file__).with_name("prepared.sql")
-FORMAT = "14"
+FORMAT = "14"  # the tables' layout: a file of another layout is prepared again, not misread
 COUNT_CAP = 100_000  # passages a search counts: past it, ``total`` says "at least" (a count reads every match)
-RANKED = 5_000  # passages a search ranks by bm25; a broader word's page is in the index's order  # the tables' layout: a file of another layout is prepared again, not misread
+RANKED = 5_000  # passages a search ranks by bm25; a broader word's page is in the index's order
 TRIGRAM = 3  # search words this long are looked up in the trigram index; shorter ones character by character
 LABEL_BITS = 32  # entity_text's rowid: the label's number, then the entity's place in the label
 SEPARATOR = "\x1f"  # between an entity's names in entity_text (" x " in entity_chars): no word spans two
@@ -35,15 +35,27 @@ _ENTRY_COLUMNS = "e.iri, e.label, e.name_zh, e.name_en, e.alt_labels, e.marker, 
 _ENTRY = f"SELECT {_ENTRY_COLUMNS} FROM entity e"
 
 
-_ADJACENT = """SELECT r.type, o.iri, r.source = n.num, o.label, r.shown
-FROM node n JOIN adjacent a ON a.node = n.num JOIN relation r ON r.id = a.relation
-JOIN node o ON o.num = CASE WHEN r.source = n.num THEN r.target ELSE r.source END
-WHERE n.iri = ? ORDER BY a.relation"""
-# Driven by the frontier, in its order (CROSS JOIN keeps the join order), each node's outgoing relationships
-# by ``relation_by_source``: the LIMIT stops the walk (an ORDER BY would read them all to sort).
-_BETWEEN_AMONG = """SELECT n.iri, r.type, o.iri, r.shown
-FROM among f CROSS JOIN node n ON n.iri = f.iri CROSS JOIN relation r ON r.source = n.num
-CROSS JOIN node o ON o.num = r.target CROSS JOIN among g ON g.iri = o.iri LIMIT ?"""
+# One statement a step of a neighbourhood, bounded in the engine: the frontier's nodes in their order (CROSS JOIN
+# keeps the join order), each node's relationships in the prepared order (``adjacent_by_node``), the step's
+# filters, and the LIMIT stops the walk: a hub's degree costs only the rows the answer can hold.  The rows come
+# back as one JSON array: read a row at a time, sqlite3 lets go of the GIL at every row, and under load each
+# row then waited for another thread's turn (5,000 plans, 16 clients: 8 answers a second; docs/benchmarks.md).
+_STEP = """SELECT json_group_array(json_array(a, type, b, forward, json(shown))) FROM (
+SELECT f.value AS a, r.type AS type, o.iri AS b, r.source = n.num AS forward, r.shown AS shown
+FROM json_each(:frontier) f CROSS JOIN node n ON n.iri = f.value CROSS JOIN adjacent j ON j.node = n.num
+CROSS JOIN relation r ON r.id = j.relation
+CROSS JOIN node o ON o.num = CASE WHEN r.source = n.num THEN r.target ELSE r.source END
+WHERE (r.source = n.num OR o.iri NOT IN (SELECT value FROM json_each(:frontier)))
+  AND o.iri NOT IN (SELECT value FROM json_each(:done))
+  AND (:types IS NULL OR o.label IN (SELECT value FROM json_each(:types)))
+LIMIT :limit)"""
+# Once an answer is full of nodes: the relationships from one of them to another, read from their starts.
+_BETWEEN = """SELECT json_group_array(json_array(a, type, b, 1, json(shown))) FROM (
+SELECT f.value AS a, r.type AS type, o.iri AS b, r.shown AS shown
+FROM json_each(:among) f CROSS JOIN node n ON n.iri = f.value CROSS JOIN relation r ON r.source = n.num
+CROSS JOIN node o ON o.num = r.target
+WHERE o.iri IN (SELECT value FROM json_each(:among))
+LIMIT :limit)"""
 
 
 def entity_id(iri: str) -> str:
@@ -118,7 +130,7 @@ class Prepared:
                 connection.close()
         self._connections = alive
 
-    def _rows(self, sql: str, params: Sequence = ()) -> list[tuple]:
+    def _rows(self, sql: str, params: Sequence | Mapping = ()) -> list[tuple]:
         try:
             return self._connection().execute(sql, params).fetchall()
         except sqlite3.DatabaseError as error:
@@ -126,7 +138,7 @@ class Prepared:
                 raise PreparedMissing(f"{self.path}: {error}") from error
             raise
 
-    def _one(self, sql: str, params: Sequence = ()) -> object:
+    def _one(self, sql: str, params: Sequence | Mapping = ()) -> object:
         rows = self._rows(sql, params)
         return rows[0][0] if rows else None
 
@@ -310,16 +322,18 @@ class Prepared:
         return page, int(self._one(f"SELECT count(*) {base}", params) or 0)
 
     # -- neighbourhoods ------------------------------------------------------------------------
-    def adjacent(self, iri: str) -> Iterator[tuple[str, str, bool, str, str | None]]:
-        """The relationships of ``iri`` either way, in the prepared order, read as they are consumed (a hub's
-        thousands are never all read when the caller stops): (type, other end, whether ``iri`` is the start,
-        the other end's label, what the edge shows as JSON or None)."""
-        yield from self._stream(_ADJACENT, (iri,))
+    def step(self, frontier: list[str], done: list[str], types: set[str] | None, limit: int) -> list[list]:
+        """At most ``limit`` relationships at ``frontier``, either way, in the frontier's order then the prepared
+        order: [node, type, other end, whether the node is the start, what the edge shows or None].  None goes
+        back to ``done`` (the step before read them) or to another node of ``types`` (all if None); one
+        between two frontier nodes is read from its start only."""
+        return json.loads(self._one(_STEP, {"frontier": json.dumps(frontier), "done": json.dumps(done),
+                                            "types": json.dumps(sorted(types)) if types else None,
+                                            "limit": limit}))
 
-    def between(self, iris: list[str], limit: int) -> list[tuple[str, str, str, str | None]]:
-        """At most ``limit`` relationships from one of ``iris`` to another: (start, type, end, shown JSON)."""
-        self._fill_among(iris)
-        return self._rows(_BETWEEN_AMONG, (limit,))
+    def between(self, iris: list[str], limit: int) -> list[list]:
+        """At most ``limit`` relationships from one of ``iris`` to another, rows as ``step`` gives them."""
+        return json.loads(self._one(_BETWEEN, {"among": json.dumps(iris), "limit": limit}))
 
     def _stream(self, sql: str, params: Sequence) -> Iterator[tuple]:
         cursor = self._connection().execute(sql, params)
@@ -351,6 +365,12 @@ class Prepared:
         ([] for anything else)."""
         text = self._one("SELECT path FROM outline WHERE iri = ?", (iri,)) if iri else None
         return json.loads(text) if text else []
+
+    def outline_paths(self, iris: Iterable[str]) -> dict[str, list[dict]]:
+        """``outline_path`` of every part of ``iris`` that has one, in one statement."""
+        text = self._one("SELECT json_group_object(o.iri, json(o.path)) FROM json_each(?) w "
+                         "JOIN outline o ON o.iri = w.value", (json.dumps(sorted(set(iris))),))
+        return json.loads(text) if text else {}
 
     def passages(self, expression: str, ranges: list[tuple[str, str]], limit: int, offset: int,
                  ) -> tuple[list[tuple], int, bool, bool]:
