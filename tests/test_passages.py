@@ -293,6 +293,25 @@ def test_the_benchmarks_index_is_the_builds(client, tmp_path):
         assert timed[(query, "")]["total"] == search(client, query).json()["total"], query
 
 
+@pytest.mark.slow
+def test_the_http_benchmark_serves_the_route_from_its_index(client, api_settings, tmp_path):
+    """bench/passage_http.py serves the real app with the route reading the benchmark's index: over the corpus,
+    each of its questions gets the matches the build's own route gives, in the same order."""
+    from fastapi.testclient import TestClient
+
+    from bench.passage_http import QUERIES, app_over
+    from bench.passage_search import build_index
+
+    from .conftest import CORPUS
+
+    path, _ = build_index(CORPUS, tmp_path, workers=1)
+    with TestClient(app_over(path, api_settings.data_dir)) as bench:
+        for query in QUERIES:
+            got, want = bench.get("/api/passages", params={"q": query}).json(), search(client, query).json()
+            assert got["total"] == want["total"] > 0, query
+            assert [i["text"] for i in got["items"]] == [i["text"] for i in want["items"]], query
+
+
 def test_table_of_contents_entries_with_leader_dots_are_not_one_wrapped_sentence():
     """A Word plan's contents (35_balinzuoqi_canji: 一、编制背景....1): each long entry ends in leader dots and a
     page number, no full stop; it is a line of its own, not a sentence wrapped onto the next one."""
