@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from policykg.api.params import Limit, Offset, Text, entity_or_404, lookups, resolve
 from policykg.api.problems import documented
-from policykg.api.schemas import Page, Programme, ProgrammeCard
+from policykg.api.schemas import Aligned, Page, Programme, ProgrammeCard
 from policykg.graph.questions import programmes
 from policykg.graph.questions.lookups import Lookups
 
@@ -53,9 +53,23 @@ async def list_programmes(
                     media_type="application/json")
 
 
-@router.get("/{programme_id:path}", response_model=Programme, summary="One programme", responses=documented(404))
-async def get_programme(programme_id: str, data: Annotated[Lookups, Depends(lookups)]) -> Response:
-    """A programme with its plan, kind, evidence, the groups it serves and its domains (each with the sentences
-    that say so) and the programmes of other plans aligned with it."""
+@router.get("/{programme_id:path}/aligned", response_model=Page[Aligned], summary="The programmes aligned with one",
+            responses=documented(404))
+async def get_aligned(programme_id: str, data: Annotated[Lookups, Depends(lookups)],
+                      limit: Limit = programmes.ALIGNED_INLINE, offset: Offset = 0) -> Response:
+    """The same programme in other plans (method and score), in IRI order, a page at a time: what the detail
+    lists after its first ones. `total` is the detail's `aligned_count`."""
     entry = entity_or_404(data, programme_id, ("Programme",), "programme")
-    return Response(programmes.detail_text(data, entry.iri), media_type="application/json")
+    return Response(programmes.aligned_text(data, entry.iri, limit, offset), media_type="application/json")
+
+
+@router.get("/{programme_id:path}", response_model=Programme, summary="One programme", responses=documented(404))
+async def get_programme(programme_id: str, data: Annotated[Lookups, Depends(lookups)],
+                        aligned_limit: Annotated[int, Query(ge=0, le=500, description="aligned programmes listed "
+                                                            "(the rest: /api/programmes/{id}/aligned)")]
+                        = programmes.ALIGNED_INLINE) -> Response:
+    """A programme with its plan, kind, evidence, the groups it serves and its domains (each with the sentences
+    that say so) and the first of the programmes of other plans aligned with it (`aligned_count` says how many;
+    a national programme's are thousands at thousands of plans: /api/programmes/{id}/aligned pages them)."""
+    entry = entity_or_404(data, programme_id, ("Programme",), "programme")
+    return Response(programmes.detail_text(data, entry.iri, aligned_limit), media_type="application/json")

@@ -71,12 +71,13 @@ class ProgrammeCard(Ref):
     serves: list[Link]
     domains: list[Link]
     aligned_count: int = Field(0, description="how many programmes of other plans are aligned with it "
-                                              "(listed by /api/programmes/{id})")
+                                              "(listed by /api/programmes/{id}/aligned)")
     matched_groups: list[GroupMatch] | None = Field(None, description="with group=: why the programme matched")
 
 
 class Programme(ProgrammeCard):
-    aligned_with: list[Aligned]
+    aligned_with: list[Aligned] = Field(description="the first aligned programmes (aligned_limit, 100 unless "
+                                                    "asked), in IRI order; all: /api/programmes/{id}/aligned")
 
 
 class Page(BaseModel, Generic[T]):

@@ -111,6 +111,9 @@ def test_every_route_answers(alone) -> None:
         if found:  # a document with no table has no indicator to ask for
             ok(client, "GET", listing + "/" + found)
         called.add(route)
+    if found := first_id(client, "/api/programmes"):
+        assert "total" in ok(client, "GET", f"/api/programmes/{found}/aligned")
+    called.add("/api/programmes/{programme_id}/aligned")
     ok(client, "GET", f"/api/entities/{own['id']}")
     near = ok(client, "GET", f"/api/entities/{own['id']}/neighbours", params={"depth": 2})
     far = max(near["nodes"], key=lambda n: (n["distance"] or 0, n["id"]))  # a path to it exists (no path: 404)

@@ -264,10 +264,30 @@ def test_hostile_parameters_are_just_names(client, hostile):
 def test_openapi_documents_every_route(client):
     paths = client.get("/openapi.json").json()["paths"]
     for route in ("/api/plans", "/api/plans/{plan_id}", "/api/programmes", "/api/programmes/{programme_id}",
+                  "/api/programmes/{programme_id}/aligned",
                   "/api/indicators", "/api/indicators/{indicator_id}", "/api/indicators/compare", "/api/groups",
                   "/api/bodies", "/api/areas", "/api/search", "/api/entities/{entity_id}/neighbours", "/api/path",
                   "/cypher", "/sparql"):
         assert route in paths, route
+
+
+def test_a_programmes_aligned_list_comes_a_page_at_a_time(client):
+    """A detail lists the first aligned programmes (aligned_limit) and says how many; /aligned pages through all
+    of them in the same order (a national programme aligns with thousands at thousands of plans)."""
+    cards = client.get("/api/programmes", params={"limit": 500}).json()["items"]
+    most = max(cards, key=lambda c: (c["aligned_count"], c["id"]))
+    count = most["aligned_count"]
+    assert count >= 3
+    whole = client.get(f"/api/programmes/{most['id']}", params={"aligned_limit": 500}).json()["aligned_with"]
+    assert len(whole) == count
+    assert client.get(f"/api/programmes/{most['id']}").json()["aligned_with"] == whole[:100]
+    assert client.get(f"/api/programmes/{most['id']}", params={"aligned_limit": 2}).json()["aligned_with"] == whole[:2]
+    pages = [client.get(f"/api/programmes/{most['id']}/aligned", params={"limit": 2, "offset": offset}).json()
+             for offset in range(0, count + 2, 2)]
+    assert {p["total"] for p in pages} == {count} and pages[-1]["items"] == []
+    assert [a for p in pages for a in p["items"]] == whole
+    assert client.get("/api/programmes/programme/none/aligned").status_code == 404
+    assert client.get(f"/api/programmes/{most['id']}", params={"aligned_limit": -1}).status_code == 422
 
 
 def test_search_pages_like_every_other_list(client):

@@ -514,6 +514,25 @@ def test_a_programmes_evidence_says_where_in_the_plan_it_is(session, live_server
     watch.check()
 
 
+def test_a_programmes_aligned_list_shows_more_at_a_click(session, live_server):
+    """A programme's panel lists the detail's first aligned programmes and a button for the rest, which fetches
+    the next page from /aligned (here the detail is asked for one, as if the programme had thousands)."""
+    new_page, watch = session
+    page = new_page()
+    aligned = "plan/national-14th-minzheng-plan/programme/困难残疾人生活补贴"  # aligned with 3 in the corpus
+    detail = f"{live_server}/api/programmes/{quote(aligned, safe='/')}"
+    page.route(lambda url: url == detail or url.startswith(detail + "?"),
+               lambda route: route.continue_(url=detail + "?aligned_limit=1"))
+    open_page(page, live_server, f"?focus={quote(aligned, safe='')}&sel={quote(aligned, safe='')}")
+    more = page.locator("#details button.more")
+    more.wait_for()
+    assert page.locator("#details span.aligned a.ref").count() == 1 and "2" in more.inner_text()
+    more.click()
+    page.wait_for_function("() => document.querySelectorAll('#details span.aligned a.ref').length === 3")
+    assert more.is_hidden()
+    watch.check()
+
+
 def test_a_groups_panel_lists_the_programmes_serving_it_and_a_plans_its_outline(session, live_server, artifacts):
     new_page, watch = session
     page = new_page()

@@ -352,13 +352,15 @@ class Prepared:
                           f"WHERE p.iri IN ({marks})", iris)
         return {iri: (body, json.loads(groups)) for iri, body, groups in rows}
 
-    def detail(self, iri: str) -> tuple[str, list[str]] | None:
-        """A programme's card (JSON text) and its aligned programmes (JSON texts, in IRI order)."""
+    def detail(self, iri: str, aligned_limit: int = -1, aligned_offset: int = 0) -> tuple[str, list[str]] | None:
+        """A programme's card (JSON text) and a page of its aligned programmes (JSON texts, in IRI order; all of
+        them with the default limit): an index range of ``aligned_by_programme``."""
         rows = self._rows("SELECT c.pos, c.body FROM programme p JOIN card c ON c.pos = p.pos WHERE p.iri = ?", (iri,))
         if not rows:
             return None
         pos, body = rows[0]
-        return body, [row[0] for row in self._rows("SELECT item FROM aligned WHERE pos = ? ORDER BY other", (pos,))]
+        return body, [row[0] for row in self._rows("SELECT item FROM aligned WHERE pos = ? ORDER BY other "
+                                                   "LIMIT ? OFFSET ?", (pos, aligned_limit, aligned_offset))]
 
     def outline_path(self, iri: str | None) -> list[dict]:
         """Where the part ``iri`` of a plan's outline sits: the parts from its chapter down to itself

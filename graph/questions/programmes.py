@@ -92,13 +92,28 @@ def card_texts(lookups: Lookups, iris: list[str], depths: dict[str, int] | None 
     return texts
 
 
-def detail_text(lookups: Lookups, iri: str) -> str | None:
-    """The detail route's answer as JSON text (``describe`` of one programme, rendered by the build)."""
-    found = lookups.prepared.detail(iri)
+ALIGNED_INLINE = 100  # aligned programmes a detail lists; the rest a page at a time (aligned_text)
+
+
+def detail_text(lookups: Lookups, iri: str, aligned_limit: int = ALIGNED_INLINE) -> str | None:
+    """The detail route's answer as JSON text (``describe`` of one programme, rendered by the build), with the
+    first ``aligned_limit`` aligned programmes: a national programme aligns with thousands (610 KB at 5,000
+    plans), so ``aligned_count`` says how many and ``aligned_text`` pages through them."""
+    found = lookups.prepared.detail(iri, aligned_limit)
     if found is None:
         return None
     card, aligned = found
     return card[:-1] + ',"aligned_with":[' + ",".join(aligned) + "]}"
+
+
+def aligned_text(lookups: Lookups, iri: str, limit: int, offset: int) -> str | None:
+    """A page of the programmes aligned with ``iri`` (IRI order) as the JSON text of a ``Page``, or None."""
+    found = lookups.prepared.detail(iri, limit, offset)
+    if found is None:
+        return None
+    card, aligned = found
+    total = json.loads(card)["aligned_count"]
+    return f'{{"total":{total},"limit":{limit},"offset":{offset},"items":[{",".join(aligned)}]}}'
 
 
 def cards(lookups: Lookups, iris: list[str], depths: dict[str, int] | None = None) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ import { marked } from "./search.js";
 // Properties shown elsewhere in the panel (names, values table) or of no use to a reader.
 const HIDDEN = new Set(["name_zh", "name_en", "alt_labels", "iri", "graphs", "quotes"]);
 const VALUE_ROLES = ["baseline", "target", "actual"];
+const ALIGNED_PAGE = 100;  // aligned programmes fetched at each "more"
 const TYPED = { Indicator: "/api/indicators/", Programme: "/api/programmes/", Plan: "/api/plans/", Article: "/api/plans/" };
 
 /** A link to an entity: its shareable URL, and a click that shows it in the page (actions.show). */
@@ -78,6 +79,33 @@ function facts(pairs) {
   if (!items.length) return null;
   return h("dl", { class: "facts" }, items.map(([label, value]) => [h("dt", {}, label),
     h("dd", {}, Array.isArray(value) ? value.flatMap((v, i) => (i ? ["、", v] : [v])) : value)]));
+}
+
+/** The same programme in other plans: the detail's first ones, then a page more at each click (a national
+ * programme aligns with thousands at thousands of plans; /api/programmes/{id}/aligned pages them). */
+function alignedList(programme, id, actions) {
+  if (!programme.aligned_with.length) return null;
+  const links = h("span", { class: "aligned" });
+  let shown = 0;
+  const add = (items) => {
+    for (const aligned of items) links.append(...(shown++ ? ["、"] : []), refLink(aligned.programme, actions));
+  };
+  const more = h("button", { type: "button", class: "more" });
+  const update = () => {
+    const left = programme.aligned_count - shown;
+    more.hidden = left <= 0;
+    more.textContent = t("aligned_more", { n: left });
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    const page = await getJSON(`/api/programmes/${encodeId(id)}/aligned?offset=${shown}&limit=${ALIGNED_PAGE}`);
+    add(page.items);
+    more.disabled = false;
+    update();
+  });
+  add(programme.aligned_with);
+  update();
+  return h("span", {}, links, " ", more);
 }
 
 function propertiesList(properties, skip) {
@@ -181,7 +209,7 @@ export async function renderNode(container, node, actions) {
   } else if (entity.type === "Programme" && typed) {
     body.push(facts([[t("plan"), refLink(typed.plan, actions)], [t("kind"), typed.kind],
       [t("domains"), typed.domains.map((d) => refLink(d.concept, actions))],
-      [t("aligned_with"), typed.aligned_with.map((a) => refLink(a.programme, actions))]]));
+      [t("aligned_with"), alignedList(typed, entity.id, actions)]]));
     if (typed.serves.length) after = [h("h3", {}, t("serves")), servesBlocks(typed.serves, actions)];
   } else if ((entity.type === "Plan" || entity.type === "Article") && typed) {
     if (typed.english_title_by_rule) body.push(h("p", { class: "muted by-rule" }, t("english_by_rule")));
