@@ -162,7 +162,8 @@ class Edge(BaseModel):
     source: str
     type: str
     target: str
-    evidence: list[Evidence] | None = None
+    evidence_count: int = Field(0, description="how many sentences state it")
+    evidence: list[Evidence] | None = Field(None, description="those sentences (a neighbourhood: with evidence=true)")
 
 
 class GraphNode(Ref):

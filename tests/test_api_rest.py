@@ -190,9 +190,13 @@ def test_search_is_ranked_and_folds_scripts_and_case(client, query, first):
 
 
 def test_neighbours_keep_direction_and_evidence(client):
-    answer = client.get(f"/api/entities/{RURAL_LEFT_BEHIND}/neighbours").json()
+    answer = client.get(f"/api/entities/{RURAL_LEFT_BEHIND}/neighbours", params={"evidence": "true"}).json()
     serves = [e for e in answer["edges"] if e["type"] == "SERVES"]
     assert serves and all(e["target"].endswith(RURAL_LEFT_BEHIND) and e["evidence"] for e in serves)
+    assert all(e["evidence_count"] == len(e.get("evidence") or []) for e in answer["edges"])
+    lean = client.get(f"/api/entities/{RURAL_LEFT_BEHIND}/neighbours").json()  # counts, not the sentences
+    assert [{**e, "evidence": None} for e in lean["edges"]] == [{**e, "evidence": None} for e in answer["edges"]]
+    assert not any("evidence" in e for e in lean["edges"]) and lean["nodes"] == answer["nodes"]
     assert {n["distance"] for n in answer["nodes"]} == {0, 1}
     wider = client.get(f"/api/entities/{RURAL_LEFT_BEHIND}/neighbours", params={"depth": 2}).json()
     assert len(wider["nodes"]) > len(answer["nodes"])

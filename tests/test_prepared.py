@@ -226,7 +226,8 @@ def test_neighbourhood_answers_fit_their_schema(client, lookups):
                             "ORDER BY n DESC")[0]["iri"]
     paths = 0
     for start in (group.id, lookups.index.by_iri[national].id):
-        for params in ({"depth": 1}, {"depth": 2}, {"depth": 2, "types": "Programme,TargetGroup", "limit": 40}):
+        for params in ({"depth": 1, "evidence": "true"}, {"depth": 2, "evidence": "true"}, {"depth": 2},
+                       {"depth": 2, "types": "Programme,TargetGroup", "limit": 40, "evidence": "true"}):
             answer = Neighbourhood.model_validate(client.get(f"/api/entities/{start}/neighbours", params=params).json())
             for edge in answer.edges:
                 for evidence in edge.evidence or []:

@@ -82,7 +82,7 @@ def test_every_word_the_page_uses_is_in_both_languages():
 
 @pytest.fixture(scope="module")
 def left_behind(client):
-    return client.get(f"/api/entities/{LEFT_BEHIND}/neighbours").json()
+    return client.get(f"/api/entities/{LEFT_BEHIND}/neighbours", params={"evidence": "true"}).json()
 
 
 def test_the_networkx_graph_keeps_ids_types_names_relations_and_evidence(left_behind):
