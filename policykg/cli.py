@@ -6,7 +6,7 @@ import argparse
 import errno
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -14,11 +14,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from policykg import __version__
-from policykg.build import BuildError, BuildReport, build
 from policykg.build_pool import POOL_FROM, build_workers
 from policykg.export import FORMATS, PROPERTY_GRAPH_FORMATS, ExportError, export, export_property_graph
 from policykg.graph.backends import BACKENDS, backend
 from policykg.graph.builds.datadir import DataDir, NoBuildError, load_dataset, resolve_data_dir
+
+if TYPE_CHECKING:
+    from policykg.build import BuildReport
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 console = Console(stderr=True)
@@ -188,6 +190,10 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: the build's libraries (rdflib, pyshacl, the loaders: 150 MB) are not the
+    # server's, and each SPARQL worker process (spawned) imports this module again as its ``__main__``.
+    from policykg.build import BuildError, build
+
     data_dir = resolve_data_dir(args.data_dir)
     if not args.corpus.is_dir():
         console.print(f"[red]corpus folder not found: {escape(str(args.corpus))}[/red]", soft_wrap=True)

@@ -158,3 +158,16 @@ def test_the_registry_names_commands_that_exist():
             assert words[0] == "policykg" and words[1] in commands, backend.name
             flags = {f for action in commands[words[1]]._actions for f in action.option_strings}
             assert {w for w in words[2:] if w.startswith("--")} <= flags, backend.name
+
+
+def test_the_command_line_module_leaves_the_build_unimported():
+    """Each SPARQL worker the server spawns imports ``policykg.cli`` again (its parent's ``__main__``): with the
+    build's libraries at the top of it, every worker held 190 MB; the server's process tree now stays under
+    the 600 MB of issue 19 (docs/benchmarks.md)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, policykg.cli; print(','.join(m for m in ('policykg.build', 'pyshacl', 'jieba', "
+             "'policykg.loaders') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
