@@ -172,6 +172,8 @@ def score_document(doc: str, reader: str) -> dict:
         "missed_bodies": sorted(k for k, e in gold.bodies.items()
                                 if k not in found_bodies and key(e["written"]) not in found_bodies),
         "extra_bodies": sorted(found_bodies - gold_body_keys),
+        "missed_body_links": sorted(gold.body_links - found_links),
+        "extra_body_links": sorted(found_links - gold.body_links),
     }
 
 
@@ -234,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         for score in scores:
             if score["doc"] == args.show_misses:
                 for part in ("missed_programmes", "extra_programmes", "missed_serves", "extra_serves",
-                             "missed_bodies", "extra_bodies"):
+                             "missed_bodies", "extra_bodies", "missed_body_links", "extra_body_links"):
                     console.print(f"[bold]{part}[/] ({len(score[part])}): {score[part]}")
     if args.json:
         args.json.write_text(json.dumps(scores, ensure_ascii=False, indent=1), encoding="utf-8")

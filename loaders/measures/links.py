@@ -172,12 +172,34 @@ def body_links(document: ParsedDocument, programme: Programme, jurisdiction: str
     for sentence, window in _programme_sentences(document, programme):
         mentions = bodies_in(text, sentence, jurisdiction)
         roles = _roles(text, sentence, mentions)
+        ends = _own_clause_ends(text, sentence, programme) if window == "clause" else []
         for body, role in zip(mentions, roles):
-            if role is not None:
+            if role is not None and not _acts_on_another_object(text, sentence, body, ends, mentions):
                 evidence = Span(min(sentence.start, programme.span.start), max(sentence.end, programme.span.end))
                 written = text[body.span.start:body.span.end]  # verbatim: 民政 of 民政与教育等部门
                 yield Relation(programme.name, ROLE_PREDICATES[role], iri_of(body), evidence, written,
                                window="role", confidence=_windows()[window])
+
+
+def _own_clause_ends(text: str, sentence: Span, programme: Programme) -> list[int]:
+    """Where the clauses of ``sentence`` that write the programme's name end."""
+    return [_clause(text, sentence, mention).end for mention in programme.mentions
+            if sentence.start <= mention.start < sentence.end]
+
+
+def _acts_on_another_object(text: str, sentence: Span, body: BodyMention, ends: list[int],
+                            mentions: list[BodyMention]) -> bool:
+    """A body given its role in a clause after the programme's, inside another verb's phrase
+    (…服务等有机结合,联合卫健部门共同推进医养结合工作; …机制,形成…民政部门牵头…的…格局): it works on that
+    clause's object, not on the programme before the comma.  A clause whose subject the bodies are (实施…
+    工程,由民政部牵头,发展改革委配合; 民政部负责组织实施) still speaks of the programme; so does a body
+    before it (由民政部门牵头,会同…,实施…工程)."""
+    if not ends or body.span.start < max(ends):
+        return False
+    start = max((i + 1 for i in range(sentence.start, body.span.start) if text[i] in CLAUSE_BREAKS),
+                default=sentence.start)
+    first = min(m.span.start for m in mentions if start <= m.span.start <= body.span.start)
+    return text[start:first].strip() not in measures_lexicon().raw["bodies"]["subject_leads"]
 
 
 def _programme_sentences(document: ParsedDocument, programme: Programme) -> list[tuple[Span, str]]:
