@@ -76,15 +76,20 @@ def test_an_abbreviation_serves_each_group_it_comprises(tmp_path):
                                            "rural-left-behind-elderly"}
 
 
+HEAD = "某省“十四五”民政事业发展规划\n一、主要任务\n(一)养老服务\n"
+
+
+def _body_roles(folder, lines: str) -> set[tuple[str, str, str]]:
+    """(programme, role, body) of a small plan whose tasks are ``lines``."""
+    path = folder / "bodies.txt"
+    path.write_text(HEAD + lines, encoding="utf-8")
+    return {(r.programme, r.predicate, r.target.rsplit("/", 1)[-1]) for r in parse_document(path).relations
+            if r.predicate.endswith("Body")}
+
+
 def test_lead_and_cooperating_bodies_are_kept_apart_and_only_where_the_text_says(tmp_path):
-    text = ("某省“十四五”民政事业发展规划\n一、主要任务\n(一)养老服务\n"
-            "实施养老服务设施建设工程,由民政部牵头,国家发展和改革委员会配合。\n"
-            "实施社区服务提升工程,民政部要加强指导。\n")
-    path = tmp_path / "bodies.txt"
-    path.write_text(text, encoding="utf-8")
-    document = parse_document(path)
-    roles = {(r.programme, r.predicate, r.target.rsplit("/", 1)[-1]) for r in document.relations
-             if r.predicate.endswith("Body")}
+    roles = _body_roles(tmp_path, "实施养老服务设施建设工程,由民政部牵头,国家发展和改革委员会配合。\n"
+                                  "实施社区服务提升工程,民政部要加强指导。\n")
     assert roles == {
         ("养老服务设施建设工程", "leadBody", "民政部"),
         ("养老服务设施建设工程", "cooperatingBody", "国家发展和改革委员会"),
@@ -94,16 +99,10 @@ def test_lead_and_cooperating_bodies_are_kept_apart_and_only_where_the_text_says
 def test_a_body_in_a_later_clause_with_its_own_object_is_not_the_programmes(tmp_path):
     """联合X共同推进Y after the programme's clause: X works on Y. A clause that is only a role (民政部负责组织
     实施) still speaks of the programme before it, and a body before the programme leads into it."""
-    text = ("某省“十四五”民政事业发展规划\n一、主要任务\n(一)养老服务\n"
-            "实施养老服务设施建设工程,联合国家卫生健康委员会共同推进医养结合工作。\n"
-            "实施社区服务提升工程,民政部负责组织实施。\n"
-            "实施养老护理员培训工程,由民政部牵头组织实施并加强督导。\n"
-            "由民政部牵头,会同财政部,实施困难群众帮扶工程。\n")
-    path = tmp_path / "clauses.txt"
-    path.write_text(text, encoding="utf-8")
-    document = parse_document(path)
-    roles = {(r.programme, r.predicate, r.target.rsplit("/", 1)[-1]) for r in document.relations
-             if r.predicate.endswith("Body")}
+    roles = _body_roles(tmp_path, "实施养老服务设施建设工程,联合国家卫生健康委员会共同推进医养结合工作。\n"
+                                  "实施社区服务提升工程,民政部负责组织实施。\n"
+                                  "实施养老护理员培训工程,由民政部牵头组织实施并加强督导。\n"
+                                  "由民政部牵头,会同财政部,实施困难群众帮扶工程。\n")
     assert ("社区服务提升工程", "responsibleBody", "民政部") in roles
     assert ("困难群众帮扶工程", "leadBody", "民政部") in roles
     assert ("养老护理员培训工程", "leadBody", "民政部") in roles
