@@ -107,3 +107,11 @@ def test_a_body_in_a_later_clause_with_its_own_object_is_not_the_programmes(tmp_
     assert ("困难群众帮扶工程", "leadBody", "民政部") in roles
     assert ("养老护理员培训工程", "leadBody", "民政部") in roles
     assert not any(programme == "养老服务设施建设工程" for programme, _, _ in roles)
+
+
+def test_a_role_written_before_the_bodies_is_theirs_and_their_lists(tmp_path):
+    """配合X和Y推进Z: X and Y lead Z, the plan's own side helps; 协助 alike."""
+    roles = _body_roles(tmp_path, "配合国家卫生健康委员会和民政部推进养老护理员培训工程。\n"
+                                  "协助国家发展和改革委员会实施困难群众帮扶工程。\n")
+    assert roles == {("养老护理员培训工程", "leadBody", "国家卫生健康委员会"), ("养老护理员培训工程", "leadBody", "民政部"),
+                     ("困难群众帮扶工程", "leadBody", "国家发展和改革委员会")}

@@ -236,6 +236,8 @@ def _role(text: str, sentence: Span, mentions: list[BodyMention], index: int) ->
     gap = rules["max_gap"]
     before = text[max(sentence.start, body.span.start - 1) : body.span.start]
     after = text[body.span.end : min(sentence.end, body.span.end + gap + 2)]
+    if (role := _role_before(text, sentence, mentions, index, rules)) is not None:
+        return role
     if index > 0:
         between = text[mentions[index - 1].span.end : body.span.start]
         if any(between.strip("、").startswith(w) for w in rules["with_words"]):
@@ -251,6 +253,18 @@ def _role(text: str, sentence: Span, mentions: list[BodyMention], index: int) ->
     if index + 1 < len(mentions) and text[body.span.end : mentions[index + 1].span.start] in rules["lead_joints"]:
         return "lead"  # 民政与教育、公安等部门…共享: the body the others join
     return _list_role(text, sentence, body, rules)
+
+
+def _role_before(text: str, sentence: Span, mentions: list[BodyMention], index: int, rules: dict) -> str | None:
+    """A role written before the bodies (配合妇儿工委和卫健部门推进…: they lead, the plan's own side helps),
+    shared along a list (和, 、)."""
+    start = mentions[index].span.start
+    for word, role in rules["roles_before"].items():
+        if text[max(sentence.start, start - len(word)) : start] == word:
+            return role
+    if index > 0 and text[mentions[index - 1].span.end : start] in rules["list_joints"]:
+        return _role_before(text, sentence, mentions, index - 1, rules)
+    return None
 
 
 def _list_role(text: str, sentence: Span, body: BodyMention, rules: dict) -> str | None:
