@@ -350,7 +350,7 @@ def test_the_reader_holds_its_recall_and_precision_on_the_hand_read_sets():
     assert scores["programmes"]["recall"] >= 0.53 and scores["programmes"]["precision"] >= 0.64
     assert scores["serves"]["recall"] >= 0.42 and scores["serves"]["precision"] >= 0.62
     assert scores["bodies"]["recall"] >= 0.45 and scores["bodies"]["precision"] >= 0.68
-    assert scores["body_links"]["recall"] >= 0.47 and scores["body_links"]["precision"] >= 0.82
+    assert scores["body_links"]["recall"] >= 0.50 and scores["body_links"]["precision"] >= 0.82
 
 
 @pytest.mark.slow
@@ -360,3 +360,12 @@ def test_the_reader_beats_the_earlier_patterns():
         f1 = [2 * s[part]["recall"] * s[part]["precision"] / (s[part]["recall"] + s[part]["precision"])
               for s in (new, old)]
         assert new[part]["recall"] > 3 * old[part]["recall"] and f1[0] > f1[1], part
+
+
+def test_a_head_the_segmenter_cut_in_two_still_ends_a_body():
+    """jieba cuts 救助管理站 into 救助 + 管理站: the name is still read whole, with its place; a head whose first
+    part cannot start a name (登记 + 管理机关 after 婚姻, 领导 + 小组) gives no half name."""
+    text = "建立省救助管理站负责综合协调跨省接送,市县救助管理站负责属地救助管理,成立工作领导小组。"
+    found = [(b.written, b.canonical) for b in bodies_in(text, Span(0, len(text)), "海南省")]
+    assert ("省救助管理站", "海南省救助管理站") in found and ("市县救助管理站", "市县救助管理站") in found
+    assert not any(written in ("管理机关", "小组", "管理站") for written, _ in found)

@@ -52,7 +52,7 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
     tokens = cut(words, span.start)
     found: list[BodyMention] = []
     for index, token in enumerate(tokens):
-        if _is_head(token, rules):
+        if _is_head(token, rules) or _spans_head(tokens, index, rules):
             found += _named(tokens, index, rules, jurisdiction)
     found = list({(b.span, b.canonical): b for b in found}.values())  # 浙江省委 read from 省委 and from 省委省政府
     outer = [b for b in found if not any(o is not b and o.span.start <= b.span.start and b.span.end <= o.span.end
@@ -72,6 +72,22 @@ def _is_head(token: Token, rules: dict) -> bool:
     if head in rules["short_heads"]:
         return token.flag in rules["short_head_flags"] and len(token.word) >= 2
     return True
+
+
+def _spans_head(tokens: list[Token], index: int, rules: dict) -> bool:
+    """Whether ``tokens[index]`` ends a head the segmenter cut in two (救助 + 管理站: 省救助管理站)."""
+    token = tokens[index]
+    if token.flag not in NAME_FLAGS or token.word in rules["not_bodies"]:
+        return False
+    word = token.word
+    for before in reversed(tokens[max(0, index - 2):index]):
+        if before.flag not in NAME_FLAGS or before.word in measures_lexicon().stop_words:
+            return False  # the name would stop before the head's first part (登记 + 管理机关, 领导 + 小组)
+        word = before.word + word
+        head = _head_of(word, rules)
+        if head is not None and len(head) > len(token.word) and head not in rules["short_heads"]:
+            return True
+    return False
 
 
 def _head_of(word: str, rules: dict) -> str | None:
