@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from policykg.api.params import Limit, Offset, lookups, node_types
 from policykg.api.problems import bad_parameter, documented, not_found
-from policykg.api.schemas import Entity, Hit, Neighbourhood, Page, PathAnswer
+from policykg.api.schemas import Edge, Entity, Hit, Neighbourhood, Page, PathAnswer
 from policykg.graph.questions import neighbourhood
 from policykg.graph.questions.lookups import Lookups, entity, entry_ref
 
@@ -48,6 +48,26 @@ def neighbours(entity_id: str, data: Annotated[Lookups, Depends(lookups)],
     found = neighbourhood.neighbours(data, entry.iri, depth, node_types(data, types), limit, evidence)
     # Written as it is: validating a 300-node answer against the model again took longer than finding it
     # (20 ms of ~45 at 5,000 plans); tests/test_prepared.py holds the answers to the model.
+    return Response(json.dumps(found, ensure_ascii=False, separators=(",", ":")), media_type="application/json")
+
+
+@router.get("/api/relations", response_model=Edge, summary="One relationship with its evidence",
+            responses=documented(404))
+def get_relation(data: Annotated[Lookups, Depends(lookups)],
+                 source: Annotated[str, Query(max_length=500, description="entity id or IRI of its start")],
+                 type: Annotated[str, Query(max_length=60, pattern="^[A-Z_]+$", description="e.g. SERVES")],
+                 target: Annotated[str, Query(max_length=500, description="entity id or IRI of its end")]) -> Response:
+    """The relationship `source -[type]-> target` with the sentences that state it: what a neighbourhood's edge
+    carries with `evidence=true`, for one edge."""
+    ends = []
+    for name, given in (("source", source), ("target", target)):
+        entry = data.index.get(given)
+        if entry is None:
+            raise bad_parameter(name, f"no entity {given!r}; search with /api/search?q=…")
+        ends.append(entry)
+    found = neighbourhood.relation(data, ends[0].iri, type, ends[1].iri)
+    if found is None:
+        raise not_found("relation", f"{source} -[{type}]-> {target}", "see /api/entities/{id}/neighbours")
     return Response(json.dumps(found, ensure_ascii=False, separators=(",", ":")), media_type="application/json")
 
 

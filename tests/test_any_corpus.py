@@ -116,6 +116,10 @@ def test_every_route_answers(alone) -> None:
     called.add("/api/programmes/{programme_id}/aligned")
     ok(client, "GET", f"/api/entities/{own['id']}")
     near = ok(client, "GET", f"/api/entities/{own['id']}/neighbours", params={"depth": 2})
+    if near["edges"]:
+        edge = near["edges"][0]
+        assert ok(client, "GET", "/api/relations", params={k: edge[k] for k in ("source", "type", "target")})
+    called.add("/api/relations")
     far = max(near["nodes"], key=lambda n: (n["distance"] or 0, n["id"]))  # a path to it exists (no path: 404)
     assert ok(client, "GET", "/api/path", params={"from": own["id"], "to": far["id"]})
     ok(client, "GET", f"/id/{own['id']}", headers={"Accept": "text/turtle"})

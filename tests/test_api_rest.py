@@ -197,6 +197,14 @@ def test_neighbours_keep_direction_and_evidence(client):
     lean = client.get(f"/api/entities/{RURAL_LEFT_BEHIND}/neighbours").json()  # counts, not the sentences
     assert [{**e, "evidence": None} for e in lean["edges"]] == [{**e, "evidence": None} for e in answer["edges"]]
     assert not any("evidence" in e for e in lean["edges"]) and lean["nodes"] == answer["nodes"]
+    for edge in serves[:5]:  # one edge's sentences, as the page asks for them on a click
+        one = client.get("/api/relations", params={"source": edge["source"], "type": "SERVES",
+                                                   "target": edge["target"]}).json()
+        assert one == edge
+    assert client.get("/api/relations", params={"source": serves[0]["source"], "type": "BROADER",
+                                                "target": serves[0]["target"]}).status_code == 404
+    assert client.get("/api/relations", params={"source": "nope", "type": "SERVES",
+                                                "target": serves[0]["target"]}).status_code == 422
     assert {n["distance"] for n in answer["nodes"]} == {0, 1}
     wider = client.get(f"/api/entities/{RURAL_LEFT_BEHIND}/neighbours", params={"depth": 2}).json()
     assert len(wider["nodes"]) > len(answer["nodes"])
@@ -268,7 +276,7 @@ def test_hostile_parameters_are_just_names(client, hostile):
 def test_openapi_documents_every_route(client):
     paths = client.get("/openapi.json").json()["paths"]
     for route in ("/api/plans", "/api/plans/{plan_id}", "/api/programmes", "/api/programmes/{programme_id}",
-                  "/api/programmes/{programme_id}/aligned",
+                  "/api/programmes/{programme_id}/aligned", "/api/relations",
                   "/api/indicators", "/api/indicators/{indicator_id}", "/api/indicators/compare", "/api/groups",
                   "/api/bodies", "/api/areas", "/api/search", "/api/entities/{entity_id}/neighbours", "/api/path",
                   "/cypher", "/sparql"):

@@ -28,8 +28,9 @@ CASCADE_COLUMN, CASCADE_LINE = 300, 56  # the cascade's grid: a column per plan 
 
 
 def neighbours(lookups: Lookups, iri: str, depth: int, types: set[str] | None, limit: int) -> dict[str, Any]:
-    """An entity's neighbourhood, as ``/api/entities/{id}/neighbours`` answers it, with its focus."""
-    answer = neighbourhood.neighbours(lookups, iri, depth, types, limit)
+    """An entity's neighbourhood, as ``/api/entities/{id}/neighbours`` answers it (each edge's sentences
+    counted, fetched from /api/relations when the edge is clicked), with its focus."""
+    answer = neighbourhood.neighbours(lookups, iri, depth, types, limit, evidence=False)
     return {**answer, "focus": entity_id(iri), "side": {}}
 
 

@@ -142,6 +142,17 @@ def path(lookups: Lookups, start: str, end: str, max_length: int = 6) -> dict[st
     return {"nodes": [_node(lookups, n) for n in iris], "edges": [e for e in edges if e], "length": len(iris) - 1}
 
 
+def relation(lookups: Lookups, source: str, rel_type: str, target: str) -> dict[str, Any] | None:
+    """One relationship with its evidence, as a neighbourhood's edge carries it with its sentences (the page
+    asks for them when an edge is clicked), or None."""
+    index = lookups.index.by_iri
+    if source not in index or target not in index:
+        return None
+    statement = _BETWEEN.format(la=index[source].label, lb=index[target].label, type=TYPE_OF[lookups.reader.dialect])
+    rows = [row for row in lookups.rows(statement, a=source, b=target) if row["type"] == rel_type]
+    return _edge(lookups, {**rows[0], "forward": True}, lookups.paths(rows[0]["divisions"] or ())) if rows else None
+
+
 def _between(lookups: Lookups, a: str, b: str) -> dict[str, Any] | None:
     index = lookups.index.by_iri
     statement = _BETWEEN.format(la=index[a].label, lb=index[b].label, type=TYPE_OF[lookups.reader.dialect])

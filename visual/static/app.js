@@ -278,12 +278,19 @@ function nodeRef(id) {
 
 let shownEdges = null;
 
-function showEdges(edges) {
+async function showEdges(edges) {
   if (!edges.length) return;
   shownEdges = edges;
   detailsToken += 1;
+  const token = detailsToken;
   state.sel = null;
   replaceURL();
+  // A neighbourhood counts each edge's sentences; the sentences come when the edge is shown.
+  await Promise.all(edges.filter((e) => e.evidence_count && !e.evidence).map(async (e) => {
+    const query = new URLSearchParams({ source: e.from, type: e.type, target: e.to });
+    e.evidence = await getJSON(`/api/relations?${query}`).then((r) => r.evidence || [], () => []);
+  }));
+  if (token !== detailsToken) return;
   details().hidden = false;
   renderEdges(details(), edges, nodeRef, actions);
 }
