@@ -11,6 +11,7 @@ from policykg.api.params import Limit, Offset, lookups, node_types
 from policykg.api.problems import bad_parameter, documented, not_found
 from policykg.api.schemas import Edge, Entity, Hit, Neighbourhood, Page, PathAnswer
 from policykg.graph.questions import neighbourhood
+from policykg.graph.questions.entity_index import Entry
 from policykg.graph.questions.lookups import Lookups, entity, entry_ref
 
 router = APIRouter(tags=["entities"], responses=documented(422, 429))
@@ -59,12 +60,7 @@ def get_relation(data: Annotated[Lookups, Depends(lookups)],
                  target: Annotated[str, Query(max_length=500, description="entity id or IRI of its end")]) -> Response:
     """The relationship `source -[type]-> target` with the sentences that state it: what a neighbourhood's edge
     carries with `evidence=true`, for one edge."""
-    ends = []
-    for name, given in (("source", source), ("target", target)):
-        entry = data.index.get(given)
-        if entry is None:
-            raise bad_parameter(name, f"no entity {given!r}; search with /api/search?q=…")
-        ends.append(entry)
+    ends = _entities(data, source=source, target=target)
     found = neighbourhood.relation(data, ends[0].iri, type, ends[1].iri)
     if found is None:
         raise not_found("relation", f"{source} -[{type}]-> {target}", "see /api/entities/{id}/neighbours")
@@ -88,15 +84,21 @@ def shortest_path(data: Annotated[Lookups, Depends(lookups)],
                   end: Annotated[str, Query(alias="to", max_length=500, description="entity id or IRI")],
                   max_length: Annotated[int, Query(ge=1, le=neighbourhood.MAX_PATH)] = 6) -> dict:
     """A shortest path, each step in either direction; 404 when none is within `max_length` steps."""
-    entries = []
-    for name, given in (("from", start), ("to", end)):
-        entry = data.index.get(given)
-        if entry is None:
-            raise bad_parameter(name, f"no entity {given!r}; search with /api/search?q=…")
-        entries.append(entry)
+    entries = _entities(data, **{"from": start, "to": end})
     if entries[0].iri == entries[1].iri:
         raise bad_parameter("to", "the two entities are the same")
     found = neighbourhood.path(data, entries[0].iri, entries[1].iri, max_length)
     if found is None:
         raise not_found("path of at most", f"{max_length} steps", "try a larger max_length")
     return found
+
+
+def _entities(data: Lookups, **given: str) -> list[Entry]:
+    """The entities the parameters name (id or IRI), in their order; 422 naming the parameter otherwise."""
+    entries = []
+    for name, reference in given.items():
+        entry = data.index.get(reference)
+        if entry is None:
+            raise bad_parameter(name, f"no entity {reference!r}; search with /api/search?q=…")
+        entries.append(entry)
+    return entries
