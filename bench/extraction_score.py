@@ -116,7 +116,7 @@ def match_names(gold: list[str], found: list[str]) -> dict[str, str]:
     for name in gold:
         if name in matched:
             continue
-        close = [f for f in free if _close(f, name)]
+        close = sorted(f for f in free if _close(f, name))  # in order: a tie goes the same way every run
         if close:
             best = max(close, key=lambda f: min(len(f), len(name)) / max(len(f), len(name)))
             matched[name] = best

@@ -78,16 +78,18 @@ def measure(index: Path, data_dir: Path, clients: list[int], seconds: float, log
 
 
 def table(result: dict) -> str:
-    lines = ["| query | matches | clients | p50 ms | p99 ms | req/s | of the bare route |", "|---|--:|--:|--:|--:|--:|--:|"]
+    lines = ["| query | matches | clients | p50 ms | p99 ms | req/s | of the bare route |",
+             "|---|--:|--:|--:|--:|--:|--:|"]
     for n, run in result["ceiling"].items():
-        lines.append(f"| bare route (ceiling) | | {n} | {run['p50_ms']:.2f} | {run['p99_ms']:.2f} | {run['rps']:,.0f} | 100% |")
+        lines.append(f"| bare route (ceiling) | | {n} | {run['p50_ms']:.2f} | {run['p99_ms']:.2f} | {run['rps']:,.0f} "
+                     "| 100% |")
     for query, found in result["queries"].items():
         total = f"{found['total']:,}{'' if found['total_exact'] is not False else '+'}"
         for n, run in found["runs"].items():
             share = f"{run['of_ceiling']:.0%}" if run.get("of_ceiling") is not None else "–"
             errors = f" ({run['errors']} errors)" if run.get("errors") else ""
-            lines.append(f"| {query} | {total} | {n} | {run['p50_ms']:.2f} | {run['p99_ms']:.2f} | {run['rps']:,.0f}{errors} "
-                         f"| {share} |")
+            lines.append(f"| {query} | {total} | {n} | {run['p50_ms']:.2f} | {run['p99_ms']:.2f} "
+                         f"| {run['rps']:,.0f}{errors} | {share} |")
     return "\n".join(lines)
 
 

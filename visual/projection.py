@@ -29,6 +29,7 @@ from pyvis.network import Network
 from policykg.visual.styles import Styles
 
 FAR = 10**6  # the distance of a node not connected to the focus
+EDGE_KEYS = ("evidence", "evidence_count", "matched_words", "method", "score")  # what an edge carries from the API
 
 
 def to_networkx(answer: dict[str, Any]) -> nx.MultiDiGraph:
@@ -45,8 +46,7 @@ def to_networkx(answer: dict[str, Any]) -> nx.MultiDiGraph:
         source, target = id_of.get(edge["source"]), id_of.get(edge["target"])
         if source is None or target is None:
             continue
-        attrs = {k: edge[k] for k in ("evidence", "evidence_count", "matched_words", "method", "score")
-                 if edge.get(k) is not None}
+        attrs = {k: edge[k] for k in EDGE_KEYS if edge.get(k) is not None}
         graph.add_edge(source, target, key=edge["type"], type=edge["type"], **attrs)
     return graph
 
@@ -128,7 +128,7 @@ def _edge_options(source: str, rel_type: str, target: str, data: dict[str, Any],
     options = {"id": f"{source} -[{rel_type}]-> {target}", "type": rel_type, "label": relation["zh"],
                "label_zh": relation["zh"], "label_en": relation["en"],
                "title": f"{relation['zh']} · {relation['en']}", **styles.edge_vis(rel_type)}
-    for key in ("evidence", "evidence_count", "matched_words", "method", "score"):
+    for key in EDGE_KEYS:
         if key in data:
             options[key] = data[key]
     if data.get("matched_words"):

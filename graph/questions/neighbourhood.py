@@ -138,23 +138,16 @@ def path(lookups: Lookups, start: str, end: str, max_length: int = 6) -> dict[st
     iris = min((list(row["iris"]) for row in rows), key=lambda path: (len(path), path))
     edges = []
     for a, b in zip(iris, iris[1:]):
-        edges.append(_between(lookups, a, b) or _between(lookups, b, a))
+        edges.append(relation(lookups, a, None, b) or relation(lookups, b, None, a))
     return {"nodes": [_node(lookups, n) for n in iris], "edges": [e for e in edges if e], "length": len(iris) - 1}
 
 
-def relation(lookups: Lookups, source: str, rel_type: str, target: str) -> dict[str, Any] | None:
-    """One relationship with its evidence, as a neighbourhood's edge carries it with its sentences (the page
-    asks for them when an edge is clicked), or None."""
+def relation(lookups: Lookups, source: str, rel_type: str | None, target: str) -> dict[str, Any] | None:
+    """The relationship ``source -[rel_type]-> target`` (any type if None) with its evidence, as a
+    neighbourhood's edge carries it with its sentences (the page asks for them when an edge is clicked)."""
     index = lookups.index.by_iri
     if source not in index or target not in index:
         return None
     statement = _BETWEEN.format(la=index[source].label, lb=index[target].label, type=TYPE_OF[lookups.reader.dialect])
-    rows = [row for row in lookups.rows(statement, a=source, b=target) if row["type"] == rel_type]
-    return _edge(lookups, {**rows[0], "forward": True}, lookups.paths(rows[0]["divisions"] or ())) if rows else None
-
-
-def _between(lookups: Lookups, a: str, b: str) -> dict[str, Any] | None:
-    index = lookups.index.by_iri
-    statement = _BETWEEN.format(la=index[a].label, lb=index[b].label, type=TYPE_OF[lookups.reader.dialect])
-    rows = lookups.rows(statement, a=a, b=b)
+    rows = [row for row in lookups.rows(statement, a=source, b=target) if rel_type in (None, row["type"])]
     return _edge(lookups, {**rows[0], "forward": True}, lookups.paths(rows[0]["divisions"] or ())) if rows else None

@@ -79,8 +79,10 @@ def _spans_head(tokens: list[Token], index: int, rules: dict) -> bool:
     token = tokens[index]
     if token.flag not in NAME_FLAGS or token.word in rules["not_bodies"]:
         return False
-    word = token.word
-    for before in reversed(tokens[max(0, index - 2):index]):
+    word, first = token.word, index
+    while first > 0 and len(word) < rules["head_lengths"][0]:  # no head is longer than the longest
+        first -= 1
+        before = tokens[first]
         if before.flag not in NAME_FLAGS or before.word in measures_lexicon().stop_words:
             return False  # the name would stop before the head's first part (登记 + 管理机关, 领导 + 小组)
         word = before.word + word

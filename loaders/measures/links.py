@@ -157,6 +157,7 @@ def _recipients(text: str, span: Span, exclude: Span | None = None) -> list[Grou
 
 
 def _clause(text: str, sentence: Span, name: Span) -> Span:
+    """The clause of ``sentence`` (between commas, semicolons, colons) holding ``name``."""
     start = max((i + 1 for i in range(sentence.start, name.start) if text[i] in CLAUSE_BREAKS),
                 default=sentence.start)
     end = next((i for i in range(name.end, sentence.end) if text[i] in CLAUSE_BREAKS), sentence.end)
@@ -196,8 +197,7 @@ def _acts_on_another_object(text: str, sentence: Span, body: BodyMention, ends: 
     before it (由民政部门牵头,会同…,实施…工程)."""
     if not ends or body.span.start < max(ends):
         return False
-    start = max((i + 1 for i in range(sentence.start, body.span.start) if text[i] in CLAUSE_BREAKS),
-                default=sentence.start)
+    start = _clause(text, sentence, body.span).start
     first = min(m.span.start for m in mentions if start <= m.span.start <= body.span.start)
     return text[start:first].strip() not in measures_lexicon().raw["bodies"]["subject_leads"]
 
