@@ -363,9 +363,33 @@ def test_the_reader_beats_the_earlier_patterns():
 
 
 def test_a_head_the_segmenter_cut_in_two_still_ends_a_body():
-    """jieba cuts 救助管理站 into 救助 + 管理站: the name is still read whole, with its place; a head whose first
-    part cannot start a name (登记 + 管理机关 after 婚姻, 领导 + 小组) gives no half name."""
-    text = "建立省救助管理站负责综合协调跨省接送,市县救助管理站负责属地救助管理,成立工作领导小组。"
+    """jieba cuts 救助管理站 into 救助 + 管理站 and 领导小组 into 领导 + 小组 (领导 a verb and a stop word): the head's
+    parts are taken whole and the name grows before them, with its place; never half a name."""
+    text = ("建立省救助管理站负责综合协调跨省接送,市县救助管理站负责属地救助管理,由婚姻登记管理机关办理。"
+            "成立涧西区医养结合工作领导小组,统筹推进。")
     found = [(b.written, b.canonical) for b in bodies_in(text, Span(0, len(text)), "海南省")]
     assert ("省救助管理站", "海南省救助管理站") in found and ("市县救助管理站", "市县救助管理站") in found
-    assert not any(written in ("管理机关", "小组", "管理站") for written, _ in found)
+    assert ("涧西区医养结合工作领导小组", "涧西区医养结合工作领导小组") in found
+    assert ("婚姻登记管理机关", "婚姻登记管理机关") in found
+    assert not any(written in ("管理机关", "小组", "管理站", "领导小组") for written, _ in found)
+
+
+def test_a_count_of_tiers_is_not_part_of_a_bodys_name():
+    text = "健全市、区(市)、镇(街道)三级社会救助工作领导小组,完善四级服务网络。"
+    assert [b.written for b in bodies_in(text, Span(0, len(text)), "威海市")] == ["社会救助工作领导小组"]
+
+
+def test_a_one_character_head_cut_off_ends_a_body_after_a_level_or_a_place():
+    """A task-division list (a real Yunnan page): 省卫生健康委, 省农业农村厅, 省医保局 are cut 省 + … + 委; with no
+    level or place before them, 局 and 部 stay parts of other words (格局, 东部)."""
+    text = "省委宣传部、省民政厅、省卫生健康委、省农业农村厅、省医保局按职责分工负责,郑州市医保局配合。"
+    found = [(b.written, b.canonical) for b in bodies_in(text, Span(0, len(text)), "云南省")]
+    assert found == [("省委宣传部", "云南省委宣传部"), ("省民政厅", "云南省民政厅"), ("省卫生健康委", "云南省卫生健康委"),
+                     ("省农业农村厅", "云南省农业农村厅"), ("省医保局", "云南省医保局"), ("郑州市医保局", "郑州市医保局")]
+    for text in ("构建新发展格局,服务全局。", "推动全市东部地区医养结合。", "落实县乡两级工作部署。"):
+        assert bodies_in(text, Span(0, len(text)), "云南省") == []
+
+
+def test_a_document_numbers_issuer_code_is_no_body_acting():
+    text = "根据赣府厅字〔2022〕77号和湘民发〔2021〕3号文件精神,省民政厅负责。"
+    assert [b.written for b in bodies_in(text, Span(0, len(text)), "江西省")] == ["省民政厅"]

@@ -52,9 +52,11 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
     tokens = cut(words, span.start)
     found: list[BodyMention] = []
     for index, token in enumerate(tokens):
-        if _is_head(token, rules) or _spans_head(tokens, index, rules):
-            found += _named(tokens, index, rules, jurisdiction)
+        head_start = _split_head_start(tokens, index, rules)
+        if head_start is not None or _is_head(token, rules) or _placed_short_head(tokens, index, rules):
+            found += _named(tokens, index, rules, jurisdiction, index if head_start is None else head_start)
     found = list({(b.span, b.canonical): b for b in found}.values())  # 浙江省委 read from 省委 and from 省委省政府
+    found = [b for b in found if not re.match(rules["document_number_after"], text[b.span.end : b.span.end + 8])]
     outer = [b for b in found if not any(o is not b and o.span.start <= b.span.start and b.span.end <= o.span.end
                                          and (o.span.end - o.span.start) > (b.span.end - b.span.start) for o in found)]
     return sorted(outer, key=lambda b: b.span.start)
@@ -74,22 +76,36 @@ def _is_head(token: Token, rules: dict) -> bool:
     return True
 
 
-def _spans_head(tokens: list[Token], index: int, rules: dict) -> bool:
-    """Whether ``tokens[index]`` ends a head the segmenter cut in two (救助 + 管理站: 省救助管理站)."""
+def _placed_short_head(tokens: list[Token], index: int, rules: dict) -> bool:
+    """A one-character head cut off by the segmenter (省农业农村厅: 省 + 农业 + 农村 + 厅) ends a body when a level
+    word or a place starts the words before it: alone, 局 or 部 is too often part of another word."""
+    if tokens[index].word not in rules["short_heads"]:
+        return False
+    stop_words = measures_lexicon().stop_words
+    for first in range(index - 1, max(index - 1 - rules["placed_short_head_reach"], -1), -1):
+        before = tokens[first]
+        if first < index - 1 and (before.word in rules["jurisdiction_prefixes"] or before.flag == "ns"):
+            return True
+        if before.flag not in NAME_FLAGS or before.word in stop_words or before.word in rules["not_bodies"]:
+            return False
+    return False
+
+
+def _split_head_start(tokens: list[Token], index: int, rules: dict) -> int | None:
+    """The first token of a head the segmenter cut in two and ``tokens[index]`` ends (救助 + 管理站: 省救助管理站;
+    领导 + 小组), or None.  The head's tokens belong to the name whatever their tags (领导 is a verb and a stop
+    word): the name grows before them."""
     token = tokens[index]
     if token.flag not in NAME_FLAGS or token.word in rules["not_bodies"]:
-        return False
+        return None
     word, first = token.word, index
     while first > 0 and len(word) < rules["head_lengths"][0]:  # no head is longer than the longest
         first -= 1
-        before = tokens[first]
-        if before.flag not in NAME_FLAGS or before.word in measures_lexicon().stop_words:
-            return False  # the name would stop before the head's first part (登记 + 管理机关, 领导 + 小组)
-        word = before.word + word
+        word = tokens[first].word + word
         head = _head_of(word, rules)
         if head is not None and len(head) > len(token.word) and head not in rules["short_heads"]:
-            return True
-    return False
+            return first
+    return None
 
 
 def _head_of(word: str, rules: dict) -> str | None:
@@ -99,13 +115,16 @@ def _head_of(word: str, rules: dict) -> str | None:
     return None
 
 
-def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | None) -> list[BodyMention]:
-    first, length = index, len(tokens[index].word)
+def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | None,
+           head_start: int) -> list[BodyMention]:
+    """The bodies a name ending at ``tokens[index]`` gives, its head starting at ``tokens[head_start]``."""
+    first = head_start
+    length = sum(len(t.word) for t in tokens[head_start : index + 1])
     while first > 0:
         before = tokens[first - 1]
         level_word = before.word in rules["jurisdiction_prefixes"]
         if ((before.flag not in NAME_FLAGS and not level_word) or before.word in measures_lexicon().stop_words
-                or before.word[0] in "和与及"
+                or before.word[0] in "和与及" or re.match(rules["tiers"], before.word)
                 or length + len(before.word) > rules["max_name"]):
             break
         first, length = first - 1, length + len(before.word)
