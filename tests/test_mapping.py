@@ -153,3 +153,51 @@ def test_the_schema_gives_every_label_a_table_and_based_on_joins_plans(graph):
     assert schema.relationships["SERVES"].properties["quotes"] == "STRING[]"
     for table in [*schema.labels.values(), *schema.relationships.values()]:
         assert all(isinstance(v, str) for v in table.properties.values())
+
+
+@pytest.mark.slow
+def test_the_store_is_mapped_as_the_dataset_in_parts_too(built, graph):
+    """The build maps its Oxigraph store in stretches (policykg/build_mapping.py), asking the store one subject or
+    one query at a time: put together, the stretches are the in-memory mapping of the same dataset."""
+    import pyoxigraph
+
+    from policykg.graph.builds.datadir import DataDir
+    from policykg.graph.mapping.mapper import _uniform_lists, store_labels, stream_store_part
+
+    store = pyoxigraph.Store.read_only(str(DataDir(built[1]).current() / "sparql"))
+    labels = store_labels(store)
+    nodes, relationships = [], []
+    for part in range(3):
+        _, part_nodes, part_relationships = stream_store_part(store, part, 3, labels=labels)
+        nodes += part_nodes
+        relationships += part_relationships
+    streamed = type(graph)(nodes=_uniform_lists(nodes), relationships=relationships)
+    assert _dump(streamed) == _dump(graph)
+
+
+def test_statements_to_an_object_are_found_alike_in_a_store_and_in_memory():
+    """``statements_to``: a statement counts when its object is the node and its predicate one of those asked,
+    in whichever named graphs the two triples are; a blank statement or another predicate does not."""
+    import pyoxigraph as ox
+    from rdflib import BNode
+    from rdflib.namespace import SKOS
+
+    from policykg.graph.mapping.quad_index import DatasetIndex, StoreIndex
+
+    node = URIRef(ID + "plan/p/programme/“一老一小”整体解决方案")  # written as plans name them
+    other = URIRef(ID + "plan/q/programme/x")
+    asked = frozenset({PKG.alignedWith, SKOS.related})
+    rows = [(URIRef(ID + "st/aligned"), PKG.alignedWith, "a", "a"), (URIRef(ID + "st/related"), SKOS.related, "a", "b"),
+            (URIRef(ID + "st/serves"), PKG.serves, "a", "a"), (BNode("b1"), PKG.alignedWith, "a", "a")]
+    dataset = Dataset()
+    for statement, predicate, object_graph, predicate_graph in rows:
+        dataset.graph(URIRef(ID + f"graph/{object_graph}")).add((statement, RDF.object, node))
+        dataset.graph(URIRef(ID + f"graph/{predicate_graph}")).add((statement, RDF.predicate, predicate))
+        dataset.graph(URIRef(ID + "graph/a")).add((statement, RDF.subject, other))
+    store = ox.Store()
+    store.load(dataset.serialize(format="nquads").encode(), ox.RdfFormat.N_QUADS)
+    expected = {URIRef(ID + "st/aligned"), URIRef(ID + "st/related")}
+    assert StoreIndex(store).statements_to(node, asked) == expected
+    assert DatasetIndex(dataset, [RDF.object]).statements_to(node, asked) == expected
+    assert StoreIndex(store).statements_to(node, frozenset()) == set()
+    assert StoreIndex(store).statements_to(other, asked) == set()

@@ -189,10 +189,15 @@ class _Mapper:
             s, o = o, s
         return s, p, o
 
+    def first(self, subject: URIRef, predicate: URIRef):
+        """``value`` of a subject the mapping does not otherwise read: one predicate asked, not the whole subject
+        (the far end of an alignment is a programme with thousands of them)."""
+        return min(self.index.objects(subject, predicate), key=str, default=None)
+
     def _rank(self, iri: URIRef) -> tuple[int, str]:
         """(plan level of the node's document, iri): national first, then the smaller iri."""
-        document = self.value(iri, self.rules.term("inDocument")) or iri
-        level = self.value(document, self.rules.term("level"))
+        document = self.first(iri, self.rules.term("inDocument")) or iri
+        level = self.first(document, self.rules.term("level"))
         return (self.rules.level_rank.get(level, len(self.rules.level_rank)), str(iri))
 
     def is_link(self, p: URIRef, o) -> bool:
@@ -208,10 +213,9 @@ class _Mapper:
             if self.is_link(p, o) and (key := self.orient(s, p, o))[0] == start:
                 self._add(found, key)["graphs"].add(g)
         statements = {st for st, _, _ in self.index.referring(start, (RDF.subject,))}
-        # a statement reaches its object's relationships only when its link may be turned round:
-        # asking its predicate alone spares reading every serves statement again from its group
-        statements |= {st for st, _, _ in self.index.referring(start, (RDF.object,))
-                       if self.turned.intersection(self.index.objects(st, RDF.predicate))}
+        # a statement reaches its object's relationships only when its link may be turned round: asked in one
+        # query, so a group's hundreds of thousands of serves statements are not read again one by one
+        statements |= self.index.statements_to(start, self.turned)
         for statement in sorted(statements):
             self._attach(found, statement, start)
         keys = sorted(found, key=lambda k: (relationship_type(k[1]), str(k[2])))
@@ -242,7 +246,7 @@ class _Mapper:
     def relationship(self, spo: tuple, entry: dict) -> Relationship:
         s, p, o = spo
         own = {str(e) for e in self.objects(s, self.rules.term("evidence"))}
-        end = {str(e) for e in self.objects(o, self.rules.term("evidence"))}
+        end = {str(e) for e in self.index.objects(o, self.rules.term("evidence"))}
         records = sorted(self.records(entry["evidence"]),
                          key=lambda r: (0 if r.iri in own else 1 if r.iri in end else 2, r.order()))
         props = dict(entry["props"])
@@ -290,7 +294,7 @@ def stream_store(store: ox.Store, rules: Rules | None = None) -> tuple[Iterator[
 
 def stream(index: QuadIndex, rules: Rules) -> tuple[Iterator[Node], Iterator[Relationship]]:
     mapper = _Mapper(index, rules)
-    return _stream(mapper, sorted(mapper.labels))
+    return _stream(mapper, sorted(mapper.labels, key=str))
 
 
 def node_labels(index: QuadIndex, rules: Rules) -> dict[URIRef, str]:
@@ -315,7 +319,7 @@ def stream_store_part(store: ox.Store, part: int, parts: int, rules: Rules | Non
     index = StoreIndex(store)
     mapper = _Mapper(index, rules or load_rules(),
                      None if labels is None else {index.iri(iri): label for iri, label in labels.items()})
-    order = sorted(mapper.labels)
+    order = sorted(mapper.labels, key=str)  # str's comparison: rdflib's own is Python code, called n log n times
     stretch = order[part * len(order) // parts : (part + 1) * len(order) // parts]
     return labels or {str(iri): label for iri, label in mapper.labels.items()}, *_stream(mapper, stretch)
 
