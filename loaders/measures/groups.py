@@ -6,8 +6,9 @@ Around each label this module reads what the matcher alone cannot:
 - coordinated modifiers share the head: 高龄、失能老人 → 高龄老年人, 失能老年人;
 - a qualifier before them applies to each: 经济困难的高龄、失能老人 → 经济困难高龄
   老年人, 经济困难失能老年人 — where the vocabulary has the qualified concept; where
-  it lacks it, the mention keeps its words and links to the concept it narrows
-  (分散供养的特困老年人 → 特困老年人);
+  it lacks it but has the qualifier with the head, that group is named too
+  (特殊困难高龄、失能老年人 → 特殊困难老年人, 高龄老年人, 失能老年人); else the mention
+  keeps its words and links to the concept it narrows (分散供养的特困老年人 → 特困老年人);
 - a label followed by a word of ``not_recipient_after`` (供养服务设施, 照护者 …) names
   a facility, a post or carers, not recipients, and is left out.
 """
@@ -80,8 +81,12 @@ def _coordination(groups: Vocabulary, words: str, start: int, label: str,
         qualified = [_qualified(groups, qualifier.rstrip("的"), c) for c in concepts]
         if any(q is not None for q in qualified):
             concepts = [q or c for q, c in zip(qualified, concepts)]
-            position -= len(qualifier)
-            break
+            return position - len(qualifier), concepts
+    for qualifier in _qualifiers_before(words, position) if head is not None else ():
+        # 特殊困难高龄、失能、残疾老年人: no 特殊困难高龄老年人 in the vocabulary, but they are 特殊困难老年人 too
+        named = _concept(groups, qualifier.rstrip("的"), head)
+        if named is not None and named not in concepts:
+            return position - len(qualifier), [named, *concepts]
     return position, concepts
 
 
