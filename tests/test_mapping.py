@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from rdflib import Dataset, URIRef
@@ -201,3 +202,28 @@ def test_statements_to_an_object_are_found_alike_in_a_store_and_in_memory():
     assert DatasetIndex(dataset, [RDF.object]).statements_to(node, asked) == expected
     assert StoreIndex(store).statements_to(node, frozenset()) == set()
     assert StoreIndex(store).statements_to(other, asked) == set()
+
+
+@pytest.mark.slow
+def test_the_mapping_stage_bench_maps_what_the_build_loaded(built, tmp_path):
+    """``bench/mapping_stage.py`` runs the build's mapping stage alone (two workers, spooled): the same rows the
+    build copied into LadybugDB; a folder that is no store is refused with a message, not a traceback."""
+    import json
+    import subprocess
+    import sys
+
+    from policykg.graph.builds.datadir import DataDir
+
+    report, data_dir = built
+    store = DataDir(data_dir).current() / "sparql"
+    done = subprocess.run([sys.executable, "-m", "bench.mapping_stage", str(store), str(tmp_path), "--workers", "2"],
+                          capture_output=True, text=True, timeout=600, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    figures = json.loads((tmp_path / "mapping_stage.json").read_text())
+    assert (figures["nodes"], figures["relationships"]) == (report.stores["cypher_nodes"],
+                                                            report.stores["cypher_relationships"])
+    assert len(figures["part_seconds"]) == 4 and figures["summed_seconds"] > 0
+    assert not list(tmp_path.glob("spool-*"))  # the spool is removed
+    refused = subprocess.run([sys.executable, "-m", "bench.mapping_stage", str(tmp_path / "none"), str(tmp_path)],
+                             capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
+    assert refused.returncode == 2 and "is not a folder" in refused.stderr
