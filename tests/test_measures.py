@@ -353,7 +353,7 @@ def test_the_reader_holds_its_recall_and_precision_on_the_hand_read_sets():
     assert scores["programmes"]["recall"] >= 0.53 and scores["programmes"]["precision"] >= 0.64
     assert scores["serves"]["recall"] >= 0.42 and scores["serves"]["precision"] >= 0.62
     assert scores["bodies"]["recall"] >= 0.45 and scores["bodies"]["precision"] >= 0.68
-    assert scores["body_links"]["recall"] >= 0.50 and scores["body_links"]["precision"] >= 0.82
+    assert scores["body_links"]["recall"] >= 0.57 and scores["body_links"]["precision"] >= 0.85
 
 
 @pytest.mark.slow
@@ -396,3 +396,15 @@ def test_a_one_character_head_cut_off_ends_a_body_after_a_level_or_a_place():
 def test_a_document_numbers_issuer_code_is_no_body_acting():
     text = "根据赣府厅字〔2022〕77号和湘民发〔2021〕3号文件精神,省民政厅负责。"
     assert [b.written for b in bodies_in(text, Span(0, len(text)), "江西省")] == ["省民政厅"]
+
+
+def test_the_scorer_names_a_body_as_the_hand_read_set_does_on_both_sides():
+    """A hand-read link names its body as written (各级民政部门) and the reader by its canonical name (民政部 for
+    中华人民共和国民政部): both are compared under the set's canonical name, as bodies are counted."""
+    from bench.extraction_score import _gold_name, key, load_gold
+
+    gold = load_gold("000")
+    assert _gold_name(gold, key("民政部")) == key("中华人民共和国民政部")
+    assert _gold_name(gold, key("民政部门")) == key("民政部门")
+    assert (key("福利彩票公益金使用管理全链条制度体系"), key("民政部门"), "responsible") in gold.body_links
+    assert _gold_name(gold, key("没有这个机构")) == key("没有这个机构")

@@ -115,3 +115,16 @@ def test_a_role_written_before_the_bodies_is_theirs_and_their_lists(tmp_path):
                                   "协助国家发展和改革委员会实施困难群众帮扶工程。\n")
     assert roles == {("养老护理员培训工程", "leadBody", "国家卫生健康委员会"), ("养老护理员培训工程", "leadBody", "民政部"),
                      ("困难群众帮扶工程", "leadBody", "国家发展和改革委员会")}
+
+
+def test_a_body_written_right_before_or_opening_a_programmes_name_owns_it(tmp_path):
+    """民政部“金民工程”, 民政部门福利彩票…制度体系 (000): the body is responsible for what it owns; a partner after
+    与 is not, and a body's own institution (养老服务部际联席会议制度) names no owner."""
+    roles = _body_roles(tmp_path, "依托民政部“金民工程”,完善数据共享。\n"
+                                  "完善各级民政部门福利彩票公益金使用管理全链条制度体系。\n"
+                                  "建立与卫生健康部门医养结合服务机制。\n"
+                                  "完善养老服务部际联席会议制度。\n")
+    assert ("金民工程", "responsibleBody", "民政部") in roles
+    assert any(programme.endswith("福利彩票公益金使用管理全链条制度体系") and role == "responsibleBody"
+               for programme, role, _ in roles)
+    assert not any("卫生健康" in body or "联席会议" in body for _, _, body in roles)

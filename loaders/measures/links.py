@@ -175,11 +175,27 @@ def body_links(document: ParsedDocument, programme: Programme, jurisdiction: str
         roles = _roles(text, sentence, mentions)
         ends = _own_clause_ends(text, sentence, programme) if window == "clause" else []
         for body, role in zip(mentions, roles):
+            role = role or _owner_role(text, body, programme)
             if role is not None and not _acts_on_another_object(text, sentence, body, ends, mentions):
                 evidence = Span(min(sentence.start, programme.span.start), max(sentence.end, programme.span.end))
                 written = text[body.span.start:body.span.end]  # verbatim: 民政 of 民政与教育等部门
                 yield Relation(programme.name, ROLE_PREDICATES[role], iri_of(body), evidence, written,
                                window="role", confidence=_windows()[window])
+
+
+def _owner_role(text: str, body: BodyMention, programme: Programme) -> str | None:
+    """``responsible`` for a body written right before the programme's name or opening it (民政部“金民工程”,
+    民政部门福利彩票公益金使用管理全链条制度体系: its owner)."""
+    rules = measures_lexicon().raw["bodies"]
+    if text[max(0, body.span.start - 1) : body.span.start] in rules["not_owner_before"]:
+        return None
+    for mention in programme.mentions:
+        before = body.span.end <= mention.start and text[body.span.end : mention.start] in rules["owner_joints"]
+        rest = text[body.span.end : mention.end]  # 养老服务部际联席会议制度: the body's own institution, no owner
+        opening = body.span.start == mention.start and rest and measures_lexicon().head_of(rest) != rest
+        if before or opening:
+            return "responsible"
+    return None
 
 
 def _own_clause_ends(text: str, sentence: Span, programme: Programme) -> list[int]:
