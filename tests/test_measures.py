@@ -408,3 +408,13 @@ def test_the_scorer_names_a_body_as_the_hand_read_set_does_on_both_sides():
     assert _gold_name(gold, key("民政部门")) == key("民政部门")
     assert (key("福利彩票公益金使用管理全链条制度体系"), key("民政部门"), "responsible") in gold.body_links
     assert _gold_name(gold, key("没有这个机构")) == key("没有这个机构")
+
+
+def test_a_level_before_a_role_word_is_its_government_and_village_committees_are_bodies():
+    """构建乡镇牵头,村委会、老年人协会…广泛参与的…格局 (002, 000): the townships' governments lead; 村委会 is the
+    village committee.  A level inside another word (城乡镇) or without a role word names no body."""
+    text = "构建乡镇牵头,村委会、老年人协会等广泛参与的农村互助养老服务格局。"
+    found = [(b.written, b.canonical) for b in bodies_in(text, Span(0, len(text)), "海南省")]
+    assert found == [("乡镇", "乡镇人民政府"), ("村委会", "村民委员会"), ("老年人协会", "老年人协会")]
+    for text in ("推进城乡镇牵头", "加强乡镇养老服务", "建设街道综合养老服务中心"):
+        assert not any(b.written in ("乡镇", "街道") for b in bodies_in(text, Span(0, len(text)), "海南省"))
