@@ -128,3 +128,13 @@ def test_a_body_written_right_before_or_opening_a_programmes_name_owns_it(tmp_pa
     assert any(programme.endswith("福利彩票公益金使用管理全链条制度体系") and role == "responsibleBody"
                for programme, role, _ in roles)
     assert not any("卫生健康" in body or "联席会议" in body for _, _, body in roles)
+
+
+def test_bodies_listed_with_people_share_the_lists_cooperation(tmp_path):
+    """构建乡镇牵头,村委会、老年人协会、低龄健康老年人、…、志愿者等广泛参与的…格局 (002): the members after the last
+    body (people, not bodies) are skipped to reach 参与, so the two bodies cooperate; the townships lead."""
+    roles = _body_roles(tmp_path, "构建乡镇牵头,村委会、老年人协会、低龄健康老年人、农村留守妇女、村干部、党员、志愿者等"
+                                  "广泛参与的农村互助养老服务格局。\n")
+    assert roles == {("农村互助养老服务格局", "leadBody", "乡镇人民政府"),
+                     ("农村互助养老服务格局", "cooperatingBody", "村民委员会"),
+                     ("农村互助养老服务格局", "cooperatingBody", "老年人协会")}

@@ -286,6 +286,7 @@ def _role_before(text: str, sentence: Span, mentions: list[BodyMention], index: 
 def _list_role(text: str, sentence: Span, body: BodyMention, rules: dict) -> str | None:
     """A list's last member, its shared head (等部门和机构) skipped: 联动, 协同, 共享, 参与 after it make the list cooperate."""
     after = text[body.span.end : sentence.end]
+    after = re.sub(f"^(、[^、,，;；。等]{{1,{rules['list_more_member']}}})*", "", after, count=1)
     after = re.sub(rules["list_tail"], "", after, count=1)
     window = after[: rules["cooperation_reach"]]
     return "cooperating" if any(word in window for word in rules["cooperation_words"]) else None
