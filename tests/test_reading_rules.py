@@ -138,3 +138,13 @@ def test_bodies_listed_with_people_share_the_lists_cooperation(tmp_path):
     assert roles == {("农村互助养老服务格局", "leadBody", "乡镇人民政府"),
                      ("农村互助养老服务格局", "cooperatingBody", "村民委员会"),
                      ("农村互助养老服务格局", "cooperatingBody", "老年人协会")}
+
+
+def test_a_body_answering_for_a_programme_is_responsible_and_its_list_shares_the_role(tmp_path):
+    """强化市县、乡镇人民政府属地责任 (000, in the paragraph the programme opens): both governments answer for it
+    (人民政府 is a head a list shares); 民政、财政部门牵头: both lead."""
+    roles = _body_roles(tmp_path, "完善农村留守儿童关爱保护体系。强化市县、乡镇人民政府属地责任。\n"
+                                  "实施困难群众帮扶工程,民政、财政部门牵头。\n")
+    assert {("农村留守儿童关爱保护体系", "responsibleBody", "市县人民政府"),
+            ("农村留守儿童关爱保护体系", "responsibleBody", "乡镇人民政府"),
+            ("困难群众帮扶工程", "leadBody", "民政部门"), ("困难群众帮扶工程", "leadBody", "财政部门")} <= roles

@@ -236,13 +236,14 @@ def _programme_sentences(document: ParsedDocument, programme: Programme) -> list
 
 
 def _roles(text: str, sentence: Span, mentions: list[BodyMention]) -> list[str | None]:
-    """Each body's role; a list of bodies (A、B和C等部门…联动) shares the role its last member is given."""
+    """Each body's role; a list of bodies (A、B和C等部门…联动; 市县、乡镇人民政府属地责任) shares the role its last
+    member is given."""
     roles = [_role(text, sentence, mentions, i) for i in range(len(mentions))]
     joints = measures_lexicon().raw["bodies"]["list_joints"]
     for i in range(len(mentions) - 2, -1, -1):
         between = text[mentions[i].span.end : mentions[i + 1].span.start]
-        if roles[i] is None and roles[i + 1] == "cooperating" and between in joints:
-            roles[i] = "cooperating"
+        if roles[i] is None and roles[i + 1] is not None and between in joints:
+            roles[i] = roles[i + 1]
     return roles
 
 
