@@ -47,16 +47,14 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
     """The organisations named in ``text[span]``, in order."""
     words = text[span.start : span.end]
     rules = _rules()
-    levels = _level_bodies(text, span, rules)
-    if not any(head in words for head in rules["heads"]):
-        return levels
+    if not any(head in words for head in rules["heads"]) and not any(level in words for level in rules["level_bodies"]):
+        return []
     tokens = cut(words, span.start)
-    found: list[BodyMention] = []
+    found: list[BodyMention] = _level_bodies(text, tokens, rules)
     for index, token in enumerate(tokens):
         head_start = _split_head_start(tokens, index, rules)
         if head_start is not None or _is_head(token, rules) or _placed_short_head(tokens, index, rules):
             found += _named(tokens, index, rules, jurisdiction, index if head_start is None else head_start)
-    found += levels
     found = list({(b.span, b.canonical): b for b in found}.values())  # 浙江省委 read from 省委 and from 省委省政府
     found = [b for b in found if not re.match(rules["document_number_after"], text[b.span.end : b.span.end + 8])]
     outer = [b for b in found if not any(o is not b and o.span.start <= b.span.start and b.span.end <= o.span.end
@@ -64,19 +62,12 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
     return sorted(outer, key=lambda b: b.span.start)
 
 
-def _level_bodies(text: str, span: Span, rules: dict) -> list[BodyMention]:
+def _level_bodies(text: str, tokens: list[Token], rules: dict) -> list[BodyMention]:
     """A level written alone before a role word (构建乡镇牵头): that level's government, as the lexicon names it.
     The level must be a word of its own (not 城乡 + 镇)."""
-    words = text[span.start : span.end]
-    if not any(level in words for level in rules["level_bodies"]):
-        return []
-    found = []
-    for token in cut(words, span.start):
-        canonical = rules["level_bodies"].get(token.word)
-        if canonical is not None and text.startswith(tuple(rules["roles"]), token.end):
-            found.append(BodyMention(token.word, canonical, body_vocabulary().concept(canonical),
-                                     Span(token.start, token.end)))
-    return found
+    return [BodyMention(token.word, canonical, body_vocabulary().concept(canonical), Span(token.start, token.end))
+            for token in tokens if (canonical := rules["level_bodies"].get(token.word)) is not None
+            and text.startswith(tuple(rules["roles"]), token.end)]
 
 
 def _is_head(token: Token, rules: dict) -> bool:

@@ -192,7 +192,7 @@ def _owner_role(text: str, body: BodyMention, programme: Programme) -> str | Non
     for mention in programme.mentions:
         before = body.span.end <= mention.start and text[body.span.end : mention.start] in rules["owner_joints"]
         rest = text[body.span.end : mention.end]  # 养老服务部际联席会议制度: the body's own institution, no owner
-        opening = body.span.start == mention.start and rest and measures_lexicon().head_of(rest) != rest
+        opening = body.span.start == mention.start and bool(rest) and measures_lexicon().head_of(rest) != rest
         if before or opening:
             return "responsible"
     return None
