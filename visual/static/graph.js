@@ -158,7 +158,8 @@ export class GraphView {
     const degree = new Map(nodes.map((id) => [id, this.network.getConnectedEdges(id).length]));
     const order = [...nodes].sort((a, b) => (b === this.focus) - (a === this.focus) || degree.get(b) - degree.get(a)
       || (a < b ? -1 : a > b ? 1 : 0));
-    const kept = [];
+    const focused = nodes.includes(this.focus) ? [this.focus] : [];
+    const kept = focused.map((id) => this.network.getBoundingBox(id));  // the focus keeps its label before all
     const hidden = [];
     for (const id of [...groups].sort((a, b) => this.clusters.get(b).members.length - this.clusters.get(a).members.length)) {
       const box = this.network.getBoundingBox(id);  // the bigger group keeps its label (×322 says what is there)
@@ -167,7 +168,7 @@ export class GraphView {
       if (clear) kept.push(box);
       else hidden.push(id);
     }
-    for (const id of order) {
+    for (const id of order.filter((id) => !focused.includes(id))) {
       const box = this.network.getBoundingBox(id);
       if (id !== this.selected && kept.some((other) => overlap(box, other, LABEL_GAP))) hidden.push(id);
       else kept.push(box);
