@@ -88,6 +88,35 @@ def test_measure_names(sentence, expected):
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
+    # A、B等 + head: each member closed by 等 is one of the things the head names, with the words before the
+    # head (部际联席会议); 和 joins the last two members, inside an earlier one it is part of it
+    ("养老服务、农村留守儿童关爱保护和困境儿童保障工作、康复辅助器具产业等部际联席会议制度开创建立",
+     [("养老服务部际联席会议制度", "institution"),
+      ("农村留守儿童关爱保护和困境儿童保障工作部际联席会议制度", "institution"),
+      ("康复辅助器具产业部际联席会议制度", "institution")]),
+    ("优化完善慈善组织登记认定、年度报告、公开募捐资格管理等制度",
+     [("慈善组织登记认定制度", "institution"), ("年度报告制度", "institution"),
+      ("公开募捐资格管理制度", "institution")]),
+    ("通过邻里互助、亲友相助、志愿服务等模式", [("邻里互助模式", "model"), ("亲友相助模式", "model"),
+                                  ("志愿服务模式", "model")]),
+    ("健全临时救助、特困供养等系列制度", [("临时救助制度", "institution"), ("特困供养制度", "institution")]),
+    # a name before 与 is one of its own, not part of the first member
+    ("加强残疾人“两项补贴”制度与长期护理保险、老年人福利等制度相衔接",
+     [("残疾人“两项补贴”制度", "institution"), ("长期护理保险制度", "institution"),
+      ("老年人福利制度", "institution")]),
+    # not: fields of two characters, organisations, groups, names with a head, doings as 活动
+    ("健全财务、人事、资产、活动、分支机构等管理制度", []),
+    ("开展村民议事会、妇女议事会等社区议事协商活动", [("社区议事协商活动", "activity")]),
+    ("完善帮扶残疾人、孤儿等社会福利制度", []),
+    ("强化与残疾人“两项补贴”、社会救助等政策的衔接", [("两项补贴", "subsidy")]),
+    ("规范慈善组织公开募捐、保值增值投资等活动", []),
+    ("通过电话、微信、上门等多种方式", []),
+])
+def test_listed_members_before_deng(sentence, expected):
+    assert names(sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
     # a verb inside a name ends it (receiving, showing, drafting); a head used as a verb is none
     ("31万困难残疾人得到生活补贴", [("生活补贴", "subsidy")]),
     ("聚焦新时代全面展示中国特色社会主义制度优越性的重要窗口", []),

@@ -203,6 +203,16 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
             yield (NameMatch(quote.word + run + tokens[index].word, kind, Span(quote.start, quote.end),
                              "shared-head"), {position, index})
         return
+    # A、B等部际联席会议制度: each member of a list closed by 等 is one of the things named.
+    members = _listed(tokens, first - 2, lex) if before is not None and before.word == "等" \
+        and len(run) <= lex.raw["listed_prefix"] else []
+    run = "".join(t.word for t in tokens[_drop_leading(tokens, first, index, lex):index])  # 等系列制度: 制度
+    if members and (run or head not in lex.raw["verb_heads"]):  # 公开募捐、保值增值投资等活动: doings
+        for start, end in members:
+            words = "".join(t.word for t in tokens[start : end + 1])
+            yield (NameMatch(words + run + tokens[index].word, kind, Span(tokens[start].start, tokens[end].end),
+                             "shared-head"), set(range(start, end + 1)) | {index})
+        return
     # A和B工程, A、B和C工程: a list sharing the head, or one name with 和 inside.
     if before is not None and before.word in lex.raw["conjunctions"] and first < index:
         left_end = first - 2
@@ -356,6 +366,50 @@ def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
             return
         end = mark - 1
         start = _grow(tokens, end, lex, lex.raw["max_name"])
+
+
+def _listed(tokens: list[Token], last: int, lex: MeasuresLexicon) -> list[tuple[int, int]]:
+    """The members (first, last token) of the list ``A、B和C`` that ends at ``last`` before 等, when each
+    is a thing of its own (an activity, a field of work) and not a group, a body, a place or a name
+    with a head; else none, and the words before 等 are left to the other rules.
+
+    和 joins the last two members (A、B和C); between earlier ones it is inside a member
+    (农村留守儿童关爱保护和困境儿童保障工作、康复辅助器具产业).
+    """
+    members: list[tuple[int, int]] = []
+    end = last
+    while end >= 0:
+        start = _grow(tokens, end, lex, lex.raw["max_name"])
+        if start > end:
+            return []
+        mark = start - 1
+        while members and mark > 0 and tokens[mark].word in lex.raw["conjunctions"]:
+            earlier = _grow(tokens, mark - 1, lex, lex.raw["max_name"])  # 和 inside an earlier member …
+            if earlier > mark - 1 or lex.head_of(tokens[mark - 1].word) is not None:
+                break  # … unless the words before it are a name (残疾人两项补贴制度与长期护理保险、…等制度)
+            start, mark = earlier, earlier - 1
+        members.append((_drop_leading(tokens, start, end, lex), end))
+        if mark < 0 or _heading_number(tokens, mark) or not (
+                tokens[mark].word in lex.raw["list_marks"]
+                or (len(members) == 1 and tokens[mark].word in lex.raw["conjunctions"])):
+            break
+        end = mark - 1
+    if len(members) < 2 or not all(_thing_of_its_own(tokens, s, e, lex) for s, e in members):
+        return []
+    return sorted(members)
+
+
+def _thing_of_its_own(tokens: list[Token], start: int, end: int, lex: MeasuresLexicon) -> bool:
+    """Whether a listed member names a thing that can take the list's head (登记认定, 定期走访),
+    not a group (孤儿), an organisation (妇女议事会), a level or place, a body's field of two characters (财务, 人事) or a name with
+    a head of its own (年度计划)."""
+    words = "".join(t.word for t in tokens[start : end + 1])
+    organisations = lex.raw["bodies"]["heads"] + lex.raw["listed_not_ends"]
+    return (lex.raw["listed_member"][0] <= len(words) <= lex.raw["listed_member"][1]
+            and not any(words.endswith(o) for o in organisations)
+            and lex.head_of(words.strip("“”")) is None and words not in lex.raw["level_words"]
+            and not all(t.flag == "ns" for t in tokens[start : end + 1])
+            and target_groups().concept(words) is None)
 
 
 def _quoted_list(tokens: list[Token], last: int) -> list[int]:
