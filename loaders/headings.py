@@ -41,6 +41,7 @@ def _compiled() -> dict:
         "glossary": re.compile(lex["glossary"]),
         "glossary_entry": re.compile(lex["glossary_entry"]),
         "trailers": [re.compile(p) for p in lex["trailers"]],
+        "run_on_item": re.compile(lex["title_run_on_item"]),
         "lex": lex,
     }
 
@@ -102,6 +103,9 @@ def heading_title(rest: str, strict: bool = False) -> str | None:
             if rest.startswith(known):
                 return known
     cut = min((i for i, ch in enumerate(rest[: limit + 1]) if ch in lex["title_terminators"]), default=None)
+    item = patterns()["run_on_item"].search(rest, 1, limit + 1)
+    if item and (cut is None or item.start() < cut):
+        cut = item.start()  # the body's first item runs on: …社会福利体系一是完善…
     if cut:
         return rest[:cut]
     return (rest or None) if len(rest) <= limit else None

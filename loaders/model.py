@@ -212,6 +212,17 @@ class ParsedDocument:
             todo += division.children
         return sorted(set(found))
 
+    @cached_property
+    def heading_ends(self) -> list[int]:
+        """Where every heading's number and title end, in text order: a paragraph run on in the heading's
+        line ((二)加大政策落实力度,健全社会福利体系一是完善儿童福利保障政策。) starts its first sentence here."""
+        found, todo = [], list(self.chapters)
+        while todo:
+            division = todo.pop()
+            found.append(division.span.end)
+            todo += division.children
+        return sorted(set(found))
+
 
 @dataclass
 class Programme:

@@ -148,3 +148,20 @@ def test_a_body_answering_for_a_programme_is_responsible_and_its_list_shares_the
     assert {("农村留守儿童关爱保护体系", "responsibleBody", "市县人民政府"),
             ("农村留守儿童关爱保护体系", "responsibleBody", "乡镇人民政府"),
             ("困难群众帮扶工程", "leadBody", "民政部门"), ("困难群众帮扶工程", "leadBody", "财政部门")} <= roles
+
+
+RUN_ON = ("某市“十四五”民政事业发展规划\n一、主要任务\n"
+          "(一)健全救助体系\n做好基本生活救助。\n(二)加大政策落实力度,健全社会福利体系一是完善儿童福利保障政策。"
+          "落实孤儿生活保障。加强农村留守儿童关爱服务。规范信息台账。做好资助工作。"
+          "积极做好监护缺失儿童生活保障和救助工作。二是健全残疾人福利制度。为困难残疾人提供服务。\n")
+
+
+def test_an_item_run_on_after_its_heading_leads_its_sentences_up_to_the_next_item(tmp_path):
+    """A scraped page runs a heading into its first paragraph ((二)…体系一是完善X。): the item still leads
+    the sentences after it, all of them up to 二是, not only the first three."""
+    path = tmp_path / "runon.txt"
+    path.write_text(RUN_ON, encoding="utf-8")
+    served = {r.target.rsplit("/", 1)[-1] for r in parse_document(path).relations
+              if r.predicate == "serves" and r.programme == "儿童福利保障政策"}
+    assert {"orphans", "rural-left-behind-children", "children-lacking-guardianship"} <= served
+    assert "persons-with-disabilities-in-difficulty" not in served  # 二是 opens the next item

@@ -24,7 +24,7 @@ def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
     """Every measure named in the body's sentences, one Programme per mention."""
     text = document.text.text
     end = document.glossary_span.end if document.glossary_span else len(text)
-    starts = document.heading_starts
+    starts = sorted({*document.heading_starts, *document.heading_ends})
     pieces = [Span(a, b) for a, b in zip([document.body_start, *starts], [*starts, end]) if a < b]
     leaders: dict[int, list[NameMatch]] = {}  # a led sentence's start → the names of the one leading it
     for sentence in (s for piece in pieces for s in sentences_in(text, piece)):
@@ -48,11 +48,13 @@ def _refers_back(match: NameMatch, leading: list[NameMatch]) -> bool:
 
 def led_sentences(text: str, sentence: Span) -> list[Span]:
     """The sentences after a paragraph's (or an inline item's) opening one, up to the paragraph's
-    end, the next inline item (二是…) or the lexicon's count."""
+    end, the next inline item (二是…) or the lexicon's count (more for an item: 二是 closes it)."""
     line_end = text.find("\n", sentence.end)
     line = Span(sentence.end, len(text) if line_end < 0 else line_end)
+    rules = measures_lexicon().raw["paragraph"]
+    count = rules["item_sentences"] if _opens_inline_item(text, sentence) else rules["sentences"]
     led = []
-    for following in sentences_in(text, line)[: measures_lexicon().raw["paragraph"]["sentences"]]:
+    for following in sentences_in(text, line)[:count]:
         if _opens_inline_item(text, following):
             break
         led.append(following)
@@ -89,10 +91,10 @@ def own_part(text: str, sentence: Span, match: NameMatch, matches: list[NameMatc
 
 
 def sentence_of(document: ParsedDocument, offset: int) -> Span:
-    """The sentence holding ``offset``, cut at headings: a text run together (a scraped page)
-    has no full stop between its table of contents, a heading and the first sentence."""
+    """The sentence holding ``offset``, cut at headings' starts and ends: a text run together (a scraped
+    page) has no full stop between its table of contents, a heading and the first sentence."""
     sentence = sentence_at(document.text.text, offset)
-    starts = document.heading_starts
+    starts = sorted({*document.heading_starts, *document.heading_ends})
     start = max([sentence.start, *(b for b in starts if b <= offset)])
     end = min([sentence.end, *(b for b in starts if b > offset)])
     return Span(start, end)
