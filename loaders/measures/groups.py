@@ -74,8 +74,9 @@ def _coordination(groups: Vocabulary, words: str, start: int, label: str,
         modifier, named = found
         concepts.insert(0, named)
         position -= len(modifier) + 1
-    if head is not None and position > 1 and words[position - 1] == "等":
-        members, position = _members_before(groups, words, position - 1, head, position)
+    deng = _deng_before(words, position)
+    if head is not None and deng is not None:
+        members, position = _members_before(groups, words, deng, head, position)
         concepts = members + concepts
     for qualifier in _qualifiers_before(words, position):
         qualified = [_qualified(groups, qualifier.rstrip("的"), c) for c in concepts]
@@ -88,6 +89,16 @@ def _coordination(groups: Vocabulary, words: str, start: int, label: str,
         if named is not None and named not in concepts:
             return position - len(qualifier), [named, *concepts]
     return position, concepts
+
+
+def _deng_before(words: str, position: int) -> int | None:
+    """Where the 等 closing a list before the group at ``position`` stands: right before it, or before a
+    word of category between (失能、重残、留守、独居、失独等特殊老年人: 特殊 qualifies the whole list)."""
+    for between in ("", *load_lexicon("groups")["category_words"]):
+        at = position - len(between) - 1
+        if at > 0 and words[at] == "等" and words[at + 1 : position] == between:
+            return at
+    return None
 
 
 def _members_before(groups: Vocabulary, words: str, end: int, head: str, start: int) -> tuple[list[URIRef], int]:
