@@ -8,6 +8,7 @@ source text, whatever normalisation did.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -159,6 +160,13 @@ class Division:
     tables: list[IndicatorTable] = field(default_factory=list)
 
 
+def divisions(chapters: list[Division]) -> Iterator[Division]:
+    """Every division, depth first."""
+    for chapter in chapters:
+        yield chapter
+        yield from divisions(chapter.children)
+
+
 @dataclass
 class PlanMetadata:
     title: str
@@ -205,23 +213,13 @@ class ParsedDocument:
         A sentence of a text run together (a scraped page) is cut at these: its table
         of contents, a heading and the first sentence have no full stop between them.
         """
-        found, todo = [], list(self.chapters)
-        while todo:
-            division = todo.pop()
-            found.append(division.span.start)
-            todo += division.children
-        return sorted(set(found))
+        return sorted({division.span.start for division in divisions(self.chapters)})
 
     @cached_property
     def heading_ends(self) -> list[int]:
         """Where every heading's number and title end, in text order: a paragraph run on in the heading's
         line ((二)加大政策落实力度,健全社会福利体系一是完善儿童福利保障政策。) starts its first sentence here."""
-        found, todo = [], list(self.chapters)
-        while todo:
-            division = todo.pop()
-            found.append(division.span.end)
-            todo += division.children
-        return sorted(set(found))
+        return sorted({division.span.end for division in divisions(self.chapters)})
 
 
 @dataclass

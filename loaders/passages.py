@@ -19,7 +19,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .model import Box, BoxItem, Division, IndicatorTable, ParsedDocument, Span
-from .programmes import divisions
+from .model import divisions
 from .sentences import sentences_in
 
 # Kinds of passage, as the graph writes them (pkg:passageKind).

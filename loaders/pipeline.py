@@ -10,7 +10,8 @@ from .metadata import extract_metadata
 from .model import ParsedDocument, PlanMetadata, SourceDocument, Span
 from .normalise import normalise
 from .period import set_period
-from .programmes import divisions, find_programmes
+from .model import divisions
+from .programmes import find_programmes
 from .relations import find_bodies, find_relations
 from .source import SIDECAR_SUFFIX, DocumentError, read_document
 from .structure import parse_structure

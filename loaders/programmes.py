@@ -17,7 +17,7 @@ from functools import cache
 from .lexicon import alternation, load_lexicon
 from .measures.lexicon import measures_lexicon
 from .measures.prose import division_chain, merge_period, prose_measures
-from .model import Box, Division, ParsedDocument, Programme, Span
+from .model import Box, Division, ParsedDocument, Programme, Span, divisions
 from .sentences import sentence_at
 
 READERS = ("chunker", "patterns")
@@ -67,13 +67,6 @@ def find_programmes(document: ParsedDocument, reader: str = "chunker") -> list[P
                 known.period = merge_period(known.period, programme.period) if known.origin == "prose" \
                     else known.period
     return sorted(found.values(), key=lambda p: p.span.start)
-
-
-def divisions(chapters: list[Division]) -> Iterator[Division]:
-    """Every division, depth first."""
-    for chapter in chapters:
-        yield chapter
-        yield from divisions(chapter.children)
 
 
 def division_at(chapters: list[Division], offset: int) -> Division | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
+from rdflib import RDF, SKOS, XSD, Literal, URIRef
 
 from .iris import PKG, child_iri, segment
 from .model import Body, Programme, Relation, Span

@@ -442,12 +442,12 @@ def _quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch 
             or groups.concept(inner + following) or groups.concept(token.word + following)
             or groups.concept(inner)):
         return None
-    after, end = "", token.end
+    after = ""
     for later in tokens[index + 1 : index + 4]:
         if not _is_material(later, lex) or later.flag in (QUOTED, "v", "vs") \
                 or len(after) + len(later.word) > lex.raw["quote_tail"]:
             break
-        after, end = after + later.word, later.end
+        after += later.word
     if any(after.startswith(w) for w in lex.raw["quote_tail_not"]):
         return None
     tail = next((len(after[: i + len(w)]) for i in range(len(after)) for w in lex.raw["quote_tails"]
