@@ -182,6 +182,8 @@ def test_groups_are_distributed_over_shared_modifiers_and_qualifiers():
     assert concepts[1:] == ["失能老年人", "空巢(独居)老年人", "特殊困难老年人"] and concepts[0].startswith("重")
     # a member that names no group: only the category is read
     assert labels("以服务、帮扶等特殊困难老年人为重点") == [("特殊困难老年人", ["特殊困难老年人"])]
+    # 残疾人 is a head coordinated modifiers share
+    assert labels("覆盖至三、四级智力和精神残疾人") == [("智力和精神残疾人", ["智力残疾人", "精神残疾人"])]
     # a word of category between 等 and the group qualifies the whole list; 失独 names a family-planning family
     assert labels("建立失能、重残、留守、独居、失独等特殊老年人社区探访制度") == [
         ("失能、重残、留守、独居、失独等特殊老年人",

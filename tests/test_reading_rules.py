@@ -165,3 +165,18 @@ def test_an_item_run_on_after_its_heading_leads_its_sentences_up_to_the_next_ite
               if r.predicate == "serves" and r.programme == "儿童福利保障政策"}
     assert {"orphans", "rural-left-behind-children", "children-lacking-guardianship"} <= served
     assert "persons-with-disabilities-in-difficulty" not in served  # 二是 opens the next item
+
+
+def test_a_programme_extended_to_a_kind_of_its_own_groups_serves_it_but_not_households_it_reaches(tmp_path):
+    """重度残疾人护理补贴覆盖至…智力和精神残疾人: the text extends the subsidy to them though its name names
+    重度残疾人; 困难残疾人生活补贴覆盖至低保边缘家庭: households, not a kind of 残疾人, stay out."""
+    path = tmp_path / "cover.txt"
+    path.write_text(HEAD + "逐步推进困难残疾人生活补贴覆盖至低保边缘家庭和其他困难残疾人,"
+                           "重度残疾人护理补贴覆盖至三、四级智力和精神残疾人。\n", encoding="utf-8")
+    served: dict[str, set[str]] = {}
+    for relation in parse_document(path).relations:
+        if relation.predicate == "serves":
+            served.setdefault(relation.programme, set()).add(relation.target.rsplit("/", 1)[-1])
+    assert served["重度残疾人护理补贴"] == {"persons-with-severe-disabilities", "persons-with-intellectual-disabilities",
+                                   "persons-with-psychosocial-disabilities"}
+    assert "marginal-dibao-households" not in served["困难残疾人生活补贴"]

@@ -20,6 +20,7 @@ from functools import cache
 
 from rdflib import URIRef
 
+from ..lexicon import load_lexicon
 from ..model import ParsedDocument, Programme, Relation, Span
 from ..sentences import sentences_in
 from ..vocab import target_groups
@@ -50,14 +51,28 @@ def serves_links(document: ParsedDocument, programme: Programme) -> list[Relatio
     # nothing above or below it does (农村留守妇女关爱行动: the children and elders the women help are not served)
     named = [URIRef(r.target) for r in candidates if r.window == "name"]
     named = [] if any(groups.umbrella(n) for n in named) else named
+    text = document.text.text
     candidates = [r for r in candidates
-                  if not named or any(groups.related(URIRef(r.target), n) for n in named)]
+                  if not named or any(groups.related(URIRef(r.target), n) for n in named) or _covered(text, r, named)]
     # whom a sentence says it is for (以…为重点, 聚焦…) is served by every measure it names
     for relation in [*candidates, *_lead_in_candidates(document, programme)]:
         known = best.get(relation.target)
         if known is None or relation.confidence > known.confidence:
             best[relation.target] = relation
     return list(best.values())
+
+
+def _covered(text: str, relation: Relation, named: list[URIRef]) -> bool:
+    """Whether the text extends the programme in so many words to a group of the same kind of person as its
+    name's (重度残疾人护理补贴覆盖至三、四级智力和精神残疾人: 残疾人 both): then the group is served though
+    the name names another; households it reaches (覆盖至低保边缘家庭) are not the same kind."""
+    at = text.find(relation.matched, relation.evidence.start, relation.evidence.end)
+    if at < 0 or measures_lexicon().pattern("coverage").search(text, relation.evidence.start, at) is None:
+        return False
+    groups = target_groups()
+    label = groups.preferred.get(URIRef(relation.target), "")
+    heads = load_lexicon("groups")["coordination_heads"]
+    return any(label.endswith(h) and groups.preferred.get(n, "").endswith(h) for h in heads for n in named)
 
 
 def _serves_candidates(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
