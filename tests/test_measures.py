@@ -117,6 +117,23 @@ def test_listed_members_before_deng(sentence, expected):
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
+    # study campaigns, crackdowns and censuses have heads of their own; a slogan is a name with a head,
+    # quoted or not (its 、 is no list), but a period's quotation never is part of one
+    ("扎实开展两学一做学习教育、不忘初心、牢记使命主题教育",
+     [("两学一做学习教育", "activity"), ("不忘初心、牢记使命主题教育", "activity")]),
+    ("深入开展“两学一做”专题教育、“不忘初心、牢记使命”主题教育",
+     [("“两学一做”专题教育", "activity"), ("“不忘初心、牢记使命”主题教育", "activity")]),
+    ("积极配合开展扫黑除恶专项斗争", [("扫黑除恶专项斗争", "campaign")]),
+    ("完成第二次全国地名普查", [("第二次全国地名普查", "action")]),
+    ("完成地名普查成果转化工作", []),
+    ("落实市县党政“一把手”工程", [("市县党政“一把手”工程", "project")]),
+    ("推进“十四五”养老服务体系建设", []),
+])
+def test_campaign_heads_and_slogans(sentence, expected):
+    assert names(sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
     # a verb inside a name ends it (receiving, showing, drafting); a head used as a verb is none
     ("31万困难残疾人得到生活补贴", [("生活补贴", "subsidy")]),
     ("聚焦新时代全面展示中国特色社会主义制度优越性的重要窗口", []),

@@ -49,7 +49,7 @@ def names_in(text: str, sentence: Span) -> list[NameMatch]:
     lex = measures_lexicon()
     if "“" not in words and not any(head in words for head in lex.heads):
         return _known(words, sentence.start)
-    tokens = _merge_quotes(cut(words, sentence.start))
+    tokens = _merge_slogans(_merge_quotes(cut(words, sentence.start)), lex)
     found: list[NameMatch] = []
     used: set[int] = set()
     for index, token in enumerate(tokens):
@@ -105,6 +105,30 @@ def _merge_quotes(tokens: list[Token]) -> list[Token]:
                 continue
         merged.append(token)
         index += 1
+    return merged
+
+
+def _merge_slogans(tokens: list[Token], lex: MeasuresLexicon) -> list[Token]:
+    """A slogan written without its quotes (不忘初心、牢记使命主题教育) becomes one token: its 、 is no list."""
+    slogans = [q for q in lex.raw["stop_quotes"] if "、" in q]
+    if not slogans:
+        return tokens
+    merged, index = [], 0
+    while index < len(tokens):
+        run = ""
+        for end in range(index, min(len(tokens), index + 8)):
+            run += tokens[end].word
+            if run in slogans:
+                merged.append(Token(run, "n", tokens[index].start, tokens[end].end))
+                index = end + 1
+                break
+            if not any(s.startswith(run) for s in slogans):
+                merged.append(tokens[index])
+                index += 1
+                break
+        else:
+            merged.append(tokens[index])
+            index += 1
     return merged
 
 
@@ -476,7 +500,7 @@ def _acceptable(match: NameMatch, lex: MeasuresLexicon) -> bool:
     bare = modifier.replace("“", "").replace("”", "")
     if len(bare) < lex.raw["min_modifier"] or name in lex.generic_names or name.replace("“", "").replace("”", "") in lex.generic_names:
         return False
-    if any(f"“{quote}”" in name for quote in lex.raw["stop_quotes"]) or name[0] in lex.raw["bad_starts"]:
+    if any(f"“{quote}”" in name for quote in lex.raw["period_quotes"]) or name[0] in lex.raw["bad_starts"]:
         return False
     if re.fullmatch(lex.raw["count_only"], bare):
         return False  # …五大体系: a count refers back to a list
