@@ -128,6 +128,10 @@ def test_listed_members_before_deng(sentence, expected):
     ("完成地名普查成果转化工作", []),
     ("落实市县党政“一把手”工程", [("市县党政“一把手”工程", "project")]),
     ("推进“十四五”养老服务体系建设", []),
+    # databases, rosters and hotlines are named things; a 项目库 is still a list of projects
+    ("建设中国国家地名信息库", [("中国国家地名信息库", "infosystem")]),
+    ("建立省养老机构等级评定专家库", [("省养老机构等级评定专家库", "list")]),
+    ("开通社会救助服务热线", [("社会救助服务热线", "platform")]),
 ])
 def test_campaign_heads_and_slogans(sentence, expected):
     assert names(sentence) == expected
