@@ -138,6 +138,27 @@ def test_campaign_heads_and_slogans(sentence, expected):
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
+    # a set phrase before 的 names a generic name (养老服务体系, 监护制度, 工作机制) …
+    ("进一步完善居家社区机构相协调、医养康养相结合的养老服务体系",
+     [("居家社区机构相协调、医养康养相结合的养老服务体系", "system")]),
+    ("建立家庭监护为主体、社会监护为补充、国家监护为兜底的监护制度",
+     [("家庭监护为主体、社会监护为补充、国家监护为兜底的监护制度", "institution")]),
+    ("健全党组织领导的城乡基层治理体系", [("党组织领导的城乡基层治理体系", "system")]),
+    ("形成政府负责、民政牵头、部门协同、社会参与的工作机制", [("政府负责、民政牵头、部门协同、社会参与的工作机制", "mechanism")]),
+    # … running back over 为依托 (no verb there) to the verb of launching, without its preposition
+    ("形成以居家照护为基础、社区日间照料为依托、机构集中照护为补充的养老服务体系",
+     [("居家照护为基础、社区日间照料为依托、机构集中照护为补充的养老服务体系", "system")]),
+    # a specific name keeps its own words; a phrase of no set kind is no part of a name
+    ("形成以居家照护为基础、机构集中照护为补充的贫困重度残疾人照护服务体系", [("贫困重度残疾人照护服务体系", "system")]),
+    ("构建家庭保护、学校保护、社会保护相结合的未成年人保护体系", [("未成年人保护体系", "system")]),
+    ("建立与经济社会发展水平相适应的养老服务体系", []),
+    ("打通医养康养相结合的体制机制壁垒", []),
+])
+def test_a_set_phrase_names_the_generic_name_it_describes(sentence, expected):
+    assert names(sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
     # a verb inside a name ends it (receiving, showing, drafting); a head used as a verb is none
     ("31万困难残疾人得到生活补贴", [("生活补贴", "subsidy")]),
     ("聚焦新时代全面展示中国特色社会主义制度优越性的重要窗口", []),

@@ -180,3 +180,12 @@ def test_a_programme_extended_to_a_kind_of_its_own_groups_serves_it_but_not_hous
     assert served["重度残疾人护理补贴"] == {"persons-with-severe-disabilities", "persons-with-intellectual-disabilities",
                                    "persons-with-psychosocial-disabilities"}
     assert "marginal-dibao-households" not in served["困难残疾人生活补贴"]
+
+
+def test_the_first_of_a_list_of_bodies_a_name_names_does_not_own_it(tmp_path):
+    """乡镇政府、村民委员会…等多主体共同参与的服务格局: the township government takes part with the others;
+    a body opening a name owns it only when the name goes on with its own words (民政部门福利彩票…制度体系)."""
+    roles = _body_roles(tmp_path, "构建乡镇政府、村民委员会、村集体经济组织和社会组织、村民群众等多主体共同参与的服务格局。\n"
+                                  "完善民政部门福利彩票公益金使用管理全链条制度体系。\n")
+    assert not any(programme.endswith("服务格局") for programme, _, _ in roles)
+    assert any(programme.endswith("制度体系") and role == "responsibleBody" for programme, role, _ in roles)

@@ -200,14 +200,16 @@ def body_links(document: ParsedDocument, programme: Programme, jurisdiction: str
 
 def _owner_role(text: str, body: BodyMention, programme: Programme) -> str | None:
     """``responsible`` for a body written right before the programme's name or opening it (民政部“金民工程”,
-    民政部门福利彩票公益金使用管理全链条制度体系: its owner)."""
+    民政部门福利彩票公益金使用管理全链条制度体系: its owner), not the first of a list of bodies the name names
+    (乡镇政府、村民委员会…多主体共同参与的服务格局)."""
     rules = measures_lexicon().raw["bodies"]
     if text[max(0, body.span.start - 1) : body.span.start] in rules["not_owner_before"]:
         return None
     for mention in programme.mentions:
         before = body.span.end <= mention.start and text[body.span.end : mention.start] in rules["owner_joints"]
         rest = text[body.span.end : mention.end]  # 养老服务部际联席会议制度: the body's own institution, no owner
-        opening = body.span.start == mention.start and bool(rest) and measures_lexicon().head_of(rest) != rest
+        opening = (body.span.start == mention.start and bool(rest) and measures_lexicon().head_of(rest) != rest
+                   and not rest.startswith(tuple(rules["list_joints"])))  # 乡镇政府、村民委员会…共同参与的格局
         if before or opening:
             return "responsible"
     return None

@@ -40,7 +40,7 @@ class NameMatch:
     name: str
     kind: str
     span: Span  # the words of the name as written (for a shared head: its own words through the head)
-    how: str  # 'headed', 'shared-head' or 'quoted'
+    how: str  # 'headed', 'described', 'shared-head', 'quoted' or 'known'
 
 
 def names_in(text: str, sentence: Span) -> list[NameMatch]:
@@ -227,6 +227,12 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
             yield (NameMatch(quote.word + run + tokens[index].word, kind, Span(quote.start, quote.end),
                              "shared-head"), {position, index})
         return
+    described = _described(tokens, first, lex, index, kind)
+    if described is not None:  # 居家社区机构相协调、医养康养相结合的养老服务体系: the clause is its name's
+        name = "".join(t.word for t in tokens[described : index + 1])
+        yield NameMatch(name, kind, Span(tokens[described].start, tokens[index].end), "described"), \
+            set(range(described, index + 1))
+        return
     # A、B等部际联席会议制度: each member of a list closed by 等 is one of the things named.
     members = _listed(tokens, first - 2, lex) if before is not None and before.word == "等" \
         and len(run) <= lex.raw["listed_prefix"] else []
@@ -392,6 +398,36 @@ def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
         start = _grow(tokens, end, lex, lex.raw["max_name"])
 
 
+def _described(tokens: list[Token], first: int, lex: MeasuresLexicon, index: int, kind: str) -> int | None:
+    """The first token of a set phrase describing a generic name before its 的 (居家社区机构相协调、医养康养
+    相结合的养老服务体系, 家庭监护为主体、…、国家监护为兜底的监护制度, 党组织领导的城乡基层治理体系), else
+    None.  A name specific on its own (未成年人保护体系, not 监护制度: ``described_own``) is named without it.
+
+    The phrase runs back from 的 to a clause break or a verb of launching (构建, 健全: two characters
+    or more; 为 and 以 of X为主体 are inside it), and ends in a word of the set phrases (``described_words``).
+    """
+    if first < 2 or tokens[first - 1].word != "的":
+        return None
+    own = "".join(t.word for t in tokens[first : index + 1])
+    short = len(own) - len(lex.head_of(own) or "") <= lex.raw["described_own"]
+    if not short and _acceptable(NameMatch(own, kind, Span(tokens[first].start, tokens[index].end), "headed"), lex):
+        return None
+    start, length = first - 1, 0
+    for j in range(first - 2, -1, -1):
+        word = tokens[j].word
+        launching = (word in lex.stop_words and len(word) >= 2 and word not in lex.raw["described_words"]
+                     and not (j > 0 and tokens[j - 1].word == "为"))  # 社区日间照料为依托: no verb
+        if word in lex.raw["clause_marks"] or launching or length + len(word) > lex.raw["max_described"]:
+            break
+        start, length = j, length + len(word)
+    while start < first - 1 and (tokens[start].word in lex.stop_words or tokens[start].word in lex.raw["list_marks"]):
+        start += 1  # 以居家为基础…: the preposition opens the clause, not the name
+    phrase = "".join(t.word for t in tokens[start : first - 1])
+    if start >= first - 1 or not phrase.endswith(tuple(lex.raw["described_words"])):
+        return None
+    return start
+
+
 def _listed(tokens: list[Token], last: int, lex: MeasuresLexicon) -> list[tuple[int, int]]:
     """The members (first, last token) of the list ``A、B和C`` that ends at ``last`` before 等, when each
     is a thing of its own (an activity, a field of work) and not a group, a body, a place or a name
@@ -500,7 +536,8 @@ def _acceptable(match: NameMatch, lex: MeasuresLexicon) -> bool:
     bare = modifier.replace("“", "").replace("”", "")
     if len(bare) < lex.raw["min_modifier"] or name in lex.generic_names or name.replace("“", "").replace("”", "") in lex.generic_names:
         return False
-    if any(f"“{quote}”" in name for quote in lex.raw["period_quotes"]) or name[0] in lex.raw["bad_starts"]:
+    if any(f"“{quote}”" in name for quote in lex.raw["period_quotes"]) or (
+            name[0] in lex.raw["bad_starts"] and match.how != "described"):  # 家庭监护为主体…: no measure word
         return False
     if re.fullmatch(lex.raw["count_only"], bare):
         return False  # …五大体系: a count refers back to a list
