@@ -224,6 +224,8 @@ def test_groups_are_distributed_over_shared_modifiers_and_qualifiers():
     assert concepts[1:] == ["失能老年人", "空巢(独居)老年人", "特殊困难老年人"] and concepts[0].startswith("重")
     # a member that names no group: only the category is read
     assert labels("以服务、帮扶等特殊困难老年人为重点") == [("特殊困难老年人", ["特殊困难老年人"])]
+    # 致贫对象 too (因病、因学致贫对象)
+    assert labels("及时将因病、因学致贫对象纳入保障范围") == [("因病、因学致贫对象", ["因病致贫对象", "因学致贫对象"])]
     # 残疾人 is a head coordinated modifiers share
     assert labels("覆盖至三、四级智力和精神残疾人") == [("智力和精神残疾人", ["智力残疾人", "精神残疾人"])]
     # a word of category between 等 and the group qualifies the whole list; 失独 names a family-planning family

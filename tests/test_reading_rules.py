@@ -189,3 +189,23 @@ def test_the_first_of_a_list_of_bodies_a_name_names_does_not_own_it(tmp_path):
                                   "完善民政部门福利彩票公益金使用管理全链条制度体系。\n")
     assert not any(programme.endswith("服务格局") for programme, _, _ in roles)
     assert any(programme.endswith("制度体系") and role == "responsibleBody" for programme, role, _ in roles)
+
+
+def _serves_of(folder, lines: str) -> dict[str, set[str]]:
+    path = folder / "serves.txt"
+    path.write_text(HEAD + lines, encoding="utf-8")
+    served: dict[str, set[str]] = {}
+    for relation in parse_document(path).relations:
+        if relation.predicate == "serves":
+            served.setdefault(relation.programme, set()).add(relation.target.rsplit("/", 1)[-1])
+    return served
+
+
+def test_names_listed_together_share_the_words_after_the_list(tmp_path):
+    """健全主动发现、快速响应机制,及时将因病、因学致贫对象纳入保障范围: both mechanisms bring them in; names
+    listed with groups of their own keep them (养老服务、困境儿童保障工作等部际联席会议制度)."""
+    served = _serves_of(tmp_path, "健全主动发现、快速响应机制,及时将因病、因学致贫对象纳入保障范围。\n"
+                                  "建立养老服务、困境儿童保障工作等部际联席会议制度。\n")
+    assert {"impoverished-by-illness", "impoverished-by-schooling"} <= served["主动发现机制"]
+    assert {"impoverished-by-illness", "impoverished-by-schooling"} <= served["快速响应机制"]
+    assert "children-in-difficulty" not in served.get("养老服务部际联席会议制度", set())

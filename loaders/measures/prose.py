@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from ..model import Division, ParsedDocument, Programme, Span
 from ..sentences import sentence_at, sentences_in
+from ..vocab import target_groups
 from .lexicon import measures_lexicon
 from .names import NameMatch, names_in
 
@@ -82,12 +83,28 @@ def own_part(text: str, sentence: Span, match: NameMatch, matches: list[NameMatc
     between its neighbours' names, so a group named for one is not read for the next.
     """
     before = [m.span.end for m in matches if m.span.end <= match.span.start and m is not match]
-    after = [m.span.start for m in matches if match.span.end <= m.span.start and m is not match]
+    mates = _list_mates(text, match, matches)
+    after = [m.span.start for m in matches if mates[-1].span.end <= m.span.start and m not in mates]
     end = min(after, default=sentence.end)
     breaks = [i for i in range(match.span.end, end) if text[i] in CLAUSE_BREAKS]
     if end < sentence.end and breaks:
         end = breaks[-1]  # the clause of the next name is that name's own (…,28.5万重度残疾人得到护理补贴)
     return Span(max(before, default=sentence.start), end)
+
+
+def _list_mates(text: str, match: NameMatch, matches: list[NameMatch]) -> list[NameMatch]:
+    """``match`` and the names listed right after it (主动发现、快速响应机制: 主动发现机制 and 快速响应机制): one
+    list, whose words after its last name speak of every member — unless the later names name groups of their
+    own (养老服务、…困境儿童保障工作…等部际联席会议制度: the children are not the first one's)."""
+    joints = measures_lexicon().raw["conjunctions"] + measures_lexicon().raw["list_marks"]
+    mates = [match]
+    for later in sorted((m for m in matches if m.span.start >= match.span.end), key=lambda m: m.span.start):
+        if text[mates[-1].span.end : later.span.start] not in joints:
+            break
+        mates.append(later)
+    if target_groups().find(text[match.span.end : mates[-1].span.end]):
+        return [match]
+    return mates
 
 
 def sentence_of(document: ParsedDocument, offset: int) -> Span:
