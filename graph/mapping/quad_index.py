@@ -94,10 +94,11 @@ class StoreIndex:
         self.about = lru_cache(maxsize=CACHE_SIZE)(self._about)  # type: ignore[method-assign]
         self._iris: dict[str, URIRef] = {}
         self._literals: dict[tuple, object] = {}
+        self._graphs: dict[str, str] = {}
 
     def _about(self, subject: URIRef) -> list[Quad]:
-        iri, term = self._iri, self._term
-        return [(iri(q.predicate.value), term(q.object), q.graph_name.value)
+        iri, term, graph = self._iri, self._term, self._graph
+        return [(iri(q.predicate.value), term(q.object), graph(q.graph_name.value))
                 for q in self.store.quads_for_pattern(ox.NamedNode(subject), None, None, None)
                 if not isinstance(q.graph_name, ox.DefaultGraph)]
 
@@ -130,6 +131,10 @@ class StoreIndex:
         return _reuse(self._iris, value, URIRef, value)
 
     iri = _iri
+
+    def _graph(self, name: str) -> str:
+        """One string per named graph (a document's name recurs on each of its quads)."""
+        return _reuse(self._graphs, name, str, name)
 
     def typed_subjects(self) -> Iterator[tuple[URIRef, set[URIRef]]]:
         types: dict[str, set[URIRef]] = defaultdict(set)
