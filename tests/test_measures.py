@@ -108,7 +108,7 @@ def test_measure_names(sentence, expected):
     ("健全财务、人事、资产、活动、分支机构等管理制度", []),
     ("开展村民议事会、妇女议事会等社区议事协商活动", [("社区议事协商活动", "activity")]),
     ("完善帮扶残疾人、孤儿等社会福利制度", []),
-    ("强化与残疾人“两项补贴”、社会救助等政策的衔接", [("两项补贴", "subsidy")]),
+    ("强化与残疾人“两项补贴”、社会救助等政策的衔接", [("残疾人“两项补贴”", "subsidy")]),
     ("规范慈善组织公开募捐、保值增值投资等活动", []),
     ("通过电话、微信、上门等多种方式", []),
 ])
@@ -132,6 +132,12 @@ def test_listed_members_before_deng(sentence, expected):
     ("建设中国国家地名信息库", [("中国国家地名信息库", "infosystem")]),
     ("建立省养老机构等级评定专家库", [("省养老机构等级评定专家库", "list")]),
     ("开通社会救助服务热线", [("社会救助服务热线", "platform")]),
+    # a quoted name takes the words of what it applies to, as written, but no owner; a slogan is a way of
+    # working only with a word of a way after it
+    ("推动实现婚姻登记“跨省通办”", [("婚姻登记“跨省通办”", "way")]),
+    ("依托民政部“金民工程”建设", [("金民工程", "project")]),
+    ("深化殡葬领域“放管服”改革", [("“放管服”改革", "way")]),
+    ("提高“放管服”承接能力", []),
 ])
 def test_campaign_heads_and_slogans(sentence, expected):
     assert names(sentence) == expected

@@ -53,7 +53,7 @@ def names_in(text: str, sentence: Span) -> list[NameMatch]:
     found: list[NameMatch] = []
     used: set[int] = set()
     for index, token in enumerate(tokens):
-        whole = _whole_quoted(token, lex)
+        whole = _whole_quoted(tokens, index, lex)
         if whole is not None:
             found.append(whole)
             used.add(index)
@@ -132,14 +132,23 @@ def _merge_slogans(tokens: list[Token], lex: MeasuresLexicon) -> list[Token]:
     return merged
 
 
-def _whole_quoted(token: Token, lex: MeasuresLexicon) -> NameMatch | None:
-    """A name quoted whole, head and all (“金民工程”, “福康工程”): the name without its quotes."""
+def _whole_quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch | None:
+    """A name quoted whole, head and all (“金民工程”, “福康工程”): the name without its quotes; with the words
+    of what it applies to before it, as written (婚姻登记“跨省通办”), but not a body or a place owning it
+    (民政部“金民工程”)."""
+    token = tokens[index]
     if token.flag != QUOTED:
         return None
     inner = token.word[1:-1]
     head = lex.head_of(inner)
     if head is None or len(inner) - len(head) < lex.raw["min_modifier"] or "、" in inner:
         return None  # a quoted list (“八大发展战略、九大改革攻坚行动”) is no one headed name
+    first = _drop_leading(tokens, _grow(tokens, index - 1, lex, lex.raw["max_name"] - len(token.word)), index, lex)
+    before = tokens[first:index]
+    if before and not any(t.flag in lex.raw["owner_flags"] or t.flag == QUOTED for t in before) \
+            and lex.head_of(before[-1].word) is None:
+        return NameMatch("".join(t.word for t in before) + token.word, lex.heads[head],
+                         Span(before[0].start, token.end), "headed")
     return NameMatch(inner, lex.heads[head], Span(token.start + 1, token.end - 1), "headed")
 
 
@@ -496,8 +505,9 @@ def _quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch 
     inner = token.word[1:-1]
     following = tokens[index + 1].word if index + 1 < len(tokens) else ""
     groups = target_groups()
+    slogan = inner in lex.raw["stop_quotes"]  # a name only with a word of a way after it (“放管服”改革)
     if (not lex.raw["min_quote"] <= len(inner) <= lex.raw["max_quote"]
-            or inner in lex.raw["stop_quotes"] or _DIGIT.search(inner)
+            or inner in lex.raw["period_quotes"] or _DIGIT.search(inner)
             or any(inner.endswith(w) for w in lex.raw["quote_not"])
             or groups.concept(inner + following) or groups.concept(token.word + following)
             or groups.concept(inner)):
@@ -515,6 +525,8 @@ def _quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch 
     if tail:
         return NameMatch(token.word + after[:tail], "way", Span(token.start, token.start + len(token.word) + tail),
                          "quoted")
+    if slogan:
+        return None
     if _word_before(tokens, index, lex) in lex.raw["quote_verbs"] or re.search(r"[、+]", inner):
         return NameMatch(token.word, "way", Span(token.start, token.end), "quoted")
     return None
