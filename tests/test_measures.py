@@ -135,6 +135,8 @@ def test_listed_members_before_deng(sentence, expected):
     # a quoted name takes the words of what it applies to, as written, but no owner; a slogan is a way of
     # working only with a word of a way after it
     ("推动实现婚姻登记“跨省通办”", [("婚姻登记“跨省通办”", "way")]),
+    ("80预期性10婚姻登记“跨省通办”实施率", [("跨省通办", "way")]),  # a flattened table row: no figures in a name
+    ("推动更多民政政务服务事项“一网通办”", [("民政政务服务事项“一网通办”", "way")]),
     ("依托民政部“金民工程”建设", [("金民工程", "project")]),
     ("深化殡葬领域“放管服”改革", [("“放管服”改革", "way")]),
     ("提高“放管服”承接能力", []),
@@ -151,6 +153,8 @@ def test_campaign_heads_and_slogans(sentence, expected):
      [("家庭监护为主体、社会监护为补充、国家监护为兜底的监护制度", "institution")]),
     ("健全党组织领导的城乡基层治理体系", [("党组织领导的城乡基层治理体系", "system")]),
     ("形成政府负责、民政牵头、部门协同、社会参与的工作机制", [("政府负责、民政牵头、部门协同、社会参与的工作机制", "mechanism")]),
+    ("完善党委领导、政府主导、民政牵头、部门配合、社会参与的体制机制",
+     [("党委领导、政府主导、民政牵头、部门配合、社会参与的体制机制", "mechanism")]),
     # … running back over 为依托 (no verb there) to the verb of launching, without its preposition
     ("形成以居家照护为基础、社区日间照料为依托、机构集中照护为补充的养老服务体系",
      [("居家照护为基础、社区日间照料为依托、机构集中照护为补充的养老服务体系", "system")]),

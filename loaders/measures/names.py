@@ -145,8 +145,8 @@ def _whole_quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> Name
         return None  # a quoted list (“八大发展战略、九大改革攻坚行动”) is no one headed name
     first = _drop_leading(tokens, _grow(tokens, index - 1, lex, lex.raw["max_name"] - len(token.word)), index, lex)
     before = tokens[first:index]
-    if before and not any(t.flag in lex.raw["owner_flags"] or t.flag == QUOTED for t in before) \
-            and lex.head_of(before[-1].word) is None:
+    if before and not any(t.flag in lex.raw["owner_flags"] or t.flag == QUOTED or _DIGIT.search(t.word)
+                          for t in before) and lex.head_of(before[-1].word) is None:  # 80预期性10: a table's row
         return NameMatch("".join(t.word for t in before) + token.word, lex.heads[head],
                          Span(before[0].start, token.end), "headed")
     return NameMatch(inner, lex.heads[head], Span(token.start + 1, token.end - 1), "headed")
