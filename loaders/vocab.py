@@ -69,8 +69,9 @@ class Vocabulary:
         return a == b or b in self.broader.get(a, ()) or a in self.broader.get(b, ())
 
     def expand(self, concept: URIRef) -> list[URIRef]:
-        """An abbreviation's groups (“三留守”人员 → three groups), else the concept itself."""
-        return self.comprises.get(concept) or [concept]
+        """An abbreviation and the groups it stands for (“三留守”人员 → it and three groups: a question about
+        either finds the programme), else the concept itself."""
+        return [concept, *self.comprises.get(concept, ())]
 
 
 @cache

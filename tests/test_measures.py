@@ -227,7 +227,7 @@ def test_groups_are_distributed_over_shared_modifiers_and_qualifiers():
         ("特殊困难高龄、失能、残疾老年人", ["特殊困难老年人", "高龄老年人", "失能老年人", "残疾老年人"])]
     assert labels("支持失能农村老年人") == [("失能农村老年人", ["失能老年人", "农村老年人"])]
     assert labels("为高龄、失能老年人提供服务") == [("高龄、失能老年人", ["高龄老年人", "失能老年人"])]
-    assert labels("关爱“三留守”人员") == [("“三留守”人员", ["农村留守儿童", "农村留守老年人", "农村留守妇女"])]
+    assert labels("关爱“三留守”人员") == [("“三留守”人员", ["“三留守”人员", "农村留守儿童", "农村留守老年人", "农村留守妇女"])]
     # members before 等 take the category's head; the category is named too
     (written, concepts), = labels("以重残、失能、空巢等特殊困难老年人为重点")
     assert written == "重残、失能、空巢等特殊困难老年人"

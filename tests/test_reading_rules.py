@@ -209,3 +209,10 @@ def test_names_listed_together_share_the_words_after_the_list(tmp_path):
     assert {"impoverished-by-illness", "impoverished-by-schooling"} <= served["主动发现机制"]
     assert {"impoverished-by-illness", "impoverished-by-schooling"} <= served["快速响应机制"]
     assert "children-in-difficulty" not in served.get("养老服务部际联席会议制度", set())
+
+
+def test_an_abbreviation_is_served_itself_and_each_group_it_stands_for(tmp_path):
+    """农村三留守人员关爱服务体系: a question about “三留守”人员 finds it, and one about each of the three."""
+    served = _serves_of(tmp_path, "健全农村三留守人员关爱服务体系。\n")
+    assert served["农村三留守人员关爱服务体系"] == {"three-left-behind-groups", "rural-left-behind-children",
+                                            "rural-left-behind-women", "rural-left-behind-elderly"}
