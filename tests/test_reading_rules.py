@@ -216,3 +216,13 @@ def test_an_abbreviation_is_served_itself_and_each_group_it_stands_for(tmp_path)
     served = _serves_of(tmp_path, "健全农村三留守人员关爱服务体系。\n")
     assert served["农村三留守人员关爱服务体系"] == {"three-left-behind-groups", "rural-left-behind-children",
                                             "rural-left-behind-women", "rural-left-behind-elderly"}
+
+
+def test_a_numbered_item_run_into_a_paragraph_leads_it_up_to_the_next(tmp_path):
+    """A page run together (…高质量发展。2.建立更加周密的儿童服务体系。统筹…): the numbered item leads its
+    sentences as 一是 does; 3. closes it."""
+    served = _serves_of(tmp_path, "推动社会救助高质量发展。2.建立更加周密的儿童服务体系。统筹协调推进未成年人保护工作。"
+                                  "进一步健全农村留守儿童和困境儿童关爱保护体系。3.建立更加普及的养老服务体系。"
+                                  "每个乡镇建有乡镇综合养老服务中心,为失能老年人提供服务。\n")
+    assert {"rural-left-behind-children", "children-in-difficulty"} <= served["儿童服务体系"]
+    assert "disabled-elderly" not in served["儿童服务体系"]
