@@ -243,14 +243,10 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
             set(range(described, index + 1))
         return
     # A、B等部际联席会议制度: each member of a list closed by 等 is one of the things named.
-    members = _listed(tokens, first - 2, lex) if before is not None and before.word == "等" \
-        and len(run) <= lex.raw["listed_prefix"] else []
-    run = "".join(t.word for t in tokens[_drop_leading(tokens, first, index, lex):index])  # 等系列制度: 制度
-    if members and (run or head not in lex.raw["verb_heads"]):  # 公开募捐、保值增值投资等活动: doings
-        for start, end in members:
-            words = "".join(t.word for t in tokens[start : end + 1])
-            yield (NameMatch(words + run + tokens[index].word, kind, Span(tokens[start].start, tokens[end].end),
-                             "shared-head"), set(range(start, end + 1)) | {index})
+    listed = _listed_names(tokens, first, index, head, kind, lex) \
+        if before is not None and before.word == "等" and len(run) <= lex.raw["listed_prefix"] else []
+    if listed:
+        yield from listed
         return
     # A和B工程, A、B和C工程: a list sharing the head, or one name with 和 inside.
     if before is not None and before.word in lex.raw["conjunctions"] and first < index:
@@ -435,6 +431,23 @@ def _described(tokens: list[Token], first: int, lex: MeasuresLexicon, index: int
     if start >= first - 1 or not phrase.endswith(tuple(lex.raw["described_words"])):
         return None
     return start
+
+
+def _listed_names(tokens: list[Token], first: int, index: int, head: str, kind: str,
+                  lex: MeasuresLexicon) -> list[tuple[NameMatch, set[int]]]:
+    """One name per member of the list before ``等`` at ``first - 1``: the member, the words between 等 and the
+    head (not 系列 of 等系列制度) and the head; none for doings (公开募捐、保值增值投资等活动)."""
+    members = _listed(tokens, first - 2, lex)
+    shared = "".join(t.word for t in tokens[_drop_leading(tokens, first, index, lex) : index])
+    if not members or (not shared and head in lex.raw["verb_heads"]):
+        return []
+    names = []
+    for start, end in members:
+        words = "".join(t.word for t in tokens[start : end + 1])
+        names.append((NameMatch(words + shared + tokens[index].word, kind,
+                                Span(tokens[start].start, tokens[end].end), "shared-head"),
+                      set(range(start, end + 1)) | {index}))
+    return names
 
 
 def _listed(tokens: list[Token], last: int, lex: MeasuresLexicon) -> list[tuple[int, int]]:
