@@ -207,19 +207,16 @@ class ParsedDocument:
     bodies: list["Body"] = field(default_factory=list)  # every organisation the text names
 
     @cached_property
-    def heading_starts(self) -> list[int]:
-        """Where every chapter, section and sub-section heading starts, in text order.
+    def heading_bounds(self) -> list[int]:
+        """Where every chapter, section and sub-section heading starts, and where its number and title end,
+        in text order.
 
-        A sentence of a text run together (a scraped page) is cut at these: its table
-        of contents, a heading and the first sentence have no full stop between them.
+        A sentence of a text run together (a scraped page) is cut at these: its table of contents, a heading
+        and the first sentence have no full stop between them, and a paragraph may run on in the heading's
+        line ((二)加大政策落实力度,健全社会福利体系一是完善儿童福利保障政策。).
         """
-        return sorted({division.span.start for division in divisions(self.chapters)})
-
-    @cached_property
-    def heading_ends(self) -> list[int]:
-        """Where every heading's number and title end, in text order: a paragraph run on in the heading's
-        line ((二)加大政策落实力度,健全社会福利体系一是完善儿童福利保障政策。) starts its first sentence here."""
-        return sorted({division.span.end for division in divisions(self.chapters)})
+        return sorted({bound for division in divisions(self.chapters)
+                       for bound in (division.span.start, division.span.end)})
 
 
 @dataclass

@@ -87,7 +87,7 @@ def test_measure_names(sentence, expected):
     assert names(sentence) == expected
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
+LISTED_BEFORE_DENG = [
     # A、B等 + head: each member closed by 等 is one of the things the head names, with the words before the
     # head (部际联席会议); 和 joins the last two members, inside an earlier one it is part of it
     ("养老服务、农村留守儿童关爱保护和困境儿童保障工作、康复辅助器具产业等部际联席会议制度开创建立",
@@ -111,12 +111,9 @@ def test_measure_names(sentence, expected):
     ("强化与残疾人“两项补贴”、社会救助等政策的衔接", [("残疾人“两项补贴”", "subsidy")]),
     ("规范慈善组织公开募捐、保值增值投资等活动", []),
     ("通过电话、微信、上门等多种方式", []),
-])
-def test_listed_members_before_deng(sentence, expected):
-    assert names(sentence) == expected
+]
 
-
-@pytest.mark.parametrize(("sentence", "expected"), [
+CAMPAIGNS_AND_SLOGANS = [
     # study campaigns, crackdowns and censuses have heads of their own; a slogan is a name with a head,
     # quoted or not (its 、 is no list), but a period's quotation never is part of one
     ("扎实开展两学一做学习教育、不忘初心、牢记使命主题教育",
@@ -140,12 +137,9 @@ def test_listed_members_before_deng(sentence, expected):
     ("依托民政部“金民工程”建设", [("金民工程", "project")]),
     ("深化殡葬领域“放管服”改革", [("“放管服”改革", "way")]),
     ("提高“放管服”承接能力", []),
-])
-def test_campaign_heads_and_slogans(sentence, expected):
-    assert names(sentence) == expected
+]
 
-
-@pytest.mark.parametrize(("sentence", "expected"), [
+SET_PHRASES = [
     # a set phrase before 的 names a generic name (养老服务体系, 监护制度, 工作机制) …
     ("进一步完善居家社区机构相协调、医养康养相结合的养老服务体系",
      [("居家社区机构相协调、医养康养相结合的养老服务体系", "system")]),
@@ -163,8 +157,11 @@ def test_campaign_heads_and_slogans(sentence, expected):
     ("构建家庭保护、学校保护、社会保护相结合的未成年人保护体系", [("未成年人保护体系", "system")]),
     ("建立与经济社会发展水平相适应的养老服务体系", []),
     ("打通医养康养相结合的体制机制壁垒", []),
-])
-def test_a_set_phrase_names_the_generic_name_it_describes(sentence, expected):
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [*LISTED_BEFORE_DENG, *CAMPAIGNS_AND_SLOGANS, *SET_PHRASES])
+def test_lists_before_deng_campaigns_slogans_and_set_phrases(sentence, expected):
     assert names(sentence) == expected
 
 

@@ -111,25 +111,29 @@ def _merge_quotes(tokens: list[Token]) -> list[Token]:
 def _merge_slogans(tokens: list[Token], lex: MeasuresLexicon) -> list[Token]:
     """A slogan written without its quotes (不忘初心、牢记使命主题教育) becomes one token: its 、 is no list."""
     slogans = [q for q in lex.raw["stop_quotes"] if "、" in q]
-    if not slogans:
-        return tokens
     merged, index = [], 0
     while index < len(tokens):
-        run = ""
-        for end in range(index, min(len(tokens), index + 8)):
-            run += tokens[end].word
-            if run in slogans:
-                merged.append(Token(run, "n", tokens[index].start, tokens[end].end))
-                index = end + 1
-                break
-            if not any(s.startswith(run) for s in slogans):
-                merged.append(tokens[index])
-                index += 1
-                break
-        else:
+        end = _slogan_end(tokens, index, slogans)
+        if end is None:
             merged.append(tokens[index])
             index += 1
+        else:
+            word = "".join(t.word for t in tokens[index : end + 1])
+            merged.append(Token(word, "n", tokens[index].start, tokens[end].end))
+            index = end + 1
     return merged
+
+
+def _slogan_end(tokens: list[Token], index: int, slogans: list[str]) -> int | None:
+    """The last token of the slogan that starts at ``tokens[index]``, or None."""
+    run = ""
+    for end in range(index, len(tokens)):
+        run += tokens[end].word
+        if run in slogans:
+            return end
+        if not any(slogan.startswith(run) for slogan in slogans):
+            return None
+    return None
 
 
 def _whole_quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch | None:
@@ -236,7 +240,7 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
             yield (NameMatch(quote.word + run + tokens[index].word, kind, Span(quote.start, quote.end),
                              "shared-head"), {position, index})
         return
-    described = _described(tokens, first, lex, index, kind)
+    described = _described(tokens, first, index, kind, lex)
     if described is not None:  # 居家社区机构相协调、医养康养相结合的养老服务体系: the clause is its name's
         name = "".join(t.word for t in tokens[described : index + 1])
         yield NameMatch(name, kind, Span(tokens[described].start, tokens[index].end), "described"), \
@@ -403,7 +407,7 @@ def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
         start = _grow(tokens, end, lex, lex.raw["max_name"])
 
 
-def _described(tokens: list[Token], first: int, lex: MeasuresLexicon, index: int, kind: str) -> int | None:
+def _described(tokens: list[Token], first: int, index: int, kind: str, lex: MeasuresLexicon) -> int | None:
     """The first token of a set phrase describing a generic name before its 的 (居家社区机构相协调、医养康养
     相结合的养老服务体系, 家庭监护为主体、…、国家监护为兜底的监护制度, 党组织领导的城乡基层治理体系), else
     None.  A name specific on its own (未成年人保护体系, not 监护制度: ``described_own``) is named without it.
@@ -482,13 +486,13 @@ def _listed(tokens: list[Token], last: int, lex: MeasuresLexicon) -> list[tuple[
 
 
 def _thing_of_its_own(tokens: list[Token], start: int, end: int, lex: MeasuresLexicon) -> bool:
-    """Whether a listed member names a thing that can take the list's head (登记认定, 定期走访),
-    not a group (孤儿), an organisation (妇女议事会), a level or place, a body's field of two characters (财务, 人事) or a name with
-    a head of its own (年度计划)."""
+    """Whether a listed member names a thing that can take the list's head (登记认定, 定期走访), not a group
+    (孤儿), an organisation (妇女议事会), a level or place, a body's field of two characters (财务, 人事) or
+    a name with a head of its own (年度计划)."""
     words = "".join(t.word for t in tokens[start : end + 1])
-    organisations = lex.raw["bodies"]["heads"] + lex.raw["listed_not_ends"]
+    organisations = (*lex.raw["bodies"]["heads"], *lex.raw["listed_not_ends"])
     return (lex.raw["listed_member"][0] <= len(words) <= lex.raw["listed_member"][1]
-            and not any(words.endswith(o) for o in organisations)
+            and not words.endswith(organisations)
             and lex.head_of(words.strip("“”")) is None and words not in lex.raw["level_words"]
             and not all(t.flag == "ns" for t in tokens[start : end + 1])
             and target_groups().concept(words) is None)

@@ -9,6 +9,7 @@ reports it as done (先后, 成功创建 …) was *achieved*; else it is *planne
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from ..model import Division, ParsedDocument, Programme, Span
@@ -25,8 +26,8 @@ def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
     """Every measure named in the body's sentences, one Programme per mention."""
     text = document.text.text
     end = document.glossary_span.end if document.glossary_span else len(text)
-    starts = sorted({*document.heading_starts, *document.heading_ends})
-    pieces = [Span(a, b) for a, b in zip([document.body_start, *starts], [*starts, end]) if a < b]
+    bounds = document.heading_bounds
+    pieces = [Span(a, b) for a, b in zip([document.body_start, *bounds], [*bounds, end]) if a < b]
     leaders: dict[int, list[NameMatch]] = {}  # a led sentence's start → the names of the one leading it
     for sentence in (s for piece in pieces for s in sentences_in(text, piece)):
         matches = names_in(text, sentence)
@@ -96,9 +97,10 @@ def _list_mates(text: str, match: NameMatch, matches: list[NameMatch]) -> list[N
     """``match`` and the names listed right after it (主动发现、快速响应机制: 主动发现机制 and 快速响应机制): one
     list, whose words after its last name speak of every member — unless the later names name groups of their
     own (养老服务、…困境儿童保障工作…等部际联席会议制度: the children are not the first one's)."""
-    joints = measures_lexicon().raw["conjunctions"] + measures_lexicon().raw["list_marks"]
+    lex = measures_lexicon().raw
+    joints = (*lex["conjunctions"], *lex["list_marks"])
     mates = [match]
-    for later in sorted((m for m in matches if m.span.start >= match.span.end), key=lambda m: m.span.start):
+    for later in (m for m in matches if m.span.start >= match.span.end):  # names_in gives them in order
         if text[mates[-1].span.end : later.span.start] not in joints:
             break
         mates.append(later)
@@ -111,9 +113,10 @@ def sentence_of(document: ParsedDocument, offset: int) -> Span:
     """The sentence holding ``offset``, cut at headings' starts and ends: a text run together (a scraped
     page) has no full stop between its table of contents, a heading and the first sentence."""
     sentence = sentence_at(document.text.text, offset)
-    starts = sorted({*document.heading_starts, *document.heading_ends})
-    start = max([sentence.start, *(b for b in starts if b <= offset)])
-    end = min([sentence.end, *(b for b in starts if b > offset)])
+    bounds = document.heading_bounds
+    at = bisect_right(bounds, offset)  # bounds[:at] <= offset < bounds[at:]
+    start = max(sentence.start, bounds[at - 1]) if at else sentence.start
+    end = min(sentence.end, bounds[at]) if at < len(bounds) else sentence.end
     return Span(start, end)
 
 
