@@ -226,3 +226,12 @@ def test_a_numbered_item_run_into_a_paragraph_leads_it_up_to_the_next(tmp_path):
                                   "每个乡镇建有乡镇综合养老服务中心,为失能老年人提供服务。\n")
     assert {"rural-left-behind-children", "children-in-difficulty"} <= served["儿童服务体系"]
     assert "disabled-elderly" not in served["儿童服务体系"]
+
+
+def test_a_groups_qualifier_before_a_shared_head_list_is_each_names_and_serves_the_qualified_group(tmp_path):
+    """建立经济困难的高龄、失能老人补贴动态调整机制: two subsidies, each written with its qualifier, each for
+    the economically disadvantaged of its group (not all elders of that age or state); a member of the list
+    is served through its own name though the name is not written in one piece."""
+    served = _serves_of(tmp_path, "建立经济困难的高龄、失能老人补贴动态调整机制,提高补贴标准精准度。\n")
+    assert served["经济困难的高龄老人补贴"] == {"economically-disadvantaged-oldest-old"}
+    assert served["经济困难的失能老人补贴"] == {"economically-disadvantaged-disabled-elderly"}

@@ -78,8 +78,9 @@ def _covered(text: str, relation: Relation, named: list[URIRef]) -> bool:
 def _serves_candidates(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
     text = document.text.text
     name = _name_span(text, programme)
-    for mention in groups_in(text, name, in_name=True):
-        yield from _serves(programme, mention, sentence_of(document, name.start), "name")
+    sentence = sentence_of(document, name.start)
+    for mention in _name_groups(text, programme, name, sentence):
+        yield from _serves(programme, mention, sentence, "name")
     for written in programme.mentions:
         sentence = sentence_of(document, written.start)
         clause = _clause(text, sentence, written)
@@ -115,6 +116,21 @@ def _lead_in_candidates(document: ParsedDocument, programme: Programme) -> Itera
         focus = Span(lead.start(part), lead.end(part))
         for mention in _recipients(text, focus):
             yield from _serves(programme, mention, Span(sentence.start, max(sentence.end, written.end)), "clause")
+
+
+def _name_groups(text: str, programme: Programme, name: Span, sentence: Span) -> list[GroupMention]:
+    """The groups the programme's name names.  A name written in one piece is read where it stands; a
+    member of a list sharing a head (经济困难的高龄、失能老人补贴 → 经济困难的高龄老人补贴) is not written in one
+    piece: its own groups are read off the name, each quoted as the sentence writes it."""
+    if text[name.start : name.end] == programme.name:
+        return groups_in(text, name, in_name=True)
+    written = groups_in(text, sentence, in_name=True)
+    found = []
+    for mention in groups_in(programme.name, Span(0, len(programme.name)), in_name=True):
+        source = next((m for m in written if set(mention.concepts) & set(m.concepts)), None)
+        if source is not None:
+            found.append(GroupMention(source.written, mention.concepts, source.span))
+    return found
 
 
 def _name_span(text: str, programme: Programme) -> Span:

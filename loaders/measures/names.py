@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from ..lexicon import load_lexicon
 from ..model import Span
 from ..vocab import target_groups
+from .groups import groups_in
 from .lexicon import MeasuresLexicon, measures_lexicon
 from .segment import Token, cut
 
@@ -68,7 +69,32 @@ def names_in(text: str, sentence: Span) -> list[NameMatch]:
     found += [m for i, t in enumerate(tokens) if t.flag == QUOTED and i not in used
               for m in [_quoted(tokens, i, lex)] if m is not None]
     found += _known(words, sentence.start)
-    return _without_overlaps([_unwrapped(m) for m in found])
+    qualifiers = _group_qualifiers(text, sentence)
+    return _without_overlaps([_qualified(_unwrapped(m), text, qualifiers) for m in found])
+
+
+def _group_qualifiers(text: str, sentence: Span) -> list[Span]:
+    """Where the sentence qualifies a group with a phrase and 的 (经济困难的高龄、失能老人): the group
+    mention's span from its qualifier to the group's end; the qualifier is the part up to 的."""
+    if "的" not in text[sentence.start : sentence.end]:
+        return []
+    return [m.span for m in groups_in(text, sentence)
+            if "的" in text[m.span.start : m.span.end]]
+
+
+def _qualified(match: NameMatch, text: str, qualifiers: list[Span]) -> NameMatch:
+    """A name that starts inside a qualified group's words (经济困难的高龄、失能老人补贴) takes the
+    qualifier: 经济困难的高龄老人补贴, 经济困难的失能老人补贴 — whom it is for, as written."""
+    if match.how not in ("headed", "shared-head"):
+        return match
+    for group in qualifiers:
+        qualifier_end = text.rfind("的", group.start, match.span.start) + 1
+        if group.start < match.span.start < group.end and qualifier_end > group.start:
+            qualifier = text[group.start : qualifier_end]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+的", qualifier) or match.name.startswith(qualifier):
+                return match
+            return NameMatch(qualifier + match.name, match.kind, Span(group.start, match.span.end), match.how)
+    return match
 
 
 def _unwrapped(match: NameMatch) -> NameMatch:
