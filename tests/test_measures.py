@@ -160,7 +160,17 @@ SET_PHRASES = [
 ]
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [*LISTED_BEFORE_DENG, *CAMPAIGNS_AND_SLOGANS, *SET_PHRASES])
+# places listed before what they share beyond a head are one project each (a place and a head alone are none)
+PLACES_SHARING = [
+    ("推进海口市、三亚市殡仪馆搬迁重建项目,儋州市、万宁市殡仪馆新建项目",
+     [("海口市殡仪馆搬迁重建项目", "item"), ("三亚市殡仪馆搬迁重建项目", "item"),
+      ("儋州市殡仪馆新建项目", "item"), ("万宁市殡仪馆新建项目", "item")]),
+    ("支持海口市、三亚市项目", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"),
+                         [*LISTED_BEFORE_DENG, *CAMPAIGNS_AND_SLOGANS, *SET_PHRASES, *PLACES_SHARING])
 def test_lists_before_deng_campaigns_slogans_and_set_phrases(sentence, expected):
     assert names(sentence) == expected
 

@@ -415,7 +415,8 @@ def _parallel(tokens: list[Token], first: int, word: str) -> bool:
 
 
 def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
-    """Each member of ``M1、M2、…`` before a shared head: ``Mi`` + what the list shares."""
+    """Each member of ``M1、M2、…`` before a shared head: ``Mi`` + what the list shares.  A place shares more
+    than a head word (海口市、三亚市殡仪馆搬迁重建项目: two projects), not a head alone (海口市项目: where, not what)."""
     end = left_end
     start = left_first if not own_start else _grow(tokens, end, lex, lex.raw["max_name"])
     while start <= end:
@@ -423,7 +424,7 @@ def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
         words = "".join(t.word for t in tokens[member_first : end + 1])
         if (member_first <= end and lex.head_of(words) is None
                 and (len(words) <= lex.raw["max_member"] or len(head) <= 2)
-                and not all(t.flag == "ns" for t in tokens[member_first : end + 1])):
+                and not (head in lex.heads and all(t.flag == "ns" for t in tokens[member_first : end + 1]))):
             yield (NameMatch(words + head, kind, Span(tokens[member_first].start, tokens[end].end), "shared-head"),
                    set(range(member_first, end + 1)))
         mark = start - 1
