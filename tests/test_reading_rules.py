@@ -235,3 +235,14 @@ def test_a_groups_qualifier_before_a_shared_head_list_is_each_names_and_serves_t
     served = _serves_of(tmp_path, "建立经济困难的高龄、失能老人补贴动态调整机制,提高补贴标准精准度。\n")
     assert served["经济困难的高龄老人补贴"] == {"economically-disadvantaged-oldest-old"}
     assert served["经济困难的失能老人补贴"] == {"economically-disadvantaged-disabled-elderly"}
+
+
+def test_a_closing_clause_saying_whom_the_measures_are_for_is_served_by_each_before_it(tmp_path):
+    """…健全主动发现、快速响应机制,建立三级救助管理网络,打通困难群体救助最后一公里: each measure serves them;
+    a measure after the clause, or in a sentence without one, does not."""
+    served = _serves_of(tmp_path, "健全主动发现、快速响应机制,建立市县、乡镇、村三级救助管理网络,打通困难群体救助最后一公里。"
+                                  "建立社会救助热线服务制度。\n")
+    for name in ("主动发现机制", "快速响应机制", "市县、乡镇、村三级救助管理网络"):
+        assert "people-in-need" in served[name], name
+    assert "社会救助热线服务制度" in {p.name for p in parse_document(tmp_path / "serves.txt").programmes}
+    assert "people-in-need" not in served.get("社会救助热线服务制度", set())

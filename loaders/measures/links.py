@@ -45,7 +45,7 @@ def serves_links(document: ParsedDocument, programme: Programme) -> list[Relatio
     else (the elders the women help, the orphans of the next measure).
     """
     best: dict[str, Relation] = {}
-    candidates = list(_serves_candidates(document, programme))
+    candidates = [*_serves_candidates(document, programme), *_closing_aim_candidates(document, programme)]
     groups = target_groups()
     # an umbrella group in the name (困难群众帮扶工程) does not narrow whom the text names; a group with
     # nothing above or below it does (农村留守妇女关爱行动: the children and elders the women help are not served)
@@ -116,6 +116,19 @@ def _lead_in_candidates(document: ParsedDocument, programme: Programme) -> Itera
         focus = Span(lead.start(part), lead.end(part))
         for mention in _recipients(text, focus):
             yield from _serves(programme, mention, Span(sentence.start, max(sentence.end, written.end)), "clause")
+
+
+def _closing_aim_candidates(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
+    """Groups a sentence's closing clause says its measures are for (…,建立…网络,打通困难群体救助最后一公里;
+    …,避免让困难群众来回跑): every measure named before it serves them, as far as its own name allows."""
+    text = document.text.text
+    for written in programme.mentions:
+        sentence = sentence_of(document, written.start)
+        aim = measures_lexicon().pattern("closing_aim").search(text, written.end, sentence.end)
+        if aim is None:
+            continue
+        for mention in _recipients(text, Span(aim.start("aim"), aim.end("aim"))):
+            yield from _serves(programme, mention, sentence, "sentence")
 
 
 def _name_groups(text: str, programme: Programme, name: Span, sentence: Span) -> list[GroupMention]:
