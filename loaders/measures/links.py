@@ -15,7 +15,7 @@ quote shows the programme (or its box, item or term) and the group or body.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 
 from rdflib import URIRef
@@ -106,29 +106,32 @@ def _serves_candidates(document: ParsedDocument, programme: Programme) -> Iterat
 def _lead_in_candidates(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
     """Groups a sentence's opening clause names as its focus (以重残、失能…等特殊困难老年人为重点, 聚焦…,
     针对…): every measure the rest of the sentence names serves them, whatever groups its name holds."""
-    text = document.text.text
-    for written in programme.mentions:
-        sentence = sentence_of(document, written.start)
-        lead = measures_lexicon().pattern("lead_in").match(text, sentence.start, written.start)
-        if lead is None:
-            continue
-        part = "focus" if lead.group("focus") else "aim"
-        focus = Span(lead.start(part), lead.end(part))
-        for mention in _recipients(text, focus):
-            yield from _serves(programme, mention, Span(sentence.start, max(sentence.end, written.end)), "clause")
+    def opening(sentence: Span, written: Span) -> Span | None:
+        lead = measures_lexicon().pattern("lead_in").match(document.text.text, sentence.start, written.start)
+        part = None if lead is None else "focus" if lead.group("focus") else "aim"
+        return None if lead is None else Span(lead.start(part), lead.end(part))
+    return _aim_candidates(document, programme, opening, "clause")
 
 
 def _closing_aim_candidates(document: ParsedDocument, programme: Programme) -> Iterator[Relation]:
     """Groups a sentence's closing clause says its measures are for (…,建立…网络,打通困难群体救助最后一公里;
     …,避免让困难群众来回跑): every measure named before it serves them, as far as its own name allows."""
+    def closing(sentence: Span, written: Span) -> Span | None:
+        aim = measures_lexicon().pattern("closing_aim").search(document.text.text, written.end, sentence.end)
+        return None if aim is None else Span(aim.start("aim"), aim.end("aim"))
+    return _aim_candidates(document, programme, closing, "sentence")
+
+
+def _aim_candidates(document: ParsedDocument, programme: Programme,
+                    aim_of: Callable[[Span, Span], Span | None], window: str) -> Iterator[Relation]:
+    """The groups in the part of each sentence naming the programme that ``aim_of`` finds (given the sentence
+    and the mention), served with the sentence as evidence."""
     text = document.text.text
     for written in programme.mentions:
         sentence = sentence_of(document, written.start)
-        aim = measures_lexicon().pattern("closing_aim").search(text, written.end, sentence.end)
-        if aim is None:
-            continue
-        for mention in _recipients(text, Span(aim.start("aim"), aim.end("aim"))):
-            yield from _serves(programme, mention, sentence, "sentence")
+        aim = aim_of(sentence, written)
+        for mention in _recipients(text, aim) if aim is not None else ():
+            yield from _serves(programme, mention, Span(sentence.start, max(sentence.end, written.end)), window)
 
 
 def _name_groups(text: str, programme: Programme, name: Span, sentence: Span) -> list[GroupMention]:
