@@ -294,6 +294,10 @@ def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
     # short forms and the State Council's short names are the departments' own names
     ("人社、住建、应急等部门", None, ["人力资源和社会保障部门", "住房和城乡建设部门", "应急管理部门"]),
     ("人力资源社会保障部门", None, ["人力资源和社会保障部门"]),
+    # a whole level before one body is that level's (全省: the plan's province), not before a kind of many
+    ("推动建立全省社会救助厅际联席会议制度", "海南省", ["海南省社会救助厅际联席会议"]),
+    ("建立全省殡葬改革工作联席会议制度", "海南省", ["海南省殡葬改革工作联席会议"]),
+    ("全省民政部门要加强领导", "海南省", ["民政部门"]),
 ])
 def test_bodies(sentence, jurisdiction, expected):
     assert sorted(canonical(sentence, jurisdiction)) == sorted(expected)

@@ -138,6 +138,9 @@ def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | Non
         first, length = first - 1, length + len(before.word)
     if first > 0 and tokens[first - 1].word in COUNTS:
         return []  # a counted slogan with its quotation marks lost: 一核两委一会
+    if (first > 0 and tokens[first - 1].word in rules["own_level_scopes"]
+            and not tokens[index].word.endswith(tuple(rules["many_bodies_heads"]))):
+        first -= 1  # 全省 is a stop word of names, but the level of this body (not of 全省民政部门: all of them)
     written = "".join(t.word for t in tokens[first : index + 1])
     if written in rules["not_bodies"]:
         return []
@@ -222,6 +225,9 @@ def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) ->
     if len(written) > 2 and written[0] in rules["lead_characters"] and written[1] in rules["jurisdiction_prefixes"]:
         written, span = written[1:], Span(span.start + 1, span.end)  # 经县发展和改革委员会同意
     canonical = written
+    for scope, level in rules["own_level_scopes"].items():
+        if canonical.startswith(scope) and len(canonical) > len(scope) + 1:
+            canonical = level + canonical[len(scope):]  # 全省社会救助厅际联席会议 → 省… → the plan's province's
     for prefix in rules["scope_prefixes"]:
         if canonical.startswith(prefix) and len(canonical) > len(prefix) + 1:
             canonical = canonical[len(prefix):]
