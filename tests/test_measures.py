@@ -298,6 +298,8 @@ def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
     ("推动建立全省社会救助厅际联席会议制度", "海南省", ["海南省社会救助厅际联席会议"]),
     ("建立全省殡葬改革工作联席会议制度", "海南省", ["海南省殡葬改革工作联席会议"]),
     ("全省民政部门要加强领导", "海南省", ["民政部门"]),
+    # a kind of conference alone is no body; each one listed before it is
+    ("建立养老服务、康复辅助器具产业等部际联席会议制度", None, ["养老服务部际联席会议", "康复辅助器具产业部际联席会议"]),
 ])
 def test_bodies(sentence, jurisdiction, expected):
     assert sorted(canonical(sentence, jurisdiction)) == sorted(expected)
