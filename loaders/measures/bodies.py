@@ -56,7 +56,7 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
         if head_start is not None or _is_head(token, rules) or _placed_short_head(tokens, index, rules):
             found += _named(tokens, index, rules, jurisdiction, index if head_start is None else head_start)
     found = list({(b.span, b.canonical): b for b in found}.values())  # 浙江省委 read from 省委 and from 省委省政府
-    found = [b for b in found if not re.match(rules["document_number_after"], text[b.span.end : b.span.end + 8])]
+    found = [b for b in found if not re.match(rules["not_body_after"], text[b.span.end : b.span.end + 8])]
     outer = [b for b in found if not any(o is not b and o.span.start <= b.span.start and b.span.end <= o.span.end
                                          and (o.span.end - o.span.start) > (b.span.end - b.span.start) for o in found)]
     return sorted(outer, key=lambda b: b.span.start)
@@ -146,16 +146,15 @@ def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | Non
         return []
     if _quoted_or_titled(tokens, first) or not _placed(tokens, first, index, rules):
         return []
-    mentions = []
-    shared = next((h for h in rules["shared_heads"] if written.endswith(h)), None)
-    if shared is not None and (written != shared or tokens[first - 1].word == "等"):
-        # 教育、公安等部门 and 教育、公安部门 share the head; in 制度衔接、资源统筹、部门协同 部门 is a member of its own
-        mentions += _coordinated(tokens, first, shared, rules, jurisdiction)
     span = Span(tokens[first].start, tokens[index].end)
-    for name, part in _pair(written, span, rules):  # 浙江省委省政府: the committee and the government
-        mention = _mention(name, part, rules, jurisdiction)
-        if mention is not None:
-            mentions.append(mention)
+    mentions = [mention for name, part in _pair(written, span, rules)  # 浙江省委省政府: the committee and the government
+                if (mention := _mention(name, part, rules, jurisdiction)) is not None]
+    shared = next((h for h in rules["shared_heads"] if written.endswith(h)), None)
+    # 教育、公安等部门 and 教育、公安部门 share the head; in 制度衔接、资源统筹、部门协同 部门 is a member of its own,
+    # and in 跨层级、跨地域、跨部门 the members are ways of crossing, not bodies
+    if shared is not None and (written != shared or tokens[first - 1].word == "等") \
+            and not written.startswith(tuple(rules["crossing_words"])):
+        mentions = _coordinated(tokens, first, shared, rules, jurisdiction) + mentions
     return mentions
 
 
@@ -212,7 +211,7 @@ def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
             break
         member = tokens[j + 1 : end + 1]
         words = "".join(t.word for t in member)
-        name = words if any(words.endswith(h) for h in rules["heads"]) else words + head
+        name = words if words.endswith((*rules["heads"], *rules["shared_heads"])) else words + head  # 党建工作机构
         mention = _mention(name, Span(member[0].start, member[-1].end), rules, jurisdiction)
         if mention is not None:
             mentions.append(mention)
@@ -224,6 +223,9 @@ def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
 def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) -> BodyMention | None:
     if len(written) > 2 and written[0] in rules["lead_characters"] and written[1] in rules["jurisdiction_prefixes"]:
         written, span = written[1:], Span(span.start + 1, span.end)  # 经县发展和改革委员会同意
+    role = next((r for r in rules["role_bodies"] if written.endswith(r)), None)
+    if role is not None and written.removesuffix(role) in ("", "社会组织", *rules["scope_prefixes"]):
+        return BodyMention(written, rules["role_bodies"][role], None, span)  # 各登记管理机关: the role's one body
     canonical = written
     for scope, level in rules["own_level_scopes"].items():
         if canonical.startswith(scope) and len(canonical) > len(scope) + 1:
