@@ -9,8 +9,6 @@ so the graph is the same whatever the number of workers.
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ import pyoxigraph
 
 from policykg.graph.backends.embedded import SpoolPart, spool
 from policykg.graph.mapping.mapper import store_labels, stream_store_part
+from policykg.heap import give_back_memory
 
 STRETCHES_PER_WORKER = 2  # stretches differ in relationships per node: more of them balance the workers
 
@@ -34,7 +33,7 @@ class MapJob:
 
 def map_part(job: MapJob) -> SpoolPart:
     """Map and spool one stretch of the graph (in a worker process)."""
-    _give_back_memory()  # what the worker freed parsing documents before
+    give_back_memory()  # what the worker freed parsing documents before
     labels = pickle.loads(job.labels.read_bytes()) if job.labels else None
     store = pyoxigraph.Store.read_only(str(job.store))
     try:
@@ -42,17 +41,7 @@ def map_part(job: MapJob) -> SpoolPart:
         return spool(nodes, relationships, job.spool, labels)
     finally:
         del store  # releases RocksDB's files
-        _give_back_memory()
-
-
-def _give_back_memory() -> None:
-    """Hand freed memory back to the system: glibc keeps freed small blocks in its heap, so a worker mapping
-    its second stretch stood 500 MB above its first at 500 plans (docs/benchmarks.md, seventh session)."""
-    gc.collect()  # cycles first, then the heap's free pages
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except OSError:  # not glibc: nothing to trim
-        pass
+        give_back_memory()
 
 
 def map_jobs(store: Path, spool_folder: Path, workers: int) -> list[MapJob]:
