@@ -224,8 +224,10 @@ def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) ->
     if len(written) > 2 and written[0] in rules["lead_characters"] and written[1] in rules["jurisdiction_prefixes"]:
         written, span = written[1:], Span(span.start + 1, span.end)  # 经县发展和改革委员会同意
     role = next((r for r in rules["role_bodies"] if written.endswith(r)), None)
-    if role is not None and written.removesuffix(role) in ("", "社会组织", *rules["scope_prefixes"]):
-        return BodyMention(written, rules["role_bodies"][role], None, span)  # 各登记管理机关: the role's one body
+    if role is not None:  # 各登记管理机关, 社会组织登记管理机关: the role's one body, written bare or as its name has it
+        full = rules["role_bodies"][role]
+        if written.removesuffix(role) in ("", full.removesuffix(role), *rules["scope_prefixes"]):
+            return BodyMention(written, full, None, span)
     canonical = written
     for scope, level in rules["own_level_scopes"].items():
         if canonical.startswith(scope) and len(canonical) > len(scope) + 1:

@@ -108,8 +108,10 @@ def _lead_in_candidates(document: ParsedDocument, programme: Programme) -> Itera
     针对…): every measure the rest of the sentence names serves them, whatever groups its name holds."""
     def opening(sentence: Span, written: Span) -> Span | None:
         lead = measures_lexicon().pattern("lead_in").match(document.text.text, sentence.start, written.start)
-        part = None if lead is None else "focus" if lead.group("focus") else "aim"
-        return None if lead is None else Span(lead.start(part), lead.end(part))
+        if lead is None:
+            return None
+        part = "focus" if lead.group("focus") else "aim"
+        return Span(lead.start(part), lead.end(part))
     return _aim_candidates(document, programme, opening, "clause")
 
 
