@@ -303,6 +303,9 @@ def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
     ("构建登记管理机关、党建工作机构、行业管理部门、相关职能部门各司其职的格局", None,
      ["社会组织登记管理机关", "社会组织党建工作机构", "行业管理部门"]),
     ("推动跨层级、跨地域、跨系统、跨部门的殡葬业务协同", None, []),
+    ("要加强监管信息跨部门共享共用", "四川省", []),  # real pages (Sichuan, Tianjin): a crossed head, a role's name
+    ("形成审批、民政、业务主管单位、行业管理部门和相关职能部门各司其职的工作机制", "天津市",
+     ["社会组织业务主管单位", "行业管理部门"]),
     ("积极推进婚姻电子证照部门间共享应用", None, []),
     # a kind of conference alone is no body; each one listed before it is
     ("建立养老服务、康复辅助器具产业等部际联席会议制度", None, ["养老服务部际联席会议", "康复辅助器具产业部际联席会议"]),

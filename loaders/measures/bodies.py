@@ -38,8 +38,9 @@ class BodyMention:
 @cache
 def _rules() -> dict:
     rules = measures_lexicon().raw["bodies"]
-    return {**rules, "heads": sorted(rules["heads"], key=len, reverse=True), "head_set": frozenset(rules["heads"]),
-            "head_lengths": sorted({len(h) for h in rules["heads"]}, reverse=True),
+    heads = [*rules["heads"], *rules["role_bodies"]]  # a role's name (党建工作机构) ends a body as a head does
+    return {**rules, "heads": sorted(heads, key=len, reverse=True), "head_set": frozenset(heads),
+            "head_lengths": sorted({len(h) for h in heads}, reverse=True),
             "scope_prefixes": sorted(rules["scope_prefixes"], key=len, reverse=True)}
 
 
@@ -126,6 +127,9 @@ def _head_of(word: str, rules: dict) -> str | None:
 def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | None,
            head_start: int) -> list[BodyMention]:
     """The bodies a name ending at ``tokens[index]`` gives, its head starting at ``tokens[head_start]``."""
+    crossing = tuple(rules["crossing_words"])
+    if tokens[head_start].word.startswith(crossing) or (head_start > 0 and tokens[head_start - 1].word in crossing):
+        return []  # 跨部门, 跨 + 部门: crossing departments, no body (nor the members of 跨层级、跨部门)
     first = head_start
     length = sum(len(t.word) for t in tokens[head_start : index + 1])
     while first > 0:
@@ -151,9 +155,9 @@ def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | Non
                 if (mention := _mention(name, part, rules, jurisdiction)) is not None]
     shared = next((h for h in rules["shared_heads"] if written.endswith(h)), None)
     # 教育、公安等部门 and 教育、公安部门 share the head; in 制度衔接、资源统筹、部门协同 部门 is a member of its own,
-    # and in 跨层级、跨地域、跨部门 the members are ways of crossing, not bodies
+    # and a role's name is whole (审批、民政、业务主管单位: no 民政单位)
     if shared is not None and (written != shared or tokens[first - 1].word == "等") \
-            and not written.startswith(tuple(rules["crossing_words"])):
+            and not written.endswith(tuple(rules["role_bodies"])):
         mentions = _coordinated(tokens, first, shared, rules, jurisdiction) + mentions
     return mentions
 
