@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import sys
 import time
 from pathlib import Path
@@ -75,8 +76,17 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so the measuring child and its workers are stopped too."""
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    _stop_on_sigterm()
     out = (args.out or ROOT / "bench" / "results" / time.strftime("%Y%m%dT%H%M%S")).resolve()
     work = (args.work or out / "work").resolve()
     out.mkdir(parents=True, exist_ok=True)

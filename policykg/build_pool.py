@@ -8,13 +8,17 @@ process that called the build (a progress bar, a server under test).
 
 Results come back in the order of the files, so the build is the same whatever
 the number of workers.  A small corpus is done in the calling process: starting
-workers would cost more than it saves.
+workers would cost more than it saves.  A worker ends with the build: if the
+build's process is killed (a signal, the out-of-memory killer), each worker exits
+(``_end_with_parent``) instead of finishing a half-hour stretch for nobody.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import select
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -50,7 +54,8 @@ class DocumentPool:
         if self.workers > 1:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(_PRELOAD)
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_end_with_parent,
+                                                 initargs=(os.getpid(),))
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -61,3 +66,26 @@ class DocumentPool:
         if self._executor is None:
             return map(function, items)
         return self._executor.map(function, items, chunksize=chunksize)
+
+
+def _end_with_parent(build: int) -> None:
+    """End this worker as soon as the build's process ``build`` ends, whatever ended it.
+
+    A worker's parent is the forkserver, which stays up while any worker holds its
+    pipe, so the kernel's parent-death signal never fires: a thread waits on the
+    build's pidfd instead (blocked in ``select``, no polling) and exits the worker when
+    it becomes readable.  Without a pidfd (not Linux) a worker still ends when it
+    next asks for work.
+    """
+    try:
+        handle = os.pidfd_open(build)
+    except ProcessLookupError:  # the build ended before this worker began
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfds here
+        return
+    threading.Thread(target=_exit_when_readable, args=(handle,), name="end-with-build", daemon=True).start()
+
+
+def _exit_when_readable(handle: int) -> None:
+    select.select([handle], [], [])
+    os._exit(1)

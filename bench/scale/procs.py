@@ -84,18 +84,29 @@ def run_module(module: str, args: list[str], out_json: Path, log: Path,
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        assert child.stderr is not None
-        for line in child.stderr:  # the child's progress lines
-            handle.write(line)
-            handle.flush()
-            if echo:
-                sys.stderr.write("    " + line)
-        child.wait()
-        stop.set()
-        sampler.join()
+        try:
+            _copy_progress(child, handle, echo)
+            child.wait()
+        except BaseException:  # this run stopped (Ctrl-C, SIGTERM): so does its child, not half an hour later
+            child.terminate()
+            child.wait()
+            raise
+        finally:
+            stop.set()
+            sampler.join()
     seconds = time.perf_counter() - started
     result = json.loads(out_json.read_text(encoding="utf-8")) if out_json.is_file() else {}
     return ChildRun(child.returncode, seconds, peak[0], peak[1], peak[2], result)
+
+
+def _copy_progress(child: subprocess.Popen, handle: Any, echo: bool) -> None:
+    """The child's progress lines (its stderr) into its log, and to the console when ``echo``."""
+    assert child.stderr is not None
+    for line in child.stderr:
+        handle.write(line)
+        handle.flush()
+        if echo:
+            sys.stderr.write("    " + line)
 
 
 def tail(path: Path, lines: int = 15) -> str:
