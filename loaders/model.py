@@ -207,6 +207,15 @@ class ParsedDocument:
     bodies: list["Body"] = field(default_factory=list)  # every organisation the text names
 
     @cached_property
+    def plan_start(self) -> int:
+        """Where the plan's own words begin: the body's start, or the title's end when the title is
+        written after it.  A web page puts its menus, site name and breadcrumbs first (招商政策, 投资流程
+        above 关于印发《延庆区…规划》的通知); they are no measure of the plan.  The title's end, not its
+        line's: a page run together has the notice's text on the title's line."""
+        title = self.metadata.title_span
+        return max(self.body_start, title.end) if title is not None else self.body_start
+
+    @cached_property
     def heading_bounds(self) -> list[int]:
         """Where every chapter, section and sub-section heading starts, and where its number and title end,
         in text order.

@@ -110,7 +110,7 @@ def _prose(document: ParsedDocument) -> Iterator[Programme]:
     end = document.glossary_span.end if document.glossary_span else len(text)
     taken: list[Span] = []
     for pattern in _rules()["patterns"]:
-        for match in pattern.finditer(text, document.body_start, end):
+        for match in pattern.finditer(text, document.plan_start, end):
             span = Span(match.start("name"), match.end("name"))
             if not _overlaps(span, taken) and _is_name(match.group("name")):
                 taken.append(span)

@@ -246,3 +246,14 @@ def test_a_closing_clause_saying_whom_the_measures_are_for_is_served_by_each_bef
         assert "people-in-need" in served[name], name
     assert "社会救助热线服务制度" in {p.name for p in parse_document(tmp_path / "serves.txt").programmes}
     assert "people-in-need" not in served.get("社会救助热线服务制度", set())
+
+
+def test_a_pages_menus_before_the_title_are_no_measure_of_the_plan(tmp_path):
+    """A scraped page opens with its site's menus (招商政策, 投资流程) before 关于印发《…规划》的通知: the
+    plan's words begin after the title, where the same name is the plan's."""
+    path = tmp_path / "page.txt"
+    path.write_text("某县招商引资\n\n招商政策\n\n投资流程\n\n某县民政局 关于印发《某县“十四五”民政事业发展规划》的通知\n"
+                    "一、主要任务\n(一)社会救助\n完善家庭养老支持政策。\n", encoding="utf-8")
+    document = parse_document(path)
+    assert document.metadata.title == "某县“十四五”民政事业发展规划"
+    assert {p.name for p in document.programmes} == {"家庭养老支持政策"}

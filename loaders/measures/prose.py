@@ -27,7 +27,8 @@ def prose_measures(document: ParsedDocument) -> Iterator[Programme]:
     text = document.text.text
     end = document.glossary_span.end if document.glossary_span else len(text)
     bounds = document.heading_bounds
-    pieces = [Span(a, b) for a, b in zip([document.body_start, *bounds], [*bounds, end]) if a < b]
+    start = document.plan_start
+    pieces = [Span(max(a, start), b) for a, b in zip([start, *bounds], [*bounds, end]) if max(a, start) < b]
     leaders: dict[int, list[NameMatch]] = {}  # a led sentence's start → the names of the one leading it
     for sentence in (s for piece in pieces for s in sentences_in(text, piece)):
         matches = names_in(text, sentence)
