@@ -53,6 +53,16 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     ("建立“救急难”工作机制", [("“救急难”工作机制", "mechanism")]),
     ("完善社会救助体系", []),
     ("健全工作机制", []),
+    # a policy counts when specific, as other institutions do; not a generic one, nor one qualifying a noun
+    ("完善家庭养老支持政策", [("家庭养老支持政策", "policy")]),
+    ("出台节地生态安葬奖补政策", [("节地生态安葬奖补政策", "policy")]),
+    ("落实惠民政策", []),
+    ("必须立足良好政策环境", []),
+    ("充分利用海南自由贸易港政策优势", []),
+    ("增强政策实施的精准性", []),
+    ("拓宽扶持政策覆盖面", []),
+    ("普及收养法律政策知识", []),
+    ("健全建设、运营、管理政策", []),
     # shared heads: one name each; a list of levels is one name; counted members are split
     ("实施孤儿医疗康复明天计划、福彩圆梦·孤儿助学工程和事实无人抚养儿童助学工程",
      [("孤儿医疗康复明天计划", "scheme"), ("福彩圆梦·孤儿助学工程", "project"), ("事实无人抚养儿童助学工程", "project")]),
@@ -461,8 +471,8 @@ def _scores(reader: str) -> dict:
 def test_the_reader_holds_its_recall_and_precision_on_the_hand_read_sets():
     """Floors a little under the scores measured when the reader landed (docs/extraction.md)."""
     scores = _scores("chunker")
-    assert scores["programmes"]["recall"] >= 0.61 and scores["programmes"]["precision"] >= 0.67
-    assert scores["serves"]["recall"] >= 0.57 and scores["serves"]["precision"] >= 0.66
+    assert scores["programmes"]["recall"] >= 0.63 and scores["programmes"]["precision"] >= 0.67
+    assert scores["serves"]["recall"] >= 0.58 and scores["serves"]["precision"] >= 0.66
     assert scores["bodies"]["recall"] >= 0.62 and scores["bodies"]["precision"] >= 0.80
     assert scores["body_links"]["recall"] >= 0.65 and scores["body_links"]["precision"] >= 0.85
 

@@ -195,6 +195,8 @@ def _head(tokens: list[Token], index: int, lex: MeasuresLexicon) -> str | None:
     if following is not None and (any(following.word.startswith(b) for b in lex.raw["head_blockers"])
                                   or (lex.head_of(following.word) and following.flag != QUOTED)):
         return None  # 项目库, 制度体系: a modifier of what follows
+    if following is not None and following.flag == "n" and lex.heads[head] in lex.raw["noun_modified_kinds"]:
+        return None  # 政策环境, 政策优势, 政策范围: a policy before a noun qualifies it
     return head
 
 
@@ -593,7 +595,7 @@ def _acceptable(match: NameMatch, lex: MeasuresLexicon) -> bool:
     if len(bare) < lex.raw["min_modifier"] or name in lex.generic_names or name.replace("“", "").replace("”", "") in lex.generic_names:
         return False
     if any(f"“{quote}”" in name for quote in lex.raw["period_quotes"]) or (
-            name[0] in lex.raw["bad_starts"] and match.how != "described"):  # 家庭监护为主体…: no measure word
+            _starts_badly(name, lex) and match.how != "described"):  # 家庭监护为主体…: no measure word
         return False
     if re.fullmatch(lex.raw["count_only"], bare):
         return False  # …五大体系: a count refers back to a list
@@ -602,6 +604,12 @@ def _acceptable(match: NameMatch, lex: MeasuresLexicon) -> bool:
     if match.kind in lex.institution_kinds:
         return _specific(modifier, lex)
     return True
+
+
+def _starts_badly(name: str, lex: MeasuresLexicon) -> bool:
+    """Whether the name's first word is a counter or a particle (家养老机构 cut from 3家养老机构): its first
+    word, not its first character (家庭养老支持政策, 所有 are words of their own)."""
+    return name[0] in lex.raw["bad_starts"] and cut(name, 0)[0].word in lex.raw["bad_starts"]
 
 
 def _names_something(modifier: str) -> bool:
