@@ -34,7 +34,7 @@ class MapJob:
 def map_part(job: MapJob) -> SpoolPart:
     """Map and spool one stretch of the graph (in a worker process)."""
     give_back_memory()  # what the worker freed parsing documents before
-    labels = pickle.loads(job.labels.read_bytes()) if job.labels else None
+    labels = _read_labels(job.labels) if job.labels else None
     store = pyoxigraph.Store.read_only(str(job.store))
     try:
         labels, nodes, relationships = stream_store_part(store, job.part, job.parts, labels=labels)
@@ -42,6 +42,12 @@ def map_part(job: MapJob) -> SpoolPart:
     finally:
         del store  # releases RocksDB's files
         give_back_memory()
+
+
+def _read_labels(path: Path) -> dict[str, str]:
+    """The pickled labels, read from the file as a stream (not its bytes whole, then the dictionary)."""
+    with path.open("rb") as handle:
+        return pickle.load(handle)
 
 
 def map_jobs(store: Path, spool_folder: Path, workers: int) -> list[MapJob]:
@@ -52,7 +58,9 @@ def map_jobs(store: Path, spool_folder: Path, workers: int) -> list[MapJob]:
         read = pyoxigraph.Store.read_only(str(store))
         try:
             labels = spool_folder / "labels.pickle"
-            labels.write_bytes(pickle.dumps(store_labels(read), protocol=pickle.HIGHEST_PROTOCOL))
+            with labels.open("wb") as out:  # written as pickled, not made whole in memory first
+                pickle.dump(store_labels(read), out, protocol=pickle.HIGHEST_PROTOCOL)
         finally:
             del read
+            give_back_memory()  # the labels' dictionary, freed: the parent waits through the mapping
     return [MapJob(store, spool_folder / f"part-{index}", index, parts, labels) for index in range(parts)]

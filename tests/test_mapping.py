@@ -227,3 +227,31 @@ def test_the_mapping_stage_bench_maps_what_the_build_loaded(built, tmp_path):
     refused = subprocess.run([sys.executable, "-m", "bench.mapping_stage", str(tmp_path / "none"), str(tmp_path)],
                              capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
     assert refused.returncode == 2 and "is not a folder" in refused.stderr
+
+
+def test_a_stores_labels_by_text_are_the_node_labels_of_the_same_quads():
+    """``StoreIndex.labels_by_text`` (the build's one pass, types shared between subjects) gives each node the
+    label ``node_labels`` gives it: the most specific class of several, a concept, no label for evidence or a
+    statement, and none for a subject typed only outside the ontology."""
+    import pyoxigraph as ox
+    from rdflib.namespace import PROV
+
+    from policykg.graph.mapping.mapper import node_labels
+    from policykg.graph.mapping.quad_index import DatasetIndex, StoreIndex
+    from policykg.graph.mapping.rules import label_of
+
+    rules = load_rules()
+    typed = {"plan/p": [PKG.Plan], "plan/p/chapter/1": [PKG.Chapter, PKG.Division], "concept/x": [SKOS.Concept],
+             "plan/p/evidence/1": [PKG.Evidence, PROV.Entity], "st/1": [RDF.Statement], "other": [PROV.Entity],
+             "plan/q": [PKG.Plan, SKOS.Concept]}
+    dataset = Dataset()
+    for number, (subject, classes) in enumerate(typed.items()):
+        for cls in classes:  # the types of one subject in different graphs, as documents and vocabularies give them
+            dataset.graph(URIRef(ID + f"graph/{number % 2}")).add((URIRef(ID + subject), RDF.type, cls))
+    store = ox.Store()
+    store.load(dataset.serialize(format="nquads").encode(), ox.RdfFormat.N_QUADS)
+    found = StoreIndex(store).labels_by_text(lambda types: label_of(types, rules))
+    expected = {str(s): label for s, label in node_labels(DatasetIndex(dataset, [RDF.type]), rules).items()}
+    assert found == expected
+    assert found == {ID + "plan/p": "Plan", ID + "plan/p/chapter/1": "Chapter", ID + "concept/x": "Concept",
+                     ID + "plan/q": "Plan"}
