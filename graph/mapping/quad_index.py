@@ -36,30 +36,6 @@ class QuadIndex(Protocol):
     def typed_subjects(self) -> Iterator[tuple[URIRef, set[URIRef]]]:
         """Each IRI subject with an ``rdf:type``, and its types."""
 
-    def labels_by_text(self, label_of: Callable[[frozenset[URIRef]], str | None]) -> dict[str, str]:
-        """Every typed subject's label (``label_of`` its types) by IRI text, in one pass over the types.
-
-        At 5,000 plans there are 2.7 million typed subjects: a set of types each, then a ``URIRef`` each,
-        then a second dictionary by text held 3.7 GB at once in the build's parent.  Here a subject's
-        types are one of the few combinations the graph has, shared (a frozenset made once per
-        combination and added type), and the dictionary of types becomes the one of labels in place."""
-        found: dict[str, frozenset[URIRef] | str | None] = {}
-        grown: dict[tuple[frozenset[URIRef], str], frozenset[URIRef]] = {}
-        none: frozenset[URIRef] = frozenset()
-        for subject, kind in self.store.query(_TYPED):
-            key, had = subject.value, found.get(subject.value, none)
-            step = (had, kind.value)  # type: ignore[arg-type]
-            types = grown.get(step)
-            if types is None:
-                types = grown[step] = had | {self._iri(kind.value)}  # type: ignore[operator]
-            found[key] = types
-        label = {types: label_of(types) for types in set(grown.values())}
-        for key, types in found.items():  # values replaced, the keys untouched: no copy of the dictionary
-            found[key] = label[types]  # type: ignore[index]
-        for key in [key for key, value in found.items() if value is None]:
-            del found[key]
-        return found  # type: ignore[return-value]
-
     def referring(self, obj: URIRef, predicates: Iterable[URIRef]) -> list[tuple[URIRef, URIRef, str]]:
         """(subject, predicate, graph) of the quads whose object is ``obj`` and predicate one of ``predicates``."""
 
@@ -93,30 +69,6 @@ class DatasetIndex:
             types = {o for p, o, _ in quads if p == RDF.type}
             if types:
                 yield subject, types
-
-    def labels_by_text(self, label_of: Callable[[frozenset[URIRef]], str | None]) -> dict[str, str]:
-        """Every typed subject's label (``label_of`` its types) by IRI text, in one pass over the types.
-
-        At 5,000 plans there are 2.7 million typed subjects: a set of types each, then a ``URIRef`` each,
-        then a second dictionary by text held 3.7 GB at once in the build's parent.  Here a subject's
-        types are one of the few combinations the graph has, shared (a frozenset made once per
-        combination and added type), and the dictionary of types becomes the one of labels in place."""
-        found: dict[str, frozenset[URIRef] | str | None] = {}
-        grown: dict[tuple[frozenset[URIRef], str], frozenset[URIRef]] = {}
-        none: frozenset[URIRef] = frozenset()
-        for subject, kind in self.store.query(_TYPED):
-            key, had = subject.value, found.get(subject.value, none)
-            step = (had, kind.value)  # type: ignore[arg-type]
-            types = grown.get(step)
-            if types is None:
-                types = grown[step] = had | {self._iri(kind.value)}  # type: ignore[operator]
-            found[key] = types
-        label = {types: label_of(types) for types in set(grown.values())}
-        for key, types in found.items():  # values replaced, the keys untouched: no copy of the dictionary
-            found[key] = label[types]  # type: ignore[index]
-        for key in [key for key, value in found.items() if value is None]:
-            del found[key]
-        return found  # type: ignore[return-value]
 
     def referring(self, obj: URIRef, predicates: Iterable[URIRef]) -> list[tuple[URIRef, URIRef, str]]:
         wanted = set(predicates)
