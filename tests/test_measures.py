@@ -53,6 +53,9 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     ("建立“救急难”工作机制", [("“救急难”工作机制", "mechanism")]),
     ("完善社会救助体系", []),
     ("健全工作机制", []),
+    # the genre's ways of working written without a head or quotation marks
+    ("发展家庭养老床位", [("家庭养老床位", "way")]),
+    ("对特殊困难人员实施单人保", [("单人保", "way")]),
     # a policy counts when specific, as other institutions do; not a generic one, nor one qualifying a noun
     ("完善家庭养老支持政策", [("家庭养老支持政策", "policy")]),
     ("出台节地生态安葬奖补政策", [("节地生态安葬奖补政策", "policy")]),

@@ -629,11 +629,15 @@ def _specific(modifier: str, lex: MeasuresLexicon) -> bool:
 
 
 def _without_overlaps(found: list[NameMatch]) -> list[NameMatch]:
-    """Keep the longer of two overlapping names (shared-head members overlap nothing they share)."""
+    """Keep the longer of two overlapping names (shared-head members overlap nothing they share; a known
+    brand or project run into other words is itself, a known way inside a longer name is that name's)."""
     kept: list[NameMatch] = []
+    apart = {"shared-head", "known"}
+    inside = frozenset(measures_lexicon().raw["known_inside_names"])
     for match in sorted(found, key=lambda m: (-(m.span.end - m.span.start), m.span.start)):
-        if match.how in ("shared-head", "known") or not any(
-                k.how not in ("shared-head", "known") and match.span.start < k.span.end
+        free = match.how == "shared-head" or (match.how == "known" and match.kind in inside)
+        if free or not any(
+                k.how not in apart and match.span.start < k.span.end
                 and k.span.start < match.span.end for k in kept):
             if match.name not in {k.name for k in kept}:
                 kept.append(match)
