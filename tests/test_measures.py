@@ -53,6 +53,13 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     ("建立“救急难”工作机制", [("“救急难”工作机制", "mechanism")]),
     ("完善社会救助体系", []),
     ("健全工作机制", []),
+    # a field written with generic words makes a name specific, with a word of its own (社会组织综合监管机制),
+    # not alone (社会组织体系); fixed pairs of the genre are words (正常增长, 一次性)
+    ("健全社会组织综合监管机制", [("社会组织综合监管机制", "mechanism")]),
+    ("完善社会工作专业人才激励保障制度", [("社会工作专业人才激励保障制度", "institution")]),
+    ("发挥社会组织体系作用", []),
+    ("建立城乡社区工作者薪酬正常增长机制", [("城乡社区工作者薪酬正常增长机制", "mechanism")]),
+    ("建立社会救助一次性告知制度", [("社会救助一次性告知制度", "institution")]),
     # the genre's ways of working written without a head or quotation marks
     ("发展家庭养老床位", [("家庭养老床位", "way")]),
     ("对特殊困难人员实施单人保", [("单人保", "way")]),

@@ -620,7 +620,7 @@ def _names_something(modifier: str) -> bool:
 
 def _specific(modifier: str, lex: MeasuresLexicon) -> bool:
     """Whether an institution's modifier names something in particular."""
-    if _names_something(modifier):
+    if _names_something(modifier) or any(field in modifier and modifier != field for field in lex.raw["specific_fields"]):
         return True
     rest = modifier
     for word in lex.generic_modifiers:
