@@ -60,6 +60,9 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     ("发挥社会组织体系作用", []),
     ("建立城乡社区工作者薪酬正常增长机制", [("城乡社区工作者薪酬正常增长机制", "mechanism")]),
     ("建立社会救助一次性告知制度", [("社会救助一次性告知制度", "institution")]),
+    # contests are activities the plan holds
+    ("定期举办养老护理员技能大赛", [("养老护理员技能大赛", "activity")]),
+    ("组织开展养老护理职业技能竞赛", [("养老护理职业技能竞赛", "activity")]),
     # the genre's ways of working written without a head or quotation marks
     ("发展家庭养老床位", [("家庭养老床位", "way")]),
     ("对特殊困难人员实施单人保", [("单人保", "way")]),
