@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
@@ -41,6 +41,7 @@ from rdflib.namespace import PROV, RDF
 
 from policykg.graph.mapping.rules import (Rules, label_of, literal_value, load_rules, property_name,
                                           relationship_type, sort_key)
+from policykg.graph.mapping.label_table import LabelTable
 from policykg.graph.mapping.model import Node, PropertyGraph, Relationship, Value, uniform_lists
 from policykg.graph.mapping.quad_index import DatasetIndex, QuadIndex, StoreIndex
 
@@ -310,33 +311,40 @@ def store_labels(store: ox.Store, rules: Rules | None = None) -> dict[str, str]:
     return StoreIndex(store).labels_by_text(lambda types: label_of(types, rules))
 
 
+def stretches(labels: Iterable[str], parts: int) -> list[list[str]]:
+    """The node order (IRI texts, sorted) cut into ``parts`` stretches, one for each part to map."""
+    order = sorted(labels)  # as strings: rdflib's comparison is Python code, called n log n times
+    return [order[part * len(order) // parts : (part + 1) * len(order) // parts] for part in range(parts)]
+
+
 def stream_store_part(store: ox.Store, part: int, parts: int, rules: Rules | None = None,
-                      labels: dict[str, str] | None = None,
-                      ) -> tuple[dict[str, str], Iterator[Node], Iterator[Relationship]]:
+                      labels: Mapping[str, str] | LabelTable | None = None, stretch: list[str] | None = None,
+                      ) -> tuple[Mapping[str, str] | LabelTable, Iterator[Node], Iterator[Relationship]]:
     """The nodes of one of ``parts`` stretches of the node order, then the relationships that start at them,
-    and the label of every node (a relationship may end in another stretch); ``labels``: ``store_labels``,
-    if the caller has them.
+    and the label of every node (a relationship may end in another stretch).  ``labels``: ``store_labels``
+    (or its ``LabelTable``) and ``stretch``: this part's of ``stretches``, if the caller has them (a table
+    cannot be listed, so it comes with its stretch).
 
     Parts mapped in separate processes and put one after the other are ``stream_store``'s output."""
     index = StoreIndex(store)
     rules = rules or load_rules()
     if labels is None:
         labels = index.labels_by_text(lambda types: label_of(types, rules))
+    if stretch is None:
+        stretch = stretches(labels, parts)[part]  # type: ignore[arg-type]
     mapper = _Mapper(index, rules, _LabelsByText(labels))
-    order = sorted(labels)  # as strings: rdflib's comparison is Python code, called n log n times
-    stretch = [index.iri(iri) for iri in order[part * len(order) // parts : (part + 1) * len(order) // parts]]
-    return labels, *_stream(mapper, stretch)
+    return labels, *_stream(mapper, [index.iri(iri) for iri in stretch])
 
 
 class _LabelsByText(Mapping):
-    """Every node's label, held once by IRI text and asked with rdflib terms.
+    """Every node's label, held once by IRI text (a dictionary or a ``LabelTable``) and asked with rdflib terms.
 
     A mapping worker gets the labels of every node of the graph (a relationship may end in another
     stretch); a second copy keyed by ``URIRef`` was 53 MB a worker at 500 plans, about 150 MB at 5,000."""
 
     __slots__ = ("by_text",)
 
-    def __init__(self, by_text: dict[str, str]) -> None:
+    def __init__(self, by_text: Mapping[str, str] | LabelTable) -> None:
         self.by_text = by_text
 
     def __contains__(self, term: object) -> bool:
@@ -346,7 +354,7 @@ class _LabelsByText(Mapping):
         return self.by_text[str(iri)]
 
     def __iter__(self) -> Iterator[URIRef]:
-        return (URIRef(iri) for iri in self.by_text)
+        return (URIRef(iri) for iri in self.by_text)  # type: ignore[union-attr]  # a table cannot be listed
 
     def __len__(self) -> int:
         return len(self.by_text)

@@ -11,6 +11,7 @@ data, deterministically.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -80,6 +81,7 @@ class SchemaBuilder:
         """``base``: tables and columns to have whatever the data holds (``graph/schema.declared_schema``);
         the data adds labels, columns and pairs to it, and widens a column whose values need it."""
         self.label_of: dict[str, str] = {}
+        self.far_labels: Mapping[str, str] | None = None  # of relationship ends mapped elsewhere (another part)
         self.listed: dict[str, set[str]] = defaultdict(set)  # per label: properties that are a list somewhere
         self._labels: dict[str, dict[str, str]] = defaultdict(dict)
         self._relationships: dict[str, dict[str, str]] = defaultdict(dict)
@@ -102,10 +104,18 @@ class SchemaBuilder:
 
     def add_relationship(self, rel: Relationship) -> tuple[str, str]:
         """Adds ``rel``; its (start label, end label)."""
-        pair = (self.label_of[rel.start], self.label_of[rel.end])
+        pair = (self._label(rel.start), self._label(rel.end))
         _merge_types(self._relationships[rel.type], rel.props)
         self._pairs[rel.type].add(pair)
         return pair
+
+    def _label(self, iri: str) -> str:
+        known = self.label_of.get(iri)
+        if known is None and self.far_labels is not None:
+            return self.far_labels[iri]
+        if known is None:
+            raise KeyError(iri)
+        return known
 
     def merge(self, other: SchemaBuilder) -> None:
         """Add what ``other`` saw (another part of the same graph): columns widen as if one builder saw both."""
