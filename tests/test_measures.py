@@ -332,6 +332,9 @@ def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
     ("积极推进婚姻电子证照部门间共享应用", None, []),
     # a kind of conference alone is no body; each one listed before it is
     ("建立养老服务、康复辅助器具产业等部际联席会议制度", None, ["养老服务部际联席会议", "康复辅助器具产业部际联席会议"]),
+    # a body written with a bracket inside, which the segmenter cuts there
+    ("指导村(居)委会做好协助工作", None, ["村(居)民委员会"]),
+    ("发挥村(居)民委员会和村(社区)党组织作用", None, ["村(居)民委员会", "村(社区)党组织"]),
 ])
 def test_bodies(sentence, jurisdiction, expected):
     assert sorted(canonical(sentence, jurisdiction)) == sorted(expected)

@@ -257,3 +257,11 @@ def test_a_pages_menus_before_the_title_are_no_measure_of_the_plan(tmp_path):
     document = parse_document(path)
     assert document.metadata.title == "某县“十四五”民政事业发展规划"
     assert {p.name for p in document.programmes} == {"家庭养老支持政策"}
+
+
+def test_a_self_governing_body_opening_a_name_is_what_it_is_about_not_its_owner(tmp_path):
+    """完善村(居)委会工作事项准入制度: rules for what may be asked of the committees, not theirs to run; a
+    department opening a name owns it (民政部门福利彩票公益金使用管理制度)."""
+    roles = _body_roles(tmp_path, "完善村(居)委会工作事项准入制度。\n完善民政部门福利彩票公益金使用管理制度。\n")
+    assert not any(programme == "村(居)委会工作事项准入制度" for programme, _, _ in roles)
+    assert any(programme.endswith("福利彩票公益金使用管理制度") and body == "民政部门" for programme, _, body in roles)

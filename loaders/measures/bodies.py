@@ -48,10 +48,11 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
     """The organisations named in ``text[span]``, in order."""
     words = text[span.start : span.end]
     rules = _rules()
-    if not any(head in words for head in rules["heads"]) and not any(level in words for level in rules["level_bodies"]):
+    if not any(head in words for head in rules["heads"]) and not any(level in words for level in rules["level_bodies"]) \
+            and not any(name in words for name in rules["bracketed_bodies"]):
         return []
     tokens = cut(words, span.start)
-    found: list[BodyMention] = _level_bodies(text, tokens, rules)
+    found: list[BodyMention] = _level_bodies(text, tokens, rules) + _bracketed(words, span.start, rules)
     for index, token in enumerate(tokens):
         head_start = _split_head_start(tokens, index, rules)
         if head_start is not None or _is_head(token, rules) or _placed_short_head(tokens, index, rules):
@@ -61,6 +62,17 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
     outer = [b for b in found if not any(o is not b and o.span.start <= b.span.start and b.span.end <= o.span.end
                                          and (o.span.end - o.span.start) > (b.span.end - b.span.start) for o in found)]
     return sorted(outer, key=lambda b: b.span.start)
+
+
+def _bracketed(words: str, offset: int, rules: dict) -> list[BodyMention]:
+    """Bodies written with a bracket inside (村(居)委会: the village and residents' committees), which the
+    segmenter cuts at the bracket; found as written, named as the lexicon names them."""
+    found = []
+    for written, canonical in rules["bracketed_bodies"].items():
+        for position in (i for i in range(len(words)) if words.startswith(written, i)):
+            span = Span(offset + position, offset + position + len(written))
+            found.append(BodyMention(written, canonical, body_vocabulary().concept(canonical), span))
+    return found
 
 
 def _level_bodies(text: str, tokens: list[Token], rules: dict) -> list[BodyMention]:

@@ -243,7 +243,8 @@ def _owner_role(text: str, body: BodyMention, programme: Programme) -> str | Non
         before = body.span.end <= mention.start and text[body.span.end : mention.start] in rules["owner_joints"]
         rest = text[body.span.end : mention.end]  # 养老服务部际联席会议制度: the body's own institution, no owner
         opening = (body.span.start == mention.start and bool(rest) and measures_lexicon().head_of(rest) != rest
-                   and not rest.startswith(tuple(rules["list_joints"])))  # 乡镇政府、村民委员会…共同参与的格局
+                   and not rest.startswith(tuple(rules["list_joints"]))  # 乡镇政府、村民委员会…共同参与的格局
+                   and body.canonical not in rules["named_about"])  # 村(居)委会工作事项准入制度: rules for them
         if before or opening:
             return "responsible"
     return None
