@@ -335,6 +335,10 @@ def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
     # a body written with a bracket inside, which the segmenter cuts there
     ("指导村(居)委会做好协助工作", None, ["村(居)民委员会"]),
     ("发挥村(居)民委员会和村(社区)党组织作用", None, ["村(居)民委员会", "村(社区)党组织"]),
+    # the central bodies named without a head word; not inside a cited title
+    ("在党中央、国务院坚强领导下", None, ["中国共产党中央委员会", "国务院"]),
+    ("贯彻落实《国务院关于加快发展养老服务业的若干意见》", None, []),
+    ("国务院办公厅印发通知", None, ["国务院办公厅"]),
 ])
 def test_bodies(sentence, jurisdiction, expected):
     assert sorted(canonical(sentence, jurisdiction)) == sorted(expected)

@@ -49,10 +49,10 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
     words = text[span.start : span.end]
     rules = _rules()
     if not any(head in words for head in rules["heads"]) and not any(level in words for level in rules["level_bodies"]) \
-            and not any(name in words for name in rules["bracketed_bodies"]):
+            and not any(name in words for name in rules["written_bodies"]):
         return []
     tokens = cut(words, span.start)
-    found: list[BodyMention] = _level_bodies(text, tokens, rules) + _bracketed(words, span.start, rules)
+    found: list[BodyMention] = _level_bodies(text, tokens, rules) + _written(words, span.start, rules)
     for index, token in enumerate(tokens):
         head_start = _split_head_start(tokens, index, rules)
         if head_start is not None or _is_head(token, rules) or _placed_short_head(tokens, index, rules):
@@ -64,14 +64,19 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
     return sorted(outer, key=lambda b: b.span.start)
 
 
-def _bracketed(words: str, offset: int, rules: dict) -> list[BodyMention]:
-    """Bodies written with a bracket inside (村(居)委会: the village and residents' committees), which the
-    segmenter cuts at the bracket; found as written, named as the lexicon names them."""
+def _written(words: str, offset: int, rules: dict) -> list[BodyMention]:
+    """Bodies the lexicon knows as written (``written_bodies``): with a bracket inside, which the segmenter
+    cuts there (村(居)委会), or without a head word (党中央, 国务院); not inside a title or a quotation."""
     found = []
-    for written, canonical in rules["bracketed_bodies"].items():
+    for written, canonical in rules["written_bodies"].items():
         for position in (i for i in range(len(words)) if words.startswith(written, i)):
+            opened = words[:position]
+            if opened.count("《") > opened.count("》") or opened.count("“") > opened.count("”"):
+                continue  # 《国务院关于…的意见》: a cited title, no body acting
             span = Span(offset + position, offset + position + len(written))
-            found.append(BodyMention(written, canonical, body_vocabulary().concept(canonical), span))
+            concept = body_vocabulary().concept(canonical)
+            named = body_vocabulary().preferred.get(concept, canonical) if concept is not None else canonical
+            found.append(BodyMention(written, named, concept, span))
     return found
 
 
