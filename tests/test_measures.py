@@ -60,6 +60,11 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     ("发挥社会组织体系作用", []),
     ("建立城乡社区工作者薪酬正常增长机制", [("城乡社区工作者薪酬正常增长机制", "mechanism")]),
     ("建立社会救助一次性告知制度", [("社会救助一次性告知制度", "institution")]),
+    # a list of quotations a verb of launching opens: each a way, with the field's words between
+    ("推行社会救助“一次办”、“网上办”、“掌上办”,为困难群众提供方便",
+     [("社会救助“一次办”", "way"), ("社会救助“网上办”", "way"), ("社会救助“掌上办”", "way")]),
+    ("推行“一次办”、“网上办”", [("“一次办”", "way"), ("“网上办”", "way")]),
+    ("加强社会救助“一次办”宣传", []),
     # contests are activities the plan holds
     ("定期举办养老护理员技能大赛", [("养老护理员技能大赛", "activity")]),
     ("组织开展养老护理职业技能竞赛", [("养老护理职业技能竞赛", "activity")]),

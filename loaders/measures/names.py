@@ -575,7 +575,30 @@ def _quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch 
         return None
     if _word_before(tokens, index, lex) in lex.raw["quote_verbs"] or re.search(r"[、+]", inner):
         return NameMatch(token.word, "way", Span(token.start, token.end), "quoted")
-    return None
+    return _launched_quote(tokens, index, lex)
+
+
+def _launched_quote(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch | None:
+    """A quotation in a list of them that a verb of launching opens, with the field's words between
+    (推行社会救助“一次办”、“网上办”、“掌上办”): each is a way of that field, named with its words."""
+    first = index
+    while first >= 2 and tokens[first - 1].word in lex.raw["list_marks"] and tokens[first - 2].flag == QUOTED:
+        first -= 2
+    start, length = first, 0
+    while start > 0 and _is_field_word(tokens[start - 1], lex) and length + len(tokens[start - 1].word) <= lex.raw["quote_field"]:
+        start -= 1
+        length += len(tokens[start].word)
+    if (start == index or _word_before(tokens, start, lex) not in lex.raw["quote_verbs"]
+            or (start == first and first == index)):
+        return None
+    field = "".join(t.word for t in tokens[start:first])
+    if index == first:
+        return NameMatch(field + tokens[index].word, "way", Span(tokens[start].start, tokens[index].end), "quoted")
+    return NameMatch(field + tokens[index].word, "way", Span(tokens[index].start, tokens[index].end), "shared-head")
+
+
+def _is_field_word(token: Token, lex: MeasuresLexicon) -> bool:
+    return token.flag in lex.raw["quote_field_flags"] and token.word not in lex.stop_words
 
 
 def _word_before(tokens: list[Token], index: int, lex: MeasuresLexicon) -> str:
