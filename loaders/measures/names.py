@@ -585,12 +585,12 @@ def _launched_quote(tokens: list[Token], index: int, lex: MeasuresLexicon) -> Na
     while first >= 2 and tokens[first - 1].word in lex.raw["list_marks"] and tokens[first - 2].flag == QUOTED:
         first -= 2
     start, length = first, 0
-    while start > 0 and _is_field_word(tokens[start - 1], lex) and length + len(tokens[start - 1].word) <= lex.raw["quote_field"]:
+    while start > 0 and _is_field_word(tokens[start - 1], lex) \
+            and length + len(tokens[start - 1].word) <= lex.raw["quote_field"]:
         start -= 1
         length += len(tokens[start].word)
-    if (start == index or _word_before(tokens, start, lex) not in lex.raw["quote_verbs"]
-            or (start == first and first == index)):
-        return None
+    if start == index or _word_before(tokens, start, lex) not in lex.raw["quote_verbs"]:
+        return None  # the first of the list right after its verb was read as such (``_quoted``)
     field = "".join(t.word for t in tokens[start:first])
     if index == first:
         return NameMatch(field + tokens[index].word, "way", Span(tokens[start].start, tokens[index].end), "quoted")
@@ -643,7 +643,8 @@ def _names_something(modifier: str) -> bool:
 
 def _specific(modifier: str, lex: MeasuresLexicon) -> bool:
     """Whether an institution's modifier names something in particular."""
-    if _names_something(modifier) or any(field in modifier and modifier != field for field in lex.raw["specific_fields"]):
+    if _names_something(modifier) or any(field in modifier and modifier != field  # 社会组织体系: the field alone
+                                         for field in lex.raw["specific_fields"]):
         return True
     rest = modifier
     for word in lex.generic_modifiers:
