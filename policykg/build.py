@@ -124,6 +124,7 @@ def build(corpus: Path, data_dir: Path, progress: Progress | None = None,
                                  BuildReport(list(reports.values()), None, time.perf_counter() - started, 0,
                                              warnings=warnings, stages=dict(stages)))
             say("embedded stores", "load")
+            pool.recycle()  # the idle workers' memory, freed through Oxigraph's load; the mapping forks new ones
             give_back_memory()  # the documents' and alignments' objects are freed but kept in the heap
             stores = _write_stores(folder, say, stages, pool)
         say("the REST questions' tables", "prepare")

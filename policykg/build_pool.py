@@ -51,18 +51,29 @@ class DocumentPool:
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> DocumentPool:
-        if self.workers > 1:
+        self._start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.recycle()
+
+    def _start(self) -> None:
+        if self.workers > 1 and self._executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(_PRELOAD)
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_end_with_parent,
                                                  initargs=(os.getpid(),))
-        return self
 
-    def __exit__(self, *exc: object) -> None:
+    def recycle(self) -> None:
+        """End the workers now; the next ``map`` forks fresh ones.  Between the documents and the mapping the
+        build loads Oxigraph in this process: idle workers would hold what parsing left in them (~350 MB each
+        at 5,000 plans) all that while."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
     def map(self, function: Callable[[Item], Result], items: Iterable[Item], chunksize: int = CHUNK) -> Iterator[Result]:
+        self._start()
         if self._executor is None:
             return map(function, items)
         return self._executor.map(function, items, chunksize=chunksize)

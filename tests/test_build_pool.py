@@ -47,3 +47,25 @@ def test_killing_the_build_ends_its_workers(how: signal.Signals) -> None:
     finally:
         for process in psutil.Process().children(recursive=True):
             process.kill()
+
+
+def test_a_recycled_pool_ends_its_workers_and_maps_with_fresh_ones():
+    """``recycle`` between the build's documents and its mapping: the workers that parsed are gone (their
+    memory with them), and the next ``map`` works, in order, in new processes."""
+    import os
+
+    from policykg.build_pool import DocumentPool
+
+    def workers() -> set[int]:  # the forkserver's children: the test's own children are the servers
+        return {p.pid for p in psutil.Process().children(recursive=True) if p.ppid() != os.getpid()}
+
+    with DocumentPool(2) as pool:
+        assert list(pool.map(abs, [-3, -1, -2], chunksize=1)) == [3, 1, 2]
+        before = workers()
+        assert before
+        pool.recycle()
+        gone, alive = psutil.wait_procs([psutil.Process(pid) for pid in before if psutil.pid_exists(pid)], timeout=30)
+        assert not alive
+        assert list(pool.map(abs, [-5, -4], chunksize=1)) == [5, 4]
+        after = workers()
+        assert after and not (after & before)
