@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -37,6 +38,7 @@ def _workers(build: psutil.Process, wait: float = 60) -> list[psutil.Process]:
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_killing_the_build_ends_its_workers(how: signal.Signals) -> None:
     child = subprocess.Popen([sys.executable, "-c", _BUILD], stdout=subprocess.PIPE, text=True)
+    descendants: list[psutil.Process] = []
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "started"
         descendants = _workers(psutil.Process(child.pid))
@@ -44,20 +46,23 @@ def test_killing_the_build_ends_its_workers(how: signal.Signals) -> None:
         child.wait(timeout=30)
         gone, alive = psutil.wait_procs(descendants, timeout=30)
         assert not alive, f"left running after the build was killed: {[p.pid for p in alive]}"
-    finally:
-        for process in psutil.Process().children(recursive=True):
-            process.kill()
+    finally:  # only this build's processes: the session's servers are children of this process too
+        for process in descendants:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+        child.kill()
 
 
 def test_a_recycled_pool_ends_its_workers_and_maps_with_fresh_ones():
     """``recycle`` between the build's documents and its mapping: the workers that parsed are gone (their
     memory with them), and the next ``map`` works, in order, in new processes."""
-    import os
 
     from policykg.build_pool import DocumentPool
 
-    def workers() -> set[int]:  # the forkserver's children: the test's own children are the servers
-        return {p.pid for p in psutil.Process().children(recursive=True) if p.ppid() != os.getpid()}
+    def workers() -> set[int]:
+        """The children of this process's forkserver (its other children are the session's servers)."""
+        forkservers = [p for p in psutil.Process().children() if "multiprocessing.forkserver" in " ".join(p.cmdline())]
+        return {child.pid for server in forkservers for child in server.children()}
 
     with DocumentPool(2) as pool:
         assert list(pool.map(abs, [-3, -1, -2], chunksize=1)) == [3, 1, 2]
