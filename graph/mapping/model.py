@@ -110,12 +110,11 @@ class SchemaBuilder:
         return pair
 
     def _label(self, iri: str) -> str:
+        """A node's label: this part's own nodes first, then the labels of every node, if given."""
         known = self.label_of.get(iri)
-        if known is None and self.far_labels is not None:
-            return self.far_labels[iri]
-        if known is None:
-            raise KeyError(iri)
-        return known
+        if known is not None or self.far_labels is None:
+            return known if known is not None else self.label_of[iri]  # KeyError: no such node
+        return self.far_labels[iri]
 
     def merge(self, other: SchemaBuilder) -> None:
         """Add what ``other`` saw (another part of the same graph): columns widen as if one builder saw both."""

@@ -67,16 +67,13 @@ def bodies_in(text: str, span: Span, jurisdiction: str | None = None) -> list[Bo
 def _written(words: str, offset: int, rules: dict) -> list[BodyMention]:
     """Bodies the lexicon knows as written (``written_bodies``): with a bracket inside, which the segmenter
     cuts there (村(居)委会), or without a head word (党中央, 国务院); not inside a title or a quotation."""
-    found = []
+    vocabulary, found = body_vocabulary(), []
     for written, canonical in rules["written_bodies"].items():
-        for position in (i for i in range(len(words)) if words.startswith(written, i)):
-            opened = words[:position]
-            if opened.count("《") > opened.count("》") or opened.count("“") > opened.count("”"):
-                continue  # 《国务院关于…的意见》: a cited title, no body acting
-            span = Span(offset + position, offset + position + len(written))
-            concept = body_vocabulary().concept(canonical)
-            named = body_vocabulary().preferred.get(concept, canonical) if concept is not None else canonical
-            found.append(BodyMention(written, named, concept, span))
+        concept = vocabulary.concept(canonical)
+        named = vocabulary.preferred.get(concept, canonical) if concept is not None else canonical
+        for match in re.finditer(re.escape(written), words):
+            if not _inside_title_or_quote(words[: match.start()]):  # 《国务院关于…的意见》: a cited title
+                found.append(BodyMention(written, named, concept, Span(offset + match.start(), offset + match.end())))
     return found
 
 
@@ -193,8 +190,12 @@ def _pair(written: str, span: Span, rules: dict) -> list[tuple[str, Span]]:
 
 def _quoted_or_titled(tokens: list[Token], first: int) -> bool:
     """Inside 《…》 (a law's title) or “…” (a slogan): no body acting."""
-    opened = "".join(t.word for t in tokens[:first])
-    return opened.count("《") > opened.count("》") or opened.count("“") > opened.count("”")
+    return _inside_title_or_quote("".join(t.word for t in tokens[:first]))
+
+
+def _inside_title_or_quote(before: str) -> bool:
+    """Whether the words ``before`` a place leave a 《 or a “ open."""
+    return before.count("《") > before.count("》") or before.count("“") > before.count("”")
 
 
 def _placed(tokens: list[Token], first: int, index: int, rules: dict) -> bool:

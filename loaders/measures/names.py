@@ -622,8 +622,6 @@ def _acceptable(match: NameMatch, lex: MeasuresLexicon) -> bool:
         return False
     if re.fullmatch(lex.raw["count_only"], bare):
         return False  # …五大体系: a count refers back to a list
-    if match.kind in lex.raw["strict_kinds"]:
-        return _names_something(modifier)
     if match.kind in lex.institution_kinds:
         return _specific(modifier, lex)
     return True
