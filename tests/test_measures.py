@@ -110,6 +110,12 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     ("五、专业社会工作和志愿服务工程", [("专业社会工作和志愿服务工程", "project")]),
     ("建立健全孤残、困境、留守儿童关爱体系",
      [("孤残儿童关爱体系", "system"), ("困境儿童关爱体系", "system"), ("留守儿童关爱体系", "system")]),
+    # a group is a whole member however long its name (the first was lost as "a clause" at 7 characters)
+    ("加强农村留守老年人、困境儿童关爱服务体系建设",
+     [("农村留守老年人关爱服务体系", "system"), ("困境儿童关爱服务体系", "system")]),
+    # 社会支持体系 is a term (支持 no verb of launching inside it); 社会支持网络构建 stays an activity
+    ("强化农村老年人社会支持体系建设", [("农村老年人社会支持体系", "system")]),
+    ("在困难群众帮扶、老年人服务、社会支持网络构建等方面发挥作用", []),
 ])
 def test_measure_names(sentence, expected):
     assert names(sentence) == expected

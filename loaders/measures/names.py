@@ -425,7 +425,7 @@ def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
         member_first = _drop_leading(tokens, start, end, lex)
         words = "".join(t.word for t in tokens[member_first : end + 1])
         if (member_first <= end and lex.head_of(words) is None
-                and (len(words) <= lex.raw["max_member"] or len(head) <= 2)
+                and (len(words) <= lex.raw["max_member"] or len(head) <= 2 or _a_group(words))
                 and not (head in lex.heads and all(t.flag == "ns" for t in tokens[member_first : end + 1]))):
             yield (NameMatch(words + head, kind, Span(tokens[member_first].start, tokens[end].end), "shared-head"),
                    set(range(member_first, end + 1)))
@@ -434,6 +434,12 @@ def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
             return
         end = mark - 1
         start = _grow(tokens, end, lex, lex.raw["max_name"])
+
+
+def _a_group(words: str) -> bool:
+    """A target group is a whole list member, however long its name (农村留守老年人、困境儿童关爱服务体系):
+    it is who the shared name is for, never a clause."""
+    return target_groups().concept(words) is not None
 
 
 def _described(tokens: list[Token], first: int, index: int, kind: str, lex: MeasuresLexicon) -> int | None:
