@@ -332,6 +332,10 @@ def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
     ("推动建立全省社会救助厅际联席会议制度", "海南省", ["海南省社会救助厅际联席会议"]),
     ("建立全省殡葬改革工作联席会议制度", "海南省", ["海南省殡葬改革工作联席会议"]),
     ("全省民政部门要加强领导", "海南省", ["民政部门"]),
+    # 全国 before one body is its name's (a national body), not before a kind of many
+    ("成立全国儿童福利工作标准化技术委员会", "海南省", ["全国儿童福利工作标准化技术委员会"]),
+    ("全国老龄工作委员会办公室牵头", None, ["全国老龄工作委员会办公室"]),
+    ("全国民政部门要加强领导", None, ["民政部门"]),
     # the regulators of social organisations are roles each naming one body; ways of crossing and dealings
     # between departments name none; a member ending in a kind of body keeps it (党建工作机构, not …机构部门)
     ("构建登记管理机关、党建工作机构、行业管理部门、相关职能部门各司其职的格局", None,

@@ -250,14 +250,7 @@ def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) ->
         full = rules["role_bodies"][role]
         if written.removesuffix(role) in ("", full.removesuffix(role), *rules["scope_prefixes"]):
             return BodyMention(written, full, None, span)
-    canonical = written
-    for scope, level in rules["own_level_scopes"].items():
-        if canonical.startswith(scope) and len(canonical) > len(scope) + 1:
-            canonical = level + canonical[len(scope):]  # 全省社会救助厅际联席会议 → 省… → the plan's province's
-    for prefix in rules["scope_prefixes"]:
-        if canonical.startswith(prefix) and len(canonical) > len(prefix) + 1:
-            canonical = canonical[len(prefix):]
-            break
+    canonical = _scoped(written, rules)
     if canonical in rules["generic"] or written in rules["generic"] or len(canonical) < 2:
         return None
     for short, full in rules["abbreviations"].items():
@@ -276,6 +269,20 @@ def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) ->
     if concept is not None:
         canonical = vocabulary.preferred.get(concept, canonical)
     return BodyMention(written, canonical, concept, span)
+
+
+def _scoped(written: str, rules: dict) -> str:
+    """A body's name without the scope it was written with (各级民政部门 → 民政部门), or with its scope as its
+    level when the scope is one body's (全省社会救助厅际联席会议 → 省…, then the plan's province's; 全国老龄工作
+    委员会 keeps 全国: the national body)."""
+    one_body = not written.endswith(tuple(rules["many_bodies_heads"]))  # 全国民政部门: all of them
+    for scope, level in rules["own_level_scopes"].items():
+        if one_body and written.startswith(scope) and len(written) > len(scope) + 1:
+            return level + written[len(scope):]
+    for prefix in rules["scope_prefixes"]:
+        if written.startswith(prefix) and len(written) > len(prefix) + 1:
+            return written[len(prefix):]
+    return written
 
 
 def _placed_prefix(name: str, rules: dict, jurisdiction: str | None) -> str:
