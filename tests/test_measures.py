@@ -116,6 +116,10 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     # 社会支持体系 is a term (支持 no verb of launching inside it); 社会支持网络构建 stays an activity
     ("强化农村老年人社会支持体系建设", [("农村老年人社会支持体系", "system")]),
     ("在困难群众帮扶、老年人服务、社会支持网络构建等方面发挥作用", []),
+    # organisations before a name own it together; a body beside a place has a platform of its own
+    ("争创了民政部、联合国儿童基金会护童成长项目试点", [("护童成长项目试点", "pilot")]),
+    ("完成民政部、海南省低收入家庭经济状况核对信息平台对接",
+     [("民政部低收入家庭经济状况核对信息平台", "platform"), ("海南省低收入家庭经济状况核对信息平台", "platform")]),
 ])
 def test_measure_names(sentence, expected):
     assert names(sentence) == expected
@@ -306,6 +310,7 @@ def test_a_sentence_s_lead_in_names_whom_every_measure_after_it_serves(tmp_path)
 def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
     assert labels("改造特困人员供养服务设施") == []
     assert labels("培训失能老年人家庭照护者") == []
+    assert labels("联合国儿童基金会、残疾人联合会和老年人协会参与") == []  # organisations, not recipients
 
 
 @pytest.mark.parametrize(("sentence", "jurisdiction", "expected"), [

@@ -418,13 +418,16 @@ def _parallel(tokens: list[Token], first: int, word: str) -> bool:
 
 def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
     """Each member of ``M1、M2、…`` before a shared head: ``Mi`` + what the list shares.  A place shares more
-    than a head word (海口市、三亚市殡仪馆搬迁重建项目: two projects), not a head alone (海口市项目: where, not what)."""
+    than a head word (海口市、三亚市殡仪馆搬迁重建项目: two projects), not a head alone (海口市项目: where, not what).
+    Organisations listed before a name the last of them opens own one programme together (民政部、联合国儿童
+    基金会护童成长项目试点), unlike a body beside a place (民政部、海南省…核对信息平台: two platforms)."""
+    owners = tokens[left_end + 2].flag == "nt"
     end = left_end
     start = left_first if not own_start else _grow(tokens, end, lex, lex.raw["max_name"])
     while start <= end:
         member_first = _drop_leading(tokens, start, end, lex)
         words = "".join(t.word for t in tokens[member_first : end + 1])
-        if (member_first <= end and lex.head_of(words) is None
+        if (member_first <= end and lex.head_of(words) is None and not (owners and tokens[end].flag == "nt")
                 and (len(words) <= lex.raw["max_member"] or len(head) <= 2 or _a_group(words))
                 and not (head in lex.heads and all(t.flag == "ns" for t in tokens[member_first : end + 1]))):
             yield (NameMatch(words + head, kind, Span(tokens[member_first].start, tokens[end].end), "shared-head"),
@@ -545,7 +548,10 @@ def _quoted_list(tokens: list[Token], last: int) -> list[int]:
 
 
 def _drop_leading(tokens: list[Token], first: int, last: int, lex: MeasuresLexicon) -> int:
-    while first < last and tokens[first].word in lex.raw["drop_leading"]:
+    """The first token of a name without the scope words before it (全省, 各级) and without the organisations
+    that own it (民政部、联合国儿童基金会护童成长项目试点: the bodies' programme, named 护童成长项目试点)."""
+    while first < last and (tokens[first].word in lex.raw["drop_leading"]
+                            or (tokens[first].flag == "nt" and tokens[first + 1].flag != "nh")):
         first += 1
     return first
 
