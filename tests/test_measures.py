@@ -350,6 +350,12 @@ def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
     ("形成审批、民政、业务主管单位、行业管理部门和相关职能部门各司其职的工作机制", "天津市",
      ["社会组织业务主管单位", "行业管理部门"]),
     ("积极推进婚姻电子证照部门间共享应用", None, []),
+    # 和 joins a list's last two members; before an earlier member's end it is inside that member
+    ("民政、公安和教育等部门要加强协作", None, ["民政部门", "公安部门", "教育部门"]),
+    ("推动民政、卫生健康、医保和残联等部门联动", None,
+     ["民政部门", "卫生健康部门", "医疗保障部门", "残疾人联合会"]),
+    ("养老服务、农村留守儿童关爱保护和困境儿童保障工作、康复辅助器具产业等部际联席会议制度开创建立", None,
+     ["养老服务部际联席会议", "农村留守儿童关爱保护和困境儿童保障工作部际联席会议", "康复辅助器具产业部际联席会议"]),
     # a kind of conference alone is no body; each one listed before it is
     ("建立养老服务、康复辅助器具产业等部际联席会议制度", None, ["养老服务部际联席会议", "康复辅助器具产业部际联席会议"]),
     # a body written with a bracket inside, which the segmenter cuts there

@@ -219,27 +219,39 @@ def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
     elif j < 0 or tokens[j].word != "、":
         return []
     mentions: list[BodyMention] = []
-    joints = rules["member_joints"]
+    joints, last_joints = rules["member_joints"], rules["last_joints"]
+    members = 0
     while j >= 0:
-        if tokens[j].word in joints:
+        if tokens[j].word in joints or (members == 1 and tokens[j].word in last_joints):
             j -= 1
             continue
         end = j
-        lex = measures_lexicon()
-        while j >= 0 and tokens[j].flag not in lex.stop_flags and tokens[j].word not in lex.stop_words \
-                and tokens[end].end - tokens[j].start <= rules["max_member"]:
-            j -= 1
+        j = _member_start(tokens, end, rules["max_member"]) - 1
+        if members >= 1 and j > 0 and tokens[j].word in last_joints and tokens[end + 1].word in joints:
+            j = _member_start(tokens, j - 1, rules["max_member"]) - 1  # 和 inside an earlier member
         if j == end:
             break
+        members += 1
         member = tokens[j + 1 : end + 1]
         words = "".join(t.word for t in member)
         name = words if words.endswith((*rules["heads"], *rules["shared_heads"])) else words + head  # 党建工作机构
         mention = _mention(name, Span(member[0].start, member[-1].end), rules, jurisdiction)
         if mention is not None:
             mentions.append(mention)
-        if j < 0 or tokens[j].word not in joints:
+        if j < 0 or not (tokens[j].word in joints or (members == 1 and tokens[j].word in last_joints)):
             break
     return mentions
+
+
+def _member_start(tokens: list[Token], end: int, max_member: int) -> int:
+    """The first token of the list member ending at ``end``: back over words of a name, at most
+    ``max_member`` characters (``end + 1`` when the token at ``end`` cannot be in a name)."""
+    lex = measures_lexicon()
+    j = end
+    while j >= 0 and tokens[j].flag not in lex.stop_flags and tokens[j].word not in lex.stop_words \
+            and tokens[end].end - tokens[j].start <= max_member:
+        j -= 1
+    return j + 1
 
 
 def _mention(written: str, span: Span, rules: dict, jurisdiction: str | None) -> BodyMention | None:
