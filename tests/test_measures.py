@@ -307,6 +307,12 @@ def test_a_sentence_s_lead_in_names_whom_every_measure_after_it_serves(tmp_path)
     assert ("农村留守老年人关爱服务制度", "农村留守老年人", "name") in serves
 
 
+def test_a_condition_names_the_people_who_have_it():
+    """精神障碍社区康复服务 is for persons with mental disorders (000, 002: the hand-read sets link them)."""
+    assert labels("完善精神障碍社区康复服务政策") == [("精神障碍", ["精神障碍患者"])]
+    assert labels("为特殊困难精神障碍患者提供集中养护") == [("特殊困难精神障碍患者", ["特殊困难精神障碍患者"])]
+
+
 def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
     assert labels("改造特困人员供养服务设施") == []
     assert labels("培训失能老年人家庭照护者") == []
