@@ -561,7 +561,8 @@ def test_a_one_character_head_cut_off_ends_a_body_after_a_level_or_a_place():
     text = "省委宣传部、省民政厅、省卫生健康委、省农业农村厅、省医保局按职责分工负责,郑州市医保局配合。"
     found = [(b.written, b.canonical) for b in bodies_in(text, Span(0, len(text)), "云南省")]
     assert found == [("省委宣传部", "云南省委宣传部"), ("省民政厅", "云南省民政厅"), ("省卫生健康委", "云南省卫生健康委"),
-                     ("省农业农村厅", "云南省农业农村厅"), ("省医保局", "云南省医保局"), ("郑州市医保局", "郑州市医保局")]
+                     ("省农业农村厅", "云南省农业农村厅"), ("省医保局", "云南省医疗保障局"),  # the bureau's own name
+                     ("郑州市医保局", "郑州市医疗保障局")]
     for text in ("构建新发展格局,服务全局。", "推动全市东部地区医养结合。", "落实县乡两级工作部署。"):
         assert bodies_in(text, Span(0, len(text)), "云南省") == []
 
