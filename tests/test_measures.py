@@ -120,6 +120,12 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     ("争创了民政部、联合国儿童基金会护童成长项目试点", [("护童成长项目试点", "pilot")]),
     ("完成民政部、海南省低收入家庭经济状况核对信息平台对接",
      [("民政部低收入家庭经济状况核对信息平台", "platform"), ("海南省低收入家庭经济状况核对信息平台", "platform")]),
+    # X+Y ways written without their quotation marks (004 lost them; pages write 推进互联网+政务服务 too)
+    ("推进互联网+婚姻建设", [("互联网+婚姻", "way")]),
+    ("深化互联网+政务服务建设力度", [("互联网+政务服务", "way")]),
+    ("推动互联网+社会组织相关制度建设", [("互联网+社会组织", "way")]),
+    ("推进殡葬服务与互联网+”融合", []),  # one side only
+    ("实行5+2工作制", []),
 ])
 def test_measure_names(sentence, expected):
     assert names(sentence) == expected
@@ -362,6 +368,10 @@ def test_a_facility_or_a_post_named_after_a_group_is_not_a_recipient():
      ["民政部门", "卫生健康部门", "医疗保障部门", "残疾人联合会"]),
     ("养老服务、农村留守儿童关爱保护和困境儿童保障工作、康复辅助器具产业等部际联席会议制度开创建立", None,
      ["养老服务部际联席会议", "农村留守儿童关爱保护和困境儿童保障工作部际联席会议", "康复辅助器具产业部际联席会议"]),
+    # words of kind between 等 and the shared head (a real Shijiazhuang page); no list without 等
+    ("市发改、财政、民政等相关部门出台了配套文件", "石家庄市", ["石家庄市发展改革部门", "财政部门", "民政部门"]),
+    ("民政、卫生健康等有关部门", None, ["民政部门", "卫生健康部门"]),
+    ("建立由分管副省长任总召集人、相关职能部门组成的联席会议制度", None, []),
     # a kind of conference alone is no body; each one listed before it is
     ("建立养老服务、康复辅助器具产业等部际联席会议制度", None, ["养老服务部际联席会议", "康复辅助器具产业部际联席会议"]),
     # a body written with a bracket inside, which the segmenter cuts there

@@ -170,7 +170,7 @@ def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | Non
     shared = next((h for h in rules["shared_heads"] if written.endswith(h)), None)
     # 教育、公安等部门 and 教育、公安部门 share the head; in 制度衔接、资源统筹、部门协同 部门 is a member of its own,
     # and a role's name is whole (审批、民政、业务主管单位: no 民政单位)
-    if shared is not None and (written != shared or tokens[first - 1].word == "等") \
+    if shared is not None and (written != shared or tokens[_past_kind_words(tokens, first, rules)].word == "等") \
             and not written.endswith(tuple(rules["role_bodies"])):
         mentions = _coordinated(tokens, first, shared, rules, jurisdiction) + mentions
     return mentions
@@ -213,7 +213,7 @@ def _placed(tokens: list[Token], first: int, index: int, rules: dict) -> bool:
 def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
                  jurisdiction: str | None) -> list[BodyMention]:
     """``教育、公安、人力资源社会保障等部门``: each member of the list before ``first`` + the shared head."""
-    j = first - 1
+    j = _past_kind_words(tokens, first, rules)
     if j >= 0 and tokens[j].word == "等":
         j -= 1
     elif j < 0 or tokens[j].word != "、":
@@ -241,6 +241,15 @@ def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
         if j < 0 or not (tokens[j].word in joints or (members == 1 and tokens[j].word in last_joints)):
             break
     return mentions
+
+
+def _past_kind_words(tokens: list[Token], first: int, rules: dict) -> int:
+    """The position of the list's 等 before ``first``, past the words of kind between them (民政、财政等相关部门,
+    等有关部门); else the position just before ``first`` (A、相关职能部门: a list of two, sharing no head)."""
+    j = first - 1
+    while j > 0 and tokens[j].word in rules["kind_words"]:
+        j -= 1
+    return j if tokens[j].word == "等" else first - 1
 
 
 def _member_start(tokens: list[Token], end: int, max_member: int) -> int:

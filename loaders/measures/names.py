@@ -48,7 +48,7 @@ def names_in(text: str, sentence: Span) -> list[NameMatch]:
     """Every measure named in ``text[sentence]``, in order, without overlaps."""
     words = text[sentence.start : sentence.end]
     lex = measures_lexicon()
-    if "“" not in words and not any(head in words for head in lex.heads):
+    if "“" not in words and "+" not in words and not any(head in words for head in lex.heads):
         return _known(words, sentence.start)
     tokens = _merge_slogans(_merge_quotes(cut(words, sentence.start)), lex)
     found: list[NameMatch] = []
@@ -68,6 +68,8 @@ def names_in(text: str, sentence: Span) -> list[NameMatch]:
                 used |= covered
     found += [m for i, t in enumerate(tokens) if t.flag == QUOTED and i not in used
               for m in [_quoted(tokens, i, lex)] if m is not None]
+    found += [m for i, t in enumerate(tokens) if t.word == "+" and i not in used
+              for m in [_plus_joined(tokens, i, lex)] if m is not None]
     found += _known(words, sentence.start)
     qualifiers = _group_qualifiers(text, sentence)
     return _without_overlaps([_qualified(_unwrapped(m), text, qualifiers) for m in found])
@@ -588,6 +590,35 @@ def _quoted(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch 
     if _word_before(tokens, index, lex) in lex.raw["quote_verbs"] or re.search(r"[、+]", inner):
         return NameMatch(token.word, "way", Span(token.start, token.end), "quoted")
     return _launched_quote(tokens, index, lex)
+
+
+def _plus_joined(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch | None:
+    """A way written X+Y without quotation marks (推进互联网+婚姻建设: 互联网+婚姻), as the genre writes
+    “互联网+婚姻”: both sides nouns of a few words; none when a side is missing (与互联网+”融合)."""
+    left = _operand(tokens, index - 1, -1, lex)
+    right = _operand(tokens, index + 1, 1, lex)
+    if left is None or right is None:
+        return None
+    first, last = left[-1], right[-1]
+    name = "".join(t.word for t in tokens[first : last + 1])
+    return NameMatch(name, "way", Span(tokens[first].start, tokens[last].end), "quoted")
+
+
+def _operand(tokens: list[Token], start: int, step: int, lex: MeasuresLexicon) -> list[int] | None:
+    """The token positions of one side of X+Y, from ``start`` outwards (``step`` -1: leftwards), or None."""
+    rules = lex.raw["plus_operand"]
+    taken: list[int] = []
+    length, position = 0, start
+    while 0 <= position < len(tokens) and len(taken) < rules["words"]:
+        token = tokens[position]
+        flags = rules["flags"] if not (taken and step > 0) else [*rules["flags"], "v"]  # 社会+组织/v
+        if token.flag not in flags or token.word in rules["not"] or token.word in lex.stop_words \
+                or length + len(token.word) > rules["chars"]:
+            break
+        taken.append(position)
+        length += len(token.word)
+        position += step
+    return taken or None
 
 
 def _launched_quote(tokens: list[Token], index: int, lex: MeasuresLexicon) -> NameMatch | None:
