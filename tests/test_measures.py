@@ -126,6 +126,12 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     ("推动互联网+社会组织相关制度建设", [("互联网+社会组织", "way")]),
     ("推进殡葬服务与互联网+”融合", []),  # one side only
     ("实行5+2工作制", []),
+    # a verb used as a noun right before the head is inside the name; a verb that launches is not
+    ("健全党委领导、政府负责、群团助推、社会协同、公众参与的社会工作推进机制", [("社会工作推进机制", "mechanism")]),
+    ("争创全省养老服务创新实验区", [("养老服务创新实验区", "demonstration")]),
+    ("开展地名文化宣传活动", [("地名文化宣传活动", "activity")]),
+    ("建立收养工作部门协同机制", [("收养工作部门协同机制", "mechanism")]),
+    ("部门建立协调机制", []),
 ])
 def test_measure_names(sentence, expected):
     assert names(sentence) == expected

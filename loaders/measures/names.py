@@ -256,7 +256,7 @@ def _balanced(tokens: list[Token], first: int, last: int) -> int:
 def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
     """The name(s) ending at head token ``index``: one, or one per member of a shared-head list."""
     max_name = lex.raw["max_name"]
-    first = _grow(tokens, index - 1, lex, max_name - len(tokens[index].word))
+    first = _grow(tokens, _past_nominal_verb(tokens, index, lex), lex, max_name - len(tokens[index].word))
     kind = lex.heads[head]
     before = tokens[first - 1] if first > 0 else None
     if before is not None and _heading_number(tokens, first - 1):
@@ -312,6 +312,19 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
         name = name[: counted.start()] + name[counted.end() :]  # …、C三项制度: C制度
     span = Span(tokens[first].start, tokens[index].end)
     yield NameMatch(name, kind, span, "headed"), set(range(first, index + 1))
+
+
+def _past_nominal_verb(tokens: list[Token], index: int, lex: MeasuresLexicon) -> int:
+    """Where the words before head ``index`` end, past a verb used as a noun right before it (社会工作推进机制,
+    养老服务创新实验区, 地名文化宣传活动, 救助管理工作领导协调机制): such a verb, with a noun before it,
+    is inside the name, not the verb that launches it."""
+    verb = index - 1
+    if verb > 0 and tokens[verb].flag == "v" and tokens[verb - 1].word in lex.raw["nominal_verbs"]:
+        verb -= 1  # 领导 + 协调机制
+    if (verb > 0 and tokens[verb].word in lex.raw["nominal_verbs"]
+            and _is_material(tokens[verb - 1], lex) and tokens[verb - 1].flag != "v"):
+        return verb - 1
+    return index - 1
 
 
 def _heading_number(tokens: list[Token], mark: int) -> bool:
