@@ -132,6 +132,10 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     ("开展地名文化宣传活动", [("地名文化宣传活动", "activity")]),
     ("建立收养工作部门协同机制", [("收养工作部门协同机制", "mechanism")]),
     ("部门建立协调机制", []),
+    ("健全民政系统责任落实机制", [("民政系统责任落实机制", "mechanism")]),
+    # A和B机制 where the head is one word with its own modifier (激励机制): one name with 和 inside
+    ("健全慈善行为记录和激励机制", [("慈善行为记录和激励机制", "mechanism")]),
+    ("健全考核和激励机制", []),  # generic words only
 ])
 def test_measure_names(sentence, expected):
     assert names(sentence) == expected

@@ -283,7 +283,8 @@ def _headed(tokens: list[Token], index: int, head: str, lex: MeasuresLexicon):
         yield from listed
         return
     # A和B工程, A、B和C工程: a list sharing the head, or one name with 和 inside.
-    if before is not None and before.word in lex.raw["conjunctions"] and first < index:
+    own_words = first < index or len(tokens[index].word) > len(head)  # 和激励机制: the head token has its own
+    if before is not None and before.word in lex.raw["conjunctions"] and own_words:
         left_end = first - 2
         left_first = _grow(tokens, left_end, lex, max_name)
         left_is_name = left_end >= 0 and lex.head_of(tokens[left_end].word) is not None
