@@ -467,7 +467,8 @@ def _described(tokens: list[Token], first: int, index: int, kind: str, lex: Meas
     None.  A name specific on its own (未成年人保护体系, not 监护制度: ``described_own``) is named without it.
 
     The phrase runs back from 的 to a clause break or a verb of launching (构建, 健全: two characters
-    or more; 为 and 以 of X为主体 are inside it), and ends in a word of the set phrases (``described_words``).
+    or more; 为 and 以 of X为主体 are inside it), and ends in a word of the set phrases (``described_words``);
+    a mechanism is named by what it does, whatever the phrase (遏制和减少返贫的长效机制: ``described_by_any``).
     """
     if first < 2 or tokens[first - 1].word != "的":
         return None
@@ -486,7 +487,9 @@ def _described(tokens: list[Token], first: int, index: int, kind: str, lex: Meas
     while start < first - 1 and (tokens[start].word in lex.stop_words or tokens[start].word in lex.raw["list_marks"]):
         start += 1  # 以居家为基础…: the preposition opens the clause, not the name
     phrase = "".join(t.word for t in tokens[start : first - 1])
-    if start >= first - 1 or not phrase.endswith(tuple(lex.raw["described_words"])):
+    described = phrase.endswith(tuple(lex.raw["described_words"])) or (
+        kind in lex.raw["described_by_any"] and not phrase.endswith(tuple(lex.raw["described_not_by"])))
+    if start >= first - 1 or not described:
         return None
     return start
 
