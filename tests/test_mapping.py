@@ -157,14 +157,18 @@ def test_the_schema_gives_every_label_a_table_and_based_on_joins_plans(graph):
 
 
 @pytest.mark.slow
-def test_the_store_is_mapped_as_the_dataset_in_parts_too(built, graph):
+@pytest.mark.parametrize("cache", [None, "3"], ids=["default caches", "caches of 3 subjects"])
+def test_the_store_is_mapped_as_the_dataset_in_parts_too(built, graph, cache, monkeypatch):
     """The build maps its Oxigraph store in stretches (policykg/build_mapping.py), asking the store one subject or
-    one query at a time: put together, the stretches are the in-memory mapping of the same dataset."""
+    one query at a time: put together, the stretches are the in-memory mapping of the same dataset, whatever
+    its workers keep (caches so small that every table is emptied again and again)."""
     import pyoxigraph
 
     from policykg.graph.builds.datadir import DataDir
     from policykg.graph.mapping.mapper import _uniform_lists, store_labels, stream_store_part
 
+    if cache is not None:
+        monkeypatch.setenv("POLICYKG_MAP_CACHE", cache)
     store = pyoxigraph.Store.read_only(str(DataDir(built[1]).current() / "sparql"))
     labels = store_labels(store)
     nodes, relationships = [], []
@@ -255,3 +259,21 @@ def test_a_stores_labels_by_text_are_the_node_labels_of_the_same_quads():
     assert found == expected
     assert found == {ID + "plan/p": "Plan", ID + "plan/p/chapter/1": "Chapter", ID + "concept/x": "Concept",
                      ID + "plan/q": "Plan"}
+
+
+@pytest.mark.parametrize("written", ["0", "-5", "many", "5e4"])
+def test_a_mapping_cache_size_that_is_no_positive_number_is_refused(written, monkeypatch):
+    from policykg.graph.mapping.cache_sizes import cache_sizes
+
+    monkeypatch.setenv("POLICYKG_MAP_CACHE", written)
+    with pytest.raises(ValueError, match="POLICYKG_MAP_CACHE"):
+        cache_sizes()
+
+
+def test_the_mapping_caches_follow_the_number_of_subjects(monkeypatch):
+    from policykg.graph.mapping.cache_sizes import DEFAULT_SUBJECTS, cache_sizes
+
+    monkeypatch.delenv("POLICYKG_MAP_CACHE", raising=False)
+    assert cache_sizes().subjects == DEFAULT_SUBJECTS
+    monkeypatch.setenv("POLICYKG_MAP_CACHE", "20_000")
+    assert (cache_sizes().subjects, cache_sizes().terms, cache_sizes().records) == (20_000, 40_000, 10_000)

@@ -41,11 +41,10 @@ from rdflib.namespace import PROV, RDF
 
 from policykg.graph.mapping.rules import (Rules, label_of, literal_value, load_rules, property_name,
                                           relationship_type, sort_key)
+from policykg.graph.mapping.cache_sizes import cache_sizes
 from policykg.graph.mapping.label_table import LabelTable
 from policykg.graph.mapping.model import Node, PropertyGraph, Relationship, Value, uniform_lists
 from policykg.graph.mapping.quad_index import DatasetIndex, QuadIndex, StoreIndex
-
-EVIDENCE_CACHE = 100_000
 
 
 @dataclass
@@ -76,9 +75,10 @@ class _Mapper:
         self.labels = node_labels(index, rules) if labels is None else labels
         self.turned = turned_predicates(rules)  # links the mapping may turn round: looked up by their object
         self.evidence_class = rules.term("Evidence")
-        self.evidence = lru_cache(maxsize=EVIDENCE_CACHE)(self._evidence)
-        self.rank = lru_cache(maxsize=EVIDENCE_CACHE)(self._rank)
-        self.by_predicate = lru_cache(maxsize=EVIDENCE_CACHE)(self._by_predicate)
+        sizes = getattr(index, "sizes", None) or cache_sizes()  # ``cache_sizes.py``: what a worker keeps
+        self.evidence = lru_cache(maxsize=sizes.records)(self._evidence)
+        self.rank = lru_cache(maxsize=sizes.records)(self._rank)
+        self.by_predicate = lru_cache(maxsize=sizes.records)(self._by_predicate)
 
     # -- reading -------------------------------------------------------------------
     def about(self, subject: URIRef) -> list:
@@ -333,7 +333,7 @@ def stream_store_part(store: ox.Store, part: int, parts: int, rules: Rules | Non
     if stretch is None:
         stretch = stretches(labels, parts)[part]  # type: ignore[arg-type]
     mapper = _Mapper(index, rules, _LabelsByText(labels))
-    return labels, *_stream(mapper, [index.iri(iri) for iri in stretch])
+    return labels, *_stream_texts(mapper, index, stretch)
 
 
 class _LabelsByText(Mapping):
@@ -363,6 +363,15 @@ class _LabelsByText(Mapping):
 def _stream(mapper: _Mapper, order: list[URIRef]) -> tuple[Iterator[Node], Iterator[Relationship]]:
     nodes = (mapper.node(iri) for iri in order)
     relationships = (rel for iri in order for rel in mapper.relationships_from(iri))
+    return nodes, relationships
+
+
+def _stream_texts(mapper: _Mapper, index: StoreIndex, order: list[str]) -> tuple[Iterator[Node], Iterator[Relationship]]:
+    """``_stream`` over IRI texts, each made a term as it is mapped: a stretch of 675,000 nodes at 5,000 plans
+    held as terms first was a second copy of it, and filled the index's table of terms with nodes seen once."""
+    iri = index.iri
+    nodes = (mapper.node(iri(text)) for text in order)
+    relationships = (rel for text in order for rel in mapper.relationships_from(iri(text)))
     return nodes, relationships
 
 

@@ -21,12 +21,11 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
+from policykg.graph.mapping.cache_sizes import CacheSizes, cache_sizes
 from policykg.graph.terms import to_rdflib
 
 Quad = tuple  # (predicate, object, graph)
-IRI_CACHE = 1_000_000  # URIRefs a StoreIndex reuses
 SHORT_LITERAL = 40  # characters: longer literals (quotes, titles) rarely recur
-CACHE_SIZE = 200_000  # subjects whose quads a StoreIndex keeps (documents, evidence, concepts are asked often)
 
 
 class QuadIndex(Protocol):
@@ -87,11 +86,12 @@ _TYPED = (f"SELECT ?s ?t WHERE {{ {{ ?s <{RDF.type}> ?t }} UNION {{ GRAPH ?g {{ 
 
 
 class StoreIndex:
-    """An Oxigraph store, asked subject by subject (with a cache of recent subjects)."""
+    """An Oxigraph store, asked subject by subject (with a cache of recent subjects: ``cache_sizes.py``)."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, sizes: CacheSizes | None = None) -> None:
         self.store = store
-        self.about = lru_cache(maxsize=CACHE_SIZE)(self._about)  # type: ignore[method-assign]
+        self.sizes = sizes or cache_sizes()
+        self.about = lru_cache(maxsize=self.sizes.subjects)(self._about)  # type: ignore[method-assign]
         self._iris: dict[str, URIRef] = {}
         self._literals: dict[tuple, object] = {}
         self._graphs: dict[str, str] = {}
@@ -123,18 +123,19 @@ class StoreIndex:
             return self._iri(term.value)
         if not isinstance(term, ox.Literal) or len(term.value) > SHORT_LITERAL:
             return to_rdflib(term)
-        return _reuse(self._literals, (term.value, term.datatype.value, term.language), to_rdflib, term)
+        return _reuse(self._literals, (term.value, term.datatype.value, term.language), to_rdflib, term,
+                      self.sizes.terms)
 
     def _iri(self, value: str) -> URIRef:
         """One URIRef per IRI (predicates, documents and concepts recur on every subject; checking and
         making them again was a third of the mapping's time)."""
-        return _reuse(self._iris, value, URIRef, value)
+        return _reuse(self._iris, value, URIRef, value, self.sizes.terms)
 
     iri = _iri
 
     def _graph(self, name: str) -> str:
         """One string per named graph (a document's name recurs on each of its quads)."""
-        return _reuse(self._graphs, name, str, name)
+        return _reuse(self._graphs, name, str, name, self.sizes.terms)
 
     def typed_subjects(self) -> Iterator[tuple[URIRef, set[URIRef]]]:
         types: dict[str, set[URIRef]] = defaultdict(set)
@@ -177,11 +178,12 @@ class StoreIndex:
         return found
 
 
-def _reuse(made: dict, key, make, argument):
-    """``made[key]``, made by ``make(argument)`` the first time; the table is emptied when it is full."""
+def _reuse(made: dict, key, make, argument, limit: int):
+    """``made[key]``, made by ``make(argument)`` the first time; the table is emptied when it holds ``limit``
+    (the few terms asked on every quad are made again at once; an LRU's bookkeeping cost more than that)."""
     known = made.get(key)
     if known is None:
-        if len(made) > IRI_CACHE:
+        if len(made) >= limit:
             made.clear()
         known = made[key] = make(argument)
     return known
