@@ -170,7 +170,8 @@ def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | Non
     shared = next((h for h in rules["shared_heads"] if written.endswith(h)), None)
     # 教育、公安等部门 and 教育、公安部门 share the head; in 制度衔接、资源统筹、部门协同 部门 is a member of its own,
     # and a role's name is whole (审批、民政、业务主管单位: no 民政单位)
-    if shared is not None and (written != shared or tokens[_past_kind_words(tokens, first, rules)].word == "等") \
+    deng = _past_kind_words(tokens, first, rules)
+    if shared is not None and (written != shared or (deng >= 0 and tokens[deng].word == "等")) \
             and not written.endswith(tuple(rules["role_bodies"])):
         mentions = _coordinated(tokens, first, shared, rules, jurisdiction) + mentions
     return mentions
@@ -249,7 +250,7 @@ def _past_kind_words(tokens: list[Token], first: int, rules: dict) -> int:
     j = first - 1
     while j > 0 and tokens[j].word in rules["kind_words"]:
         j -= 1
-    return j if tokens[j].word == "等" else first - 1
+    return j if j >= 0 and tokens[j].word == "等" else first - 1
 
 
 def _member_start(tokens: list[Token], end: int, max_member: int) -> int:
