@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
@@ -75,7 +75,7 @@ class _Mapper:
         self.labels = node_labels(index, rules) if labels is None else labels
         self.turned = turned_predicates(rules)  # links the mapping may turn round: looked up by their object
         self.evidence_class = rules.term("Evidence")
-        sizes = getattr(index, "sizes", None) or cache_sizes()  # ``cache_sizes.py``: what a worker keeps
+        sizes = cache_sizes()  # what a worker keeps
         self.evidence = lru_cache(maxsize=sizes.records)(self._evidence)
         self.rank = lru_cache(maxsize=sizes.records)(self._rank)
         self.by_predicate = lru_cache(maxsize=sizes.records)(self._by_predicate)
@@ -333,7 +333,7 @@ def stream_store_part(store: ox.Store, part: int, parts: int, rules: Rules | Non
     if stretch is None:
         stretch = stretches(labels, parts)[part]  # type: ignore[arg-type]
     mapper = _Mapper(index, rules, _LabelsByText(labels))
-    return labels, *_stream_texts(mapper, index, stretch)
+    return labels, *_stream(mapper, stretch, index.iri)
 
 
 class _LabelsByText(Mapping):
@@ -360,18 +360,13 @@ class _LabelsByText(Mapping):
         return len(self.by_text)
 
 
-def _stream(mapper: _Mapper, order: list[URIRef]) -> tuple[Iterator[Node], Iterator[Relationship]]:
-    nodes = (mapper.node(iri) for iri in order)
-    relationships = (rel for iri in order for rel in mapper.relationships_from(iri))
-    return nodes, relationships
-
-
-def _stream_texts(mapper: _Mapper, index: StoreIndex, order: list[str]) -> tuple[Iterator[Node], Iterator[Relationship]]:
-    """``_stream`` over IRI texts, each made a term as it is mapped: a stretch of 675,000 nodes at 5,000 plans
-    held as terms first was a second copy of it, and filled the index's table of terms with nodes seen once."""
-    iri = index.iri
-    nodes = (mapper.node(iri(text)) for text in order)
-    relationships = (rel for text in order for rel in mapper.relationships_from(iri(text)))
+def _stream(mapper: _Mapper, order: list, term: Callable[[Any], URIRef] = lambda iri: iri,
+            ) -> tuple[Iterator[Node], Iterator[Relationship]]:
+    """Nodes, then relationships, in ``order``; each entry made a term as it is mapped (IRI texts: a stretch of
+    675,000 nodes at 5,000 plans made terms first was a second copy of it, and filled the index's table of terms
+    with nodes seen once)."""
+    nodes = (mapper.node(term(entry)) for entry in order)
+    relationships = (rel for entry in order for rel in mapper.relationships_from(term(entry)))
     return nodes, relationships
 
 

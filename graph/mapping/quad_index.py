@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
-from policykg.graph.mapping.cache_sizes import CacheSizes, cache_sizes
+from policykg.graph.mapping.cache_sizes import cache_sizes
 from policykg.graph.terms import to_rdflib
 
 Quad = tuple  # (predicate, object, graph)
@@ -88,9 +88,9 @@ _TYPED = (f"SELECT ?s ?t WHERE {{ {{ ?s <{RDF.type}> ?t }} UNION {{ GRAPH ?g {{ 
 class StoreIndex:
     """An Oxigraph store, asked subject by subject (with a cache of recent subjects: ``cache_sizes.py``)."""
 
-    def __init__(self, store: ox.Store, sizes: CacheSizes | None = None) -> None:
+    def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self.sizes = sizes or cache_sizes()
+        self.sizes = cache_sizes()
         self.about = lru_cache(maxsize=self.sizes.subjects)(self._about)  # type: ignore[method-assign]
         self._iris: dict[str, URIRef] = {}
         self._literals: dict[tuple, object] = {}

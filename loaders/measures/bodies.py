@@ -170,10 +170,10 @@ def _named(tokens: list[Token], index: int, rules: dict, jurisdiction: str | Non
     shared = next((h for h in rules["shared_heads"] if written.endswith(h)), None)
     # 教育、公安等部门 and 教育、公安部门 share the head; in 制度衔接、资源统筹、部门协同 部门 is a member of its own,
     # and a role's name is whole (审批、民政、业务主管单位: no 民政单位)
-    deng = _past_kind_words(tokens, first, rules)
-    if shared is not None and (written != shared or (deng >= 0 and tokens[deng].word == "等")) \
+    before = _past_kind_words(tokens, first, rules)
+    if shared is not None and (written != shared or (before >= 0 and tokens[before].word == "等")) \
             and not written.endswith(tuple(rules["role_bodies"])):
-        mentions = _coordinated(tokens, first, shared, rules, jurisdiction) + mentions
+        mentions = _coordinated(tokens, before, shared, rules, jurisdiction) + mentions
     return mentions
 
 
@@ -211,10 +211,11 @@ def _placed(tokens: list[Token], first: int, index: int, rules: dict) -> bool:
     return bool(places) or any(stem.startswith(p) or word.startswith(p) for p in rules["place_words"])
 
 
-def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
+def _coordinated(tokens: list[Token], before: int, head: str, rules: dict,
                  jurisdiction: str | None) -> list[BodyMention]:
-    """``教育、公安、人力资源社会保障等部门``: each member of the list before ``first`` + the shared head."""
-    j = _past_kind_words(tokens, first, rules)
+    """``教育、公安、人力资源社会保障等部门``: each member of the list that ends at ``before`` (its 等 or last 、)
+    + the shared head."""
+    j = before
     if j >= 0 and tokens[j].word == "等":
         j -= 1
     elif j < 0 or tokens[j].word != "、":
@@ -222,8 +223,9 @@ def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
     mentions: list[BodyMention] = []
     joints, last_joints = rules["member_joints"], rules["last_joints"]
     members = 0
+    joint = lambda word: word in joints or (members == 1 and word in last_joints)  # noqa: E731  和 before the last
     while j >= 0:
-        if tokens[j].word in joints or (members == 1 and tokens[j].word in last_joints):
+        if joint(tokens[j].word):
             j -= 1
             continue
         end = j
@@ -239,7 +241,7 @@ def _coordinated(tokens: list[Token], first: int, head: str, rules: dict,
         mention = _mention(name, Span(member[0].start, member[-1].end), rules, jurisdiction)
         if mention is not None:
             mentions.append(mention)
-        if j < 0 or not (tokens[j].word in joints or (members == 1 and tokens[j].word in last_joints)):
+        if j < 0 or not joint(tokens[j].word):
             break
     return mentions
 

@@ -27,7 +27,7 @@ from ..model import Span
 from ..vocab import target_groups
 from .groups import groups_in
 from .lexicon import MeasuresLexicon, measures_lexicon
-from .segment import Token, cut
+from .segment import HEAD, ORGANISATION, Token, cut
 
 QUOTED = "q"  # the flag of a token made of a whole quotation
 _DIGIT = re.compile(r"[0-9０-９%.]")
@@ -345,9 +345,8 @@ def _one_name(tokens: list[Token], list_end: int, first: int, index: int, lex: M
     if _slogan(tokens, first, lex):
         return True
     members = [t.word for t in tokens[max(0, list_end - 8) : first] if t.word not in lex.raw["list_marks"]]
-    groups = target_groups()
     return bool(members) and (all(m in lex.raw["level_words"] for m in members[-3:])
-                              or all(groups.concept(m) is not None for m in members[-3:]))
+                              or all(_a_group(m) for m in members[-3:]))
 
 
 def _slogan(tokens: list[Token], first: int, lex: MeasuresLexicon) -> bool:
@@ -437,13 +436,13 @@ def _shared(tokens, left_first, left_end, head, kind, lex, own_start=False):
     than a head word (海口市、三亚市殡仪馆搬迁重建项目: two projects), not a head alone (海口市项目: where, not what).
     Organisations listed before a name the last of them opens own one programme together (民政部、联合国儿童
     基金会护童成长项目试点), unlike a body beside a place (民政部、海南省…核对信息平台: two platforms)."""
-    owners = tokens[left_end + 2].flag == "nt"
+    owners = tokens[left_end + 2].flag == ORGANISATION
     end = left_end
     start = left_first if not own_start else _grow(tokens, end, lex, lex.raw["max_name"])
     while start <= end:
         member_first = _drop_leading(tokens, start, end, lex)
         words = "".join(t.word for t in tokens[member_first : end + 1])
-        if (member_first <= end and lex.head_of(words) is None and not (owners and tokens[end].flag == "nt")
+        if (member_first <= end and lex.head_of(words) is None and not (owners and tokens[end].flag == ORGANISATION)
                 and (len(words) <= lex.raw["max_member"] or len(head) <= 2 or _a_group(words))
                 and not (head in lex.heads and all(t.flag == "ns" for t in tokens[member_first : end + 1]))):
             yield (NameMatch(words + head, kind, Span(tokens[member_first].start, tokens[end].end), "shared-head"),
@@ -552,7 +551,7 @@ def _thing_of_its_own(tokens: list[Token], start: int, end: int, lex: MeasuresLe
             and not words.endswith(organisations)
             and lex.head_of(words.strip("“”")) is None and words not in lex.raw["level_words"]
             and not all(t.flag == "ns" for t in tokens[start : end + 1])
-            and target_groups().concept(words) is None)
+            and not _a_group(words))
 
 
 def _quoted_list(tokens: list[Token], last: int) -> list[int]:
@@ -570,7 +569,7 @@ def _drop_leading(tokens: list[Token], first: int, last: int, lex: MeasuresLexic
     """The first token of a name without the scope words before it (全省, 各级) and without the organisations
     that own it (民政部、联合国儿童基金会护童成长项目试点: the bodies' programme, named 护童成长项目试点)."""
     while first < last and (tokens[first].word in lex.raw["drop_leading"]
-                            or (tokens[first].flag == "nt" and tokens[first + 1].flag != "nh")):
+                            or (tokens[first].flag == ORGANISATION and tokens[first + 1].flag != HEAD)):
         first += 1
     return first
 
@@ -628,7 +627,7 @@ def _operand(tokens: list[Token], start: int, step: int, lex: MeasuresLexicon) -
     length, position = 0, start
     while 0 <= position < len(tokens) and len(taken) < rules["words"]:
         token = tokens[position]
-        flags = rules["flags"] if not (taken and step > 0) else [*rules["flags"], "v"]  # 社会+组织/v
+        flags = rules["flags"] if not (taken and step > 0) else [*rules["flags"], *rules["flags_after_first"]]
         if token.flag not in flags or token.word in rules["not"] or token.word in lex.stop_words \
                 or length + len(token.word) > rules["chars"]:
             break

@@ -22,6 +22,9 @@ import jieba.posseg
 from ..vocab import bodies, target_groups
 from .lexicon import measures_lexicon
 
+ORGANISATION = "nt"  # the tag this tokenizer gives an organisation it was taught (民政部, 联合国儿童基金会)
+HEAD = "nh"  # … and a head word of measures (工程, 机制)
+
 USER_WORD_FREQUENCY = 200_000  # high enough that a vocabulary label wins over its parts
 CUT_CACHE = 4096  # sentences kept cut: more than one document's worth
 
@@ -50,10 +53,10 @@ def _tokenizer() -> jieba.posseg.POSTokenizer:
 def _user_words() -> list[tuple[str, str]]:
     lex = measures_lexicon()
     words = [(label, "ng") for label in target_groups().labels if "“" not in label]
-    words += [(label, "nt") for label in bodies().labels]
-    words += [(head, "nh") for head in lex.heads]
+    words += [(label, ORGANISATION) for label in bodies().labels]
+    words += [(head, HEAD) for head in lex.heads]
     words += [(word, "vs") for word in lex.raw["stop_words"] if len(word) > 1]
-    words += [(word, "nt") for word in lex.raw["bodies"]["compound_names"]]
+    words += [(word, ORGANISATION) for word in lex.raw["bodies"]["compound_names"]]
     # words with the part of speech they have inside names (居家和社区, 长期), and the long
     # generic modifiers (社会救助, 社会事务), so that a list sharing a head shares what follows them
     words += [(word, "n") for word in lex.generic_modifiers if len(word) >= 4 and word not in lex.raw["stop_words"]
