@@ -136,6 +136,8 @@ def canonical(sentence: str, jurisdiction: str | None = None) -> list[str]:
     # A和B机制 where the head is one word with its own modifier (激励机制): one name with 和 inside
     ("健全慈善行为记录和激励机制", [("慈善行为记录和激励机制", "mechanism")]),
     ("健全考核和激励机制", []),  # generic words only
+    # a real Shijiazhuang page: the committees attend to the system, it is no name of theirs
+    ("市委、市政府高度重视养老服务体系建设", []),
 ])
 def test_measure_names(sentence, expected):
     assert names(sentence) == expected
